@@ -1,0 +1,34 @@
+"""interventional: a typed domain model of interventional pain-management procedures.
+
+An educational and research library, not a medical device: it must not be used to make
+or support decisions about the care of a real patient.
+
+The package face re-exports the public API contract; see the API reference.
+"""
+
+from interventional._version import __version__
+from interventional.errors import (
+    CatalogError,
+    InterventionalError,
+    PlanError,
+    UnitError,
+    UnknownDrugError,
+    UnknownProcedureError,
+    UnknownStructureError,
+)
+from interventional.references import Reference
+from interventional.units import Q_, ureg
+
+__all__ = [
+    "CatalogError",
+    "InterventionalError",
+    "PlanError",
+    "Q_",
+    "Reference",
+    "UnitError",
+    "UnknownDrugError",
+    "UnknownProcedureError",
+    "UnknownStructureError",
+    "__version__",
+    "ureg",
+]

@@ -1,0 +1,339 @@
+"""The one loader of data files: TOML records to immutable attrs objects through cattrs.
+
+Every fact the library knows (bibliography, atlas rules, procedures, drugs, rules) lives in
+a TOML file as an array of tables, one table per record::
+
+    [[procedure]]
+    id = "lumbar-medial-branch-block"
+    ...
+
+:func:`load_records` reads such a file and structures each record into an attrs class.
+Whatever goes wrong is raised as :class:`~interventional.errors.CatalogError` naming the
+file, the record (its id where it has one) and the field. Loading is pure: it returns new
+objects and changes nothing already loaded, so a failed load leaves no trace.
+
+The policy for leaf values: quantities, dates, durations, citation keys and the domain's
+text-parsed types (anything with a ``parse`` class method, such as vertebral levels) are
+passed to the attrs class as written, and the class's own converters read them, so that a
+value read from a file and a value given in Python go through the same validation.
+
+Examples
+--------
+>>> import attrs
+>>> from interventional._data import loads_records
+>>> @attrs.frozen
+... class Needle:
+...     id: str
+...     gauge: int
+>>> loads_records('[[needle]]\\nid = "spinal"\\ngauge = 22\\n', Needle, table="needle")
+(Needle(id='spinal', gauge=22),)
+>>> loads_records('[[needle]]\\nid = "spinal"\\n', Needle, table="needle")
+Traceback (most recent call last):
+...
+interventional.errors.CatalogError: <string>: record needle 'spinal': field 'gauge': required field missing
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from importlib.resources.abc import Traversable
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import cattrs.gen
+import pint
+import tomli_w
+
+from interventional.errors import CatalogError, InterventionalError, ValidationError
+from interventional.units import format_quantity
+
+__all__ = [
+    "DataSource",
+    "converter",
+    "dump_records",
+    "load_records",
+    "loads_records",
+    "read_table",
+    "structure_record",
+    "unstructure",
+]
+
+T = TypeVar("T")
+DataSource = str | os.PathLike[str] | Traversable
+"""Where a data file can come from: a path, or a packaged resource."""
+
+_FIELD_PATH = re.compile(r"@ \$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*)\s*$")
+
+
+def _passthrough(value: object, _: object) -> object:
+    return value
+
+
+def _is_leaf(tp: object) -> bool:
+    """Whether values of type ``tp`` are handed to the attrs class unconverted."""
+    if tp in (datetime, date, timedelta, typing.Any):
+        return True
+    if isinstance(tp, type):
+        if issubclass(tp, pint.Quantity):
+            return True
+        return hasattr(tp, "parse") and not issubclass(tp, enum.Enum)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        return any(_is_leaf(arg) for arg in members)
+    return False
+
+
+def _unstructure_enum(value: enum.Enum) -> object:
+    return value.value
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """Return the library's configured cattrs converter (built once).
+
+    Unknown keys are errors; enums are written as their values; quantities as text such as
+    ``"10 mg"``; references as their keys; tuples and frozensets as lists.
+    """
+    from interventional.references import Reference, bibliography, cite
+
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook_func(_is_leaf, _passthrough)
+    conv.register_unstructure_hook(pint.Quantity, format_quantity)
+    conv.register_unstructure_hook_func(
+        lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _unstructure_enum
+    )
+
+    def unstructure_reference(ref: Reference) -> object:
+        if bibliography().get(ref.key) == ref:
+            return ref.key
+        return attrs.asdict(ref, filter=lambda _, v: v is not None)
+
+    structure_inline = cattrs.gen.make_dict_structure_fn(
+        Reference, conv, _cattrs_forbid_extra_keys=True
+    )
+
+    def structure_reference(value: object, _: object) -> Reference:
+        return cite(value) if isinstance(value, str) else structure_inline(value, Reference)
+
+    conv.register_structure_hook(Reference, structure_reference)
+    conv.register_unstructure_hook(Reference, unstructure_reference)
+    conv.register_unstructure_hook_func(
+        lambda tp: isinstance(tp, type) and hasattr(tp, "parse") and not issubclass(tp, enum.Enum),
+        str,
+    )
+    conv.register_unstructure_hook(frozenset, lambda value: sorted(conv.unstructure(v) for v in value))
+    conv.register_unstructure_hook(timedelta, lambda value: f"{value.total_seconds() / 3600!r} h")
+    return conv
+
+
+def _label(source: DataSource) -> str:
+    return os.fspath(source) if isinstance(source, os.PathLike | str) else str(source)
+
+
+def _read_text(source: DataSource) -> str:
+    label = _label(source)
+    try:
+        if isinstance(source, str | os.PathLike):
+            with open(source, encoding="utf-8") as handle:
+                return handle.read()
+        return source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CatalogError(label, None, None, f"cannot read the file: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise CatalogError(label, None, None, f"not UTF-8 text: {error}") from None
+
+
+def _parse_toml(text: str, label: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(label, None, None, f"invalid TOML: {error}") from None
+
+
+def read_table(source: DataSource, table: str) -> list[dict[str, Any]]:
+    """Read the array of tables ``table`` from a TOML file, as plain dictionaries.
+
+    Raises
+    ------
+    CatalogError
+        When the file cannot be read, is not TOML, or ``table`` is not an array of tables.
+    """
+    return _table_of(_parse_toml(_read_text(source), _label(source)), table, _label(source))
+
+
+def _table_of(document: Mapping[str, Any], table: str, label: str) -> list[dict[str, Any]]:
+    records = document.get(table)
+    if records is None:
+        found = ", ".join(sorted(document)) or "nothing"
+        raise CatalogError(label, None, table, f"no [[{table}]] records (the file holds {found})")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise CatalogError(label, None, table, f"[[{table}]] must be an array of tables")
+    return records
+
+
+def _record_label(raw: Mapping[str, Any], table: str, index: int, key: str | None) -> str:
+    if key is not None and isinstance(raw.get(key), str):
+        return f"{table} {raw[key]!r}"
+    return f"{table} #{index + 1}"
+
+
+def _split_cattrs_message(message: str) -> tuple[str | None, str]:
+    match = _FIELD_PATH.search(message)
+    if match is None:
+        return None, message
+    path = match.group(1).lstrip(".")
+    reason = message[: match.start()].strip()
+    return (path or None), reason
+
+
+def structure_record(
+    raw: Mapping[str, Any],
+    record_type: type[T],
+    *,
+    file: str = "<data>",
+    record: str = "record",
+) -> T:
+    """Structure one raw record into ``record_type``, reporting errors as CatalogError."""
+    try:
+        return converter().structure(raw, record_type)
+    except cattrs.BaseValidationError as error:
+        messages = cattrs.transform_error(error)
+        field, reason = _split_cattrs_message(messages[0] if messages else str(error))
+        inner = _first_leaf(error)
+        if isinstance(inner, ValidationError):
+            field, reason = inner.field, _reason_of(inner)
+        elif isinstance(inner, InterventionalError):
+            reason = str(inner)
+        if len(messages) > 1:
+            reason = f"{reason} (and {len(messages) - 1} more problem(s))"
+        raise CatalogError(file, record, field, reason) from None
+    except ValidationError as error:
+        raise CatalogError(file, record, error.field, _reason_of(error)) from None
+    except (InterventionalError, ValueError, TypeError, KeyError) as error:
+        raise CatalogError(file, record, None, str(error)) from None
+
+
+def _reason_of(error: ValidationError) -> str:
+    text = error.reason
+    if error.suggestions:
+        text += f"; did you mean {', '.join(repr(s) for s in error.suggestions)}?"
+    return text
+
+
+def _first_leaf(error: BaseException) -> BaseException:
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
+def _structure_all(
+    records: Sequence[Mapping[str, Any]],
+    record_type: type[T],
+    *,
+    label: str,
+    table: str,
+    key: str | None,
+) -> tuple[T, ...]:
+    seen: dict[object, int] = {}
+    out: list[T] = []
+    for index, raw in enumerate(records):
+        record = _record_label(raw, table, index, key)
+        obj = structure_record(raw, record_type, file=label, record=record)
+        if key is not None:
+            ident = getattr(obj, key)
+            if ident in seen:
+                raise CatalogError(
+                    label, record, key, f"duplicate {key} {ident!r} (first at record #{seen[ident] + 1})"
+                )
+            seen[ident] = index
+        out.append(obj)
+    return tuple(out)
+
+
+def load_records(
+    source: DataSource,
+    record_type: type[T],
+    *,
+    table: str,
+    key: str | None = "id",
+) -> tuple[T, ...]:
+    """Load every ``[[table]]`` record of a TOML file as ``record_type`` objects.
+
+    Parameters
+    ----------
+    source : path or packaged resource
+        The TOML file.
+    record_type : attrs class
+        What each record becomes.
+    table : str
+        The name of the array of tables, e.g. ``"procedure"``.
+    key : str or None, optional
+        The field that identifies a record and must be unique; ``None`` for no check.
+
+    Returns
+    -------
+    tuple
+        The records, in file order.
+
+    Raises
+    ------
+    CatalogError
+        Naming the file, the record and the field: missing field, wrong type, wrong unit,
+        unknown key, duplicate id, unknown citation, or a file that is not TOML.
+    """
+    label = _label(source)
+    records = read_table(source, table)
+    return _structure_all(records, record_type, label=label, table=table, key=key)
+
+
+def loads_records(
+    text: str,
+    record_type: type[T],
+    *,
+    table: str,
+    key: str | None = "id",
+    source: str = "<string>",
+) -> tuple[T, ...]:
+    """Like :func:`load_records`, from TOML text (``source`` names it in errors)."""
+    records = _table_of(_parse_toml(text, source), table, source)
+    return _structure_all(records, record_type, label=source, table=table, key=key)
+
+
+def unstructure(obj: object) -> Any:
+    """Return the plain (TOML-ready) form of an attrs object, the inverse of loading.
+
+    ``None`` values are dropped, since TOML has no null.
+    """
+    return _drop_none(converter().unstructure(obj))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def dump_records(records: Iterable[object], *, table: str) -> str:
+    """Write records as TOML text that :func:`loads_records` reads back to equal objects."""
+    return tomli_w.dumps({table: [unstructure(record) for record in records]})
+
+
+def structure_hook(tp: type[T]) -> Callable[[Any], T]:
+    """Return a function that structures a raw value into ``tp`` with the library's rules."""
+
+    def structure(value: Any) -> T:
+        return converter().structure(value, tp)
+
+    return structure

@@ -1,0 +1,117 @@
+"""Enum bases shared by every layer: text parsing with suggestions, and ordered enums.
+
+Every closed set of the domain (regions, sides, modalities, bleeding-risk classes,
+verdicts...) is an enum whose values are the lower-case words used in data files.
+:meth:`ParsableEnum.parse` reads a member from its value or its name in any case, and
+raises :class:`~interventional.errors.ValidationError` with the nearest valid values.
+
+Examples
+--------
+>>> class Colour(ParsableEnum):
+...     RED = "red"
+...     DARK_BLUE = "dark-blue"
+>>> Colour.parse("Dark_Blue")
+<Colour.DARK_BLUE: 'dark-blue'>
+>>> Colour.parse("rde")
+Traceback (most recent call last):
+...
+interventional.errors.ValidationError: colour: 'rde' is not one of 'red', 'dark-blue'; did you mean 'red'?
+>>> class Size(OrderedEnum):
+...     SMALL = "small"
+...     LARGE = "large"
+>>> Size.SMALL < Size.LARGE, max(Size.LARGE, Size.SMALL)
+(True, <Size.LARGE: 'large'>)
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from typing import Self
+
+from interventional.errors import ValidationError, suggest
+
+__all__ = ["OrderedEnum", "ParsableEnum"]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "-", text.strip().casefold())
+
+
+def _field_name(cls: type) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+class ParsableEnum(enum.Enum):
+    """An enum with string values that parses its values and names forgivingly."""
+
+    @classmethod
+    def parse(cls, text: str | Self, *, field: str | None = None) -> Self:
+        """Return the member whose value or name matches ``text`` (case and ``-``/``_`` folded).
+
+        Parameters
+        ----------
+        text : str or member
+            The value (``"left"``), the name (``"LEFT"``), or a member (returned as is).
+        field : str, optional
+            The field name used in the error message (default: the enum's name).
+
+        Raises
+        ------
+        ValidationError
+            With the nearest values as suggestions.
+        """
+        if isinstance(text, cls):
+            return text
+        if not isinstance(text, str):
+            raise ValidationError(
+                field or _field_name(cls), f"expected one of {cls._choices()}, got {text!r}"
+            )
+        member = cls._lookup().get(_fold(text))
+        if member is None:
+            raise ValidationError(
+                field or _field_name(cls),
+                f"{text!r} is not one of {cls._choices()}",
+                suggest(text, [str(m.value) for m in cls]),
+            )
+        return member
+
+    @classmethod
+    def _choices(cls) -> str:
+        return ", ".join(repr(m.value) for m in cls)
+
+    @classmethod
+    @functools.cache
+    def _lookup(cls) -> dict[str, Self]:
+        table: dict[str, Self] = {}
+        for member in cls:
+            table[_fold(member.name)] = member
+            table[_fold(str(member.value))] = member
+        return table
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@functools.total_ordering
+class OrderedEnum(ParsableEnum):
+    """A :class:`ParsableEnum` whose members are ordered as they are defined."""
+
+    @property
+    def rank(self) -> int:
+        """The position of the member, from 0 for the first (lowest)."""
+        return _ranks(type(self))[self]
+
+    def __lt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.rank < other.rank  # type: ignore[attr-defined, no-any-return]
+
+    def __hash__(self) -> int:
+        return hash(self._name_)
+
+
+@functools.cache
+def _ranks(cls: type[OrderedEnum]) -> dict[OrderedEnum, int]:
+    return {member: index for index, member in enumerate(cls)}

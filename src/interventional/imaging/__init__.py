@@ -1,0 +1,5 @@
+"""Imaging guidance: fluoroscopy, ultrasound and needle trajectories."""
+
+from interventional.imaging.modality import Modality
+
+__all__ = ["Modality"]

@@ -1,0 +1,3 @@
+"""Drug vocabulary, dosing and corticosteroid equivalence."""
+
+__all__: list[str] = []

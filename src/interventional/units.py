@@ -1,0 +1,269 @@
+"""The library's one unit registry and the helpers that bring user input into it.
+
+Every physical value in :mod:`interventional` is a :class:`pint.Quantity` of the registry
+:data:`ureg`. Public constructors accept a Quantity of this registry, a Quantity made by
+another pint registry (converted through its unit names, or its root units), or a string
+such as ``"10 mg"``; anything else raises :class:`~interventional.errors.UnitError` naming
+the field.
+
+Why a trimmed definitions file
+------------------------------
+``import attrs, networkx, pint`` costs about half a second on the reference machine, and
+pint's full default registry costs almost as much again (about 440 ms) to parse. Pint's
+definitions cache would cut that to about 45 ms but writes to the user's cache folder on
+first use, which a library should not do behind its user's back. The registry here reads
+``data/units.txt``, a trimmed file holding only the units this domain uses, in about
+35 ms with nothing written to disk (``bench/run.py`` measures the whole import).
+The file also separates effective dose (Sv) from absorbed dose (Gy), angles from
+plain ratios, and treats the decibel as a plain unit for attenuation budgets.
+
+Examples
+--------
+>>> from interventional.units import Q_, as_quantity
+>>> as_quantity("10 mg", "mg", field="amount")
+<Quantity(10, 'milligram')>
+>>> Q_(5, "MHz").to("kHz")
+<Quantity(5000.0, 'kilohertz')>
+>>> as_quantity(10, "mg", field="amount")
+Traceback (most recent call last):
+...
+interventional.errors.UnitError: amount: expected a quantity in units like 'mg' ([mass]), got 10 with no unit
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import timedelta
+from importlib import resources
+from typing import Any, TypeAlias
+
+import pint
+
+from interventional.errors import UnitError, ValidationError, suggest
+
+__all__ = [
+    "Q_",
+    "Quantity",
+    "as_quantity",
+    "as_timedelta",
+    "format_quantity",
+    "magnitude",
+    "optional_quantity_converter",
+    "quantity_converter",
+    "ureg",
+]
+
+Quantity: TypeAlias = pint.Quantity
+"""The type of every physical value in the library."""
+
+_DEFINITIONS = resources.files("interventional") / "data" / "units.txt"
+
+with resources.as_file(_DEFINITIONS) as _path:
+    ureg: pint.UnitRegistry = pint.UnitRegistry(
+        str(_path),
+        autoconvert_offset_to_baseunit=True,
+        on_redefinition="raise",
+    )
+    """The library's one unit registry."""
+
+ureg.formatter.default_format = "~"
+
+Q_ = ureg.Quantity
+"""Construct a Quantity of :data:`ureg`: ``Q_(10, "mg")`` or ``Q_("10 mg")``."""
+
+
+def _unit_names() -> list[str]:
+    units: dict[str, Any] = getattr(ureg, "_units", {})
+    return list(units)
+
+
+def _describe(like: str) -> str:
+    return f"units like {like!r} ({Q_(1, like).dimensionality})"
+
+
+def _parse(text: str, like: str, field: str) -> Quantity:
+    try:
+        parsed = ureg.parse_expression(text)
+    except pint.UndefinedUnitError as error:
+        names = error.unit_names if isinstance(error.unit_names, tuple | list) else ()
+        unknown = str(names[0]) if names else text
+        raise UnitError(
+            field,
+            f"unknown unit {unknown!r} in {text!r}; expected {_describe(like)}",
+            suggest(unknown, _unit_names()),
+        ) from None
+    except Exception as error:  # noqa: BLE001 - pint raises many types on bad text
+        raise UnitError(
+            field, f"cannot read {text!r} as a quantity ({error}); expected {_describe(like)}"
+        ) from None
+    if not isinstance(parsed, pint.Quantity):
+        parsed = Q_(parsed)
+    return parsed
+
+
+def _from_foreign(value: pint.Quantity, field: str) -> Quantity:
+    """Bring a Quantity of another pint registry into :data:`ureg`."""
+    units = str(value.units)
+    try:
+        return Q_(value.magnitude, units)
+    except pint.PintError:
+        pass
+    try:
+        root = value.to_root_units()
+        return Q_(root.magnitude, str(root.units))
+    except pint.PintError as error:
+        raise UnitError(
+            field, f"cannot convert {value} from another unit registry: {error}"
+        ) from None
+
+
+def as_quantity(value: object, like: str, *, field: str) -> Quantity:
+    """Return ``value`` as a Quantity of :data:`ureg` with the dimension of ``like``.
+
+    Parameters
+    ----------
+    value : Quantity or str
+        A Quantity of any pint registry, or text such as ``"10 mg"``. A bare number is
+        accepted only when ``like`` is dimensionless.
+    like : str
+        A unit with the required dimension, e.g. ``"mg"`` for a mass.
+    field : str
+        The name of the field, for the error message.
+
+    Returns
+    -------
+    Quantity
+        The value in its own units (no conversion is forced).
+
+    Raises
+    ------
+    UnitError
+        When the value has no unit, an unknown unit, the wrong dimension, or a magnitude
+        that is not a finite real number.
+
+    Examples
+    --------
+    >>> as_quantity("1.5 in", "mm", field="length").to("mm")
+    <Quantity(38.1, 'millimeter')>
+    >>> as_quantity("5 mL", "mg", field="amount")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.UnitError: amount: expected units like 'mg' ([mass]), got 5 mL ([length] ** 3)
+    """
+    if isinstance(value, pint.Quantity):
+        quantity = value if value._REGISTRY is ureg else _from_foreign(value, field)
+    elif isinstance(value, str):
+        quantity = _parse(value, like, field)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        quantity = Q_(value)
+        if not quantity.is_compatible_with(like):
+            raise UnitError(field, f"expected a quantity in {_describe(like)}, got {value} with no unit")
+    else:
+        raise UnitError(
+            field, f"expected a quantity in {_describe(like)}, got {type(value).__name__} {value!r}"
+        )
+    if not quantity.is_compatible_with(like):
+        raise UnitError(
+            field,
+            f"expected {_describe(like)}, got {quantity} ({quantity.dimensionality})",
+        )
+    magnitude_value = quantity.magnitude
+    if (
+        not isinstance(magnitude_value, int | float)
+        or isinstance(magnitude_value, bool)
+        or not math.isfinite(magnitude_value)
+    ):
+        raise UnitError(field, f"expected a finite real magnitude, got {magnitude_value!r}")
+    return quantity
+
+
+def quantity_converter(like: str, field: str) -> Callable[[object], Quantity]:
+    """Make an attrs converter that applies :func:`as_quantity` to one field.
+
+    Examples
+    --------
+    >>> to_weight = quantity_converter("kg", "weight")
+    >>> to_weight("70 kg")
+    <Quantity(70, 'kilogram')>
+    """
+
+    def convert(value: object) -> Quantity:
+        return as_quantity(value, like, field=field)
+
+    convert.__doc__ = f"Convert to a Quantity compatible with {like!r} (field {field!r})."
+    return convert
+
+
+def optional_quantity_converter(like: str, field: str) -> Callable[[object], Quantity | None]:
+    """Like :func:`quantity_converter`, but ``None`` stays ``None`` (unknown).
+
+    Examples
+    --------
+    >>> optional_quantity_converter("kg", "weight")(None) is None
+    True
+    """
+
+    def convert(value: object) -> Quantity | None:
+        return None if value is None else as_quantity(value, like, field=field)
+
+    convert.__doc__ = f"Convert to a Quantity compatible with {like!r} (field {field!r}), or None."
+    return convert
+
+
+def magnitude(value: Quantity, unit: str) -> float:
+    """Return the plain magnitude of ``value`` in ``unit``, for arithmetic in hot paths.
+
+    Examples
+    --------
+    >>> magnitude(Q_(2, "h"), "min")
+    120.0
+    """
+    return float(value.to(unit).magnitude)
+
+
+def as_timedelta(value: object, *, field: str) -> timedelta:
+    """Return ``value`` as a :class:`datetime.timedelta`.
+
+    Parameters
+    ----------
+    value : timedelta, Quantity or str
+        A duration: a timedelta, a Quantity of time, or text such as ``"7 day"``.
+    field : str
+        The name of the field, for the error message.
+
+    Raises
+    ------
+    UnitError
+        When the value is not a duration.
+    ValidationError
+        When the duration is negative.
+
+    Examples
+    --------
+    >>> as_timedelta("36 h", field="hold")
+    datetime.timedelta(days=1, seconds=43200)
+    """
+    if isinstance(value, timedelta):
+        duration = value
+    else:
+        seconds = magnitude(as_quantity(value, "s", field=field), "s")
+        duration = timedelta(seconds=seconds)
+    if duration < timedelta(0):
+        raise ValidationError(field, f"a duration cannot be negative, got {duration}")
+    return duration
+
+
+def format_quantity(value: Quantity) -> str:
+    """Write a Quantity as text that :func:`as_quantity` reads back to an equal value.
+
+    This is the serialized form of quantities in data files: magnitude plus unit symbol.
+
+    Examples
+    --------
+    >>> format_quantity(Q_(10, "mg"))
+    '10 mg'
+    >>> format_quantity(Q_(0.5, "dB/cm/MHz"))
+    '0.5 dB / cm / MHz'
+    """
+    return f"{value.magnitude!r} {value.units:~}".strip()
