@@ -20,10 +20,10 @@ from interventional.references import Reference
 from interventional.units import Q_, ureg
 
 __all__ = [
+    "Q_",
     "CatalogError",
     "InterventionalError",
     "PlanError",
-    "Q_",
     "Reference",
     "UnitError",
     "UnknownDrugError",

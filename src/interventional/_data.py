@@ -1,4 +1,4 @@
-"""The one loader of data files: TOML records to immutable attrs objects through cattrs.
+r"""The one loader of data files: TOML records to immutable attrs objects through cattrs.
 
 Every fact the library knows (bibliography, atlas rules, procedures, drugs, rules) lives in
 a TOML file as an array of tables, one table per record::
@@ -25,9 +25,9 @@ Examples
 ... class Needle:
 ...     id: str
 ...     gauge: int
->>> loads_records('[[needle]]\\nid = "spinal"\\ngauge = 22\\n', Needle, table="needle")
+>>> loads_records('[[needle]]\nid = "spinal"\ngauge = 22\n', Needle, table="needle")
 (Needle(id='spinal', gauge=22),)
->>> loads_records('[[needle]]\\nid = "spinal"\\n', Needle, table="needle")
+>>> loads_records('[[needle]]\nid = "spinal"\n', Needle, table="needle")
 Traceback (most recent call last):
 ...
 interventional.errors.CatalogError: <string>: record needle 'spinal': field 'gauge': required field missing
@@ -53,6 +53,7 @@ import cattrs.gen
 import pint
 import tomli_w
 
+from interventional._enums import ParsableEnum
 from interventional.errors import CatalogError, InterventionalError, ValidationError
 from interventional.units import format_quantity
 
@@ -108,6 +109,10 @@ def converter() -> cattrs.Converter:
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook_func(_is_leaf, _passthrough)
+    conv.register_structure_hook_func(
+        lambda tp: isinstance(tp, type) and issubclass(tp, ParsableEnum),
+        lambda value, tp: tp.parse(value),
+    )
     conv.register_unstructure_hook(pint.Quantity, format_quantity)
     conv.register_unstructure_hook_func(
         lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _unstructure_enum
@@ -123,7 +128,9 @@ def converter() -> cattrs.Converter:
     )
 
     def structure_reference(value: object, _: object) -> Reference:
-        return cite(value) if isinstance(value, str) else structure_inline(value, Reference)
+        if isinstance(value, str):
+            return cite(value)
+        return structure_inline(typing.cast(Mapping[str, Any], value), Reference)
 
     conv.register_structure_hook(Reference, structure_reference)
     conv.register_unstructure_hook(Reference, unstructure_reference)
@@ -131,7 +138,9 @@ def converter() -> cattrs.Converter:
         lambda tp: isinstance(tp, type) and hasattr(tp, "parse") and not issubclass(tp, enum.Enum),
         str,
     )
-    conv.register_unstructure_hook(frozenset, lambda value: sorted(conv.unstructure(v) for v in value))
+    conv.register_unstructure_hook(
+        frozenset, lambda value: sorted(conv.unstructure(v) for v in value)
+    )
     conv.register_unstructure_hook(timedelta, lambda value: f"{value.total_seconds() / 3600!r} h")
     return conv
 
@@ -148,7 +157,9 @@ def _read_text(source: DataSource) -> str:
                 return handle.read()
         return source.read_text(encoding="utf-8")
     except OSError as error:
-        raise CatalogError(label, None, None, f"cannot read the file: {error.strerror or error}") from None
+        raise CatalogError(
+            label, None, None, f"cannot read the file: {error.strerror or error}"
+        ) from None
     except UnicodeDecodeError as error:
         raise CatalogError(label, None, None, f"not UTF-8 text: {error}") from None
 
@@ -253,7 +264,10 @@ def _structure_all(
             ident = getattr(obj, key)
             if ident in seen:
                 raise CatalogError(
-                    label, record, key, f"duplicate {key} {ident!r} (first at record #{seen[ident] + 1})"
+                    label,
+                    record,
+                    key,
+                    f"duplicate {key} {ident!r} (first at record #{seen[ident] + 1})",
                 )
             seen[ident] = index
         out.append(obj)

@@ -88,7 +88,14 @@ class ParsableEnum(enum.Enum):
         for member in cls:
             table[_fold(member.name)] = member
             table[_fold(str(member.value))] = member
+        for alias, value in cls._aliases().items():
+            table.setdefault(_fold(alias), cls(value))
         return table
+
+    @classmethod
+    def _aliases(cls) -> dict[str, str]:
+        """Other spellings that parse, mapped to member values (override to add some)."""
+        return {}
 
     def __str__(self) -> str:
         return str(self.value)
@@ -106,7 +113,7 @@ class OrderedEnum(ParsableEnum):
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.rank < other.rank  # type: ignore[attr-defined, no-any-return]
+        return self.rank < other.rank
 
     def __hash__(self) -> int:
         return hash(self._name_)

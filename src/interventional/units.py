@@ -32,15 +32,16 @@ interventional.errors.UnitError: amount: expected a quantity in units like 'mg' 
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable
 from datetime import timedelta
 from importlib import resources
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pint
 
-from interventional.errors import UnitError, ValidationError, suggest
+from interventional.errors import UnitError, ValidationError
 
 __all__ = [
     "Q_",
@@ -54,13 +55,16 @@ __all__ = [
     "ureg",
 ]
 
-Quantity: TypeAlias = pint.Quantity
+if TYPE_CHECKING:
+    Quantity: TypeAlias = pint.Quantity[Any]
+else:
+    Quantity = pint.Quantity
 """The type of every physical value in the library."""
 
 _DEFINITIONS = resources.files("interventional") / "data" / "units.txt"
 
 with resources.as_file(_DEFINITIONS) as _path:
-    ureg: pint.UnitRegistry = pint.UnitRegistry(
+    ureg: pint.UnitRegistry = pint.UnitRegistry(  # type: ignore[type-arg]
         str(_path),
         autoconvert_offset_to_baseunit=True,
         on_redefinition="raise",
@@ -73,9 +77,31 @@ Q_ = ureg.Quantity
 """Construct a Quantity of :data:`ureg`: ``Q_(10, "mg")`` or ``Q_("10 mg")``."""
 
 
-def _unit_names() -> list[str]:
-    units: dict[str, Any] = getattr(ureg, "_units", {})
-    return list(units)
+_COMMON_PREFIXES = ("", "m", "mc", "µ", "k", "c", "M")
+
+
+def _defined_names() -> dict[str, str]:
+    """Unit names, symbols and aliases of the definitions file with common prefixes, by folded case.
+
+    Where two spellings fold alike (``mg`` and ``Mg``), the one with the more common prefix wins.
+    """
+    units: dict[str, Any] = dict(getattr(ureg, "_units", {}))
+    symbols = [getattr(d, "symbol", None) for d in units.values()]
+    spellings = [prefix + s for prefix in _COMMON_PREFIXES for s in symbols if s]
+    spellings += sorted(units)
+    spellings += sorted(a for d in units.values() for a in getattr(d, "aliases", ()) if a)
+    names: dict[str, str] = {}
+    for spelling in spellings:
+        names.setdefault(spelling.casefold(), spelling)
+    return names
+
+
+_UNIT_NAMES = _defined_names()  # read before any parse adds prefixed units to the registry
+
+
+def _suggest_unit(unknown: str) -> tuple[str, ...]:
+    matches = difflib.get_close_matches(unknown.casefold(), list(_UNIT_NAMES), n=3, cutoff=0.6)
+    return tuple(_UNIT_NAMES[match] for match in matches)
 
 
 def _describe(like: str) -> str:
@@ -83,6 +109,7 @@ def _describe(like: str) -> str:
 
 
 def _parse(text: str, like: str, field: str) -> Quantity:
+    parsed: object
     try:
         parsed = ureg.parse_expression(text)
     except pint.UndefinedUnitError as error:
@@ -91,18 +118,16 @@ def _parse(text: str, like: str, field: str) -> Quantity:
         raise UnitError(
             field,
             f"unknown unit {unknown!r} in {text!r}; expected {_describe(like)}",
-            suggest(unknown, _unit_names()),
+            _suggest_unit(unknown),
         ) from None
-    except Exception as error:  # noqa: BLE001 - pint raises many types on bad text
+    except Exception as error:
         raise UnitError(
             field, f"cannot read {text!r} as a quantity ({error}); expected {_describe(like)}"
         ) from None
-    if not isinstance(parsed, pint.Quantity):
-        parsed = Q_(parsed)
-    return parsed
+    return parsed if isinstance(parsed, pint.Quantity) else Q_(parsed)
 
 
-def _from_foreign(value: pint.Quantity, field: str) -> Quantity:
+def _from_foreign(value: Quantity, field: str) -> Quantity:
     """Bring a Quantity of another pint registry into :data:`ureg`."""
     units = str(value.units)
     try:
@@ -158,7 +183,9 @@ def as_quantity(value: object, like: str, *, field: str) -> Quantity:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         quantity = Q_(value)
         if not quantity.is_compatible_with(like):
-            raise UnitError(field, f"expected a quantity in {_describe(like)}, got {value} with no unit")
+            raise UnitError(
+                field, f"expected a quantity in {_describe(like)}, got {value} with no unit"
+            )
     else:
         raise UnitError(
             field, f"expected a quantity in {_describe(like)}, got {type(value).__name__} {value!r}"

@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Self
 
@@ -44,6 +45,10 @@ __all__ = [
     "VertebralLevel",
     "exiting_nerve",
     "foramen_of",
+    "to_level",
+    "to_region",
+    "to_segment",
+    "to_side",
 ]
 
 
@@ -111,6 +116,22 @@ class Side(ParsableEnum):
         return self in (Side.LEFT, Side.RIGHT)
 
 
+def to_region(value: Region | str) -> Region:
+    """Attrs converter: a :class:`Region` from a member or its name."""
+    return Region.parse(value)
+
+
+def to_side(value: Side | str) -> Side:
+    """Attrs converter: a :class:`Side` from a member or its name.
+
+    Examples
+    --------
+    >>> to_side("Left")
+    <Side.LEFT: 'left'>
+    """
+    return Side.parse(value)
+
+
 def _ordinal(region: Region, number: int) -> int:
     index = 0
     for each in Region:
@@ -157,7 +178,7 @@ class VertebralLevel:
     interventional.errors.ValidationError: level: L6 does not exist; lumbar levels are L1-L5; did you mean 'L5'?
     """
 
-    region: Region = attrs.field(converter=Region.parse)
+    region: Region = attrs.field(converter=to_region)
     number: int = attrs.field()
 
     @number.validator
@@ -249,6 +270,11 @@ def _near(region: Region, number: int, count: int) -> tuple[str, ...]:
     return (f"{region.prefix}{nearest}",)
 
 
+def to_level(value: VertebralLevel | str) -> VertebralLevel:
+    """Attrs converter: a :class:`VertebralLevel` from a level or its name."""
+    return VertebralLevel.parse(value)
+
+
 @functools.cache
 def all_levels() -> tuple[VertebralLevel, ...]:
     """Every vertebral level, C1 to Co1, in order."""
@@ -281,8 +307,8 @@ class Segment:
     interventional.errors.ValidationError: segment: L3 and L5 are not adjacent; a segment joins two neighbouring levels; did you mean 'L3-L4', 'L4-L5'?
     """
 
-    upper: VertebralLevel = attrs.field(converter=VertebralLevel.parse)
-    lower: VertebralLevel = attrs.field(converter=VertebralLevel.parse)
+    upper: VertebralLevel = attrs.field(converter=to_level)
+    lower: VertebralLevel = attrs.field(converter=to_level)
 
     @lower.validator
     def _adjacent(self, _: attrs.Attribute[VertebralLevel], value: VertebralLevel) -> None:
@@ -365,11 +391,16 @@ class Segment:
         return tuple(seg for seg in all_segments() if seg.region is wanted)
 
 
+def to_segment(value: Segment | str) -> Segment:
+    """Attrs converter: a :class:`Segment` from a segment or its name."""
+    return Segment.parse(value)
+
+
 @functools.cache
 def all_segments() -> tuple[Segment, ...]:
     """Every segment, C1-C2 to S5-Co1, in order."""
     levels = all_levels()
-    return tuple(Segment(a, b) for a, b in zip(levels, levels[1:], strict=False))
+    return tuple(Segment(a, b) for a, b in itertools.pairwise(levels))
 
 
 @attrs.frozen(slots=True, order=False, repr=False)
@@ -382,7 +413,7 @@ class SpinalNerveLevel:
     ('C8', <Region.CERVICAL: 'cervical'>)
     """
 
-    region: Region = attrs.field(converter=Region.parse)
+    region: Region = attrs.field(converter=to_region)
     number: int = attrs.field()
 
     @number.validator
@@ -396,7 +427,9 @@ class SpinalNerveLevel:
             return text
         match = _NAME.match(text) if isinstance(text, str) else None
         if match is None:
-            raise ValidationError("spinal nerve", f"{text!r} is not a spinal nerve (e.g. 'C8', 'L4')")
+            raise ValidationError(
+                "spinal nerve", f"{text!r} is not a spinal nerve (e.g. 'C8', 'L4')"
+            )
         region = _BY_PREFIX[match.group(1).casefold()]
         number = int(match.group(2))
         try:

@@ -29,9 +29,5 @@ class Modality(ParsableEnum):
         return self in (Modality.FLUOROSCOPY, Modality.CT)
 
     @classmethod
-    def _lookup(cls) -> dict[str, Modality]:  # type: ignore[override]
-        table = dict(super()._lookup())
-        table.setdefault("us", cls.ULTRASOUND)
-        table.setdefault("fluoro", cls.FLUOROSCOPY)
-        table.setdefault("computed-tomography", cls.CT)
-        return table
+    def _aliases(cls) -> dict[str, str]:
+        return {"us": "ultrasound", "fluoro": "fluoroscopy", "computed-tomography": "ct"}

@@ -1,0 +1,156 @@
+"""The units registry: parsing, dimension checks, foreign registries, durations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pint
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from interventional.errors import UnitError, ValidationError
+from interventional.units import (
+    Q_,
+    as_quantity,
+    as_timedelta,
+    format_quantity,
+    magnitude,
+    optional_quantity_converter,
+    quantity_converter,
+    ureg,
+)
+
+DOMAIN_UNITS = [
+    ("10 mg", "mg"),
+    ("5 mcg", "mg"),
+    ("1 g", "mg"),
+    ("5 mL", "mL"),
+    ("70 kg", "kg"),
+    ("3 mm", "mm"),
+    ("2 cm", "mm"),
+    ("3.5 inch", "mm"),
+    ("30 degree", "degree"),
+    ("10 s", "s"),
+    ("5 min", "s"),
+    ("24 h", "s"),
+    ("7 day", "s"),
+    ("1.2 mGy", "mGy"),
+    ("3 Gy*cm**2", "Gy*cm**2"),
+    ("0.5 mSv", "mSv"),
+    ("5 MHz", "MHz"),
+    ("60 dB", "dB"),
+    ("1540 m/s", "m/s"),
+]
+
+
+@pytest.mark.parametrize(("text", "like"), DOMAIN_UNITS)
+def test_domain_units_parse(text: str, like: str) -> None:
+    quantity = as_quantity(text, like, field="value")
+    assert quantity.is_compatible_with(like)
+
+
+def test_mcg_is_a_microgram() -> None:
+    assert as_quantity("250 mcg", "mg", field="amount").to("mg").magnitude == pytest.approx(0.25)
+
+
+def test_percent_parses_as_a_ratio() -> None:
+    assert Q_("1 %").to("dimensionless").magnitude == pytest.approx(0.01)
+
+
+def test_gauge_is_not_a_unit() -> None:
+    with pytest.raises(UnitError, match="unknown unit 'gauge'"):
+        as_quantity("22 gauge", "mm", field="needle")
+
+
+def test_effective_dose_is_not_air_kerma() -> None:
+    with pytest.raises(UnitError, match="expected"):
+        as_quantity("1 mSv", "mGy", field="air_kerma")
+
+
+def test_angle_is_not_a_ratio() -> None:
+    with pytest.raises(UnitError):
+        as_quantity("30 %", "degree", field="rotation")
+
+
+def test_bare_number_is_refused_with_the_field_named() -> None:
+    with pytest.raises(UnitError) as caught:
+        as_quantity(10, "mg", field="amount")
+    assert caught.value.field == "amount"
+    assert "no unit" in str(caught.value)
+
+
+def test_bare_number_is_accepted_for_a_dimensionless_field() -> None:
+    assert as_quantity(1.1, "dimensionless", field="inr").magnitude == 1.1
+
+
+def test_wrong_dimension_names_the_field() -> None:
+    with pytest.raises(UnitError, match=r"^weight: expected units like 'kg'"):
+        as_quantity("70 mL", "kg", field="weight")
+
+
+def test_unknown_unit_suggests_the_nearest() -> None:
+    with pytest.raises(UnitError) as caught:
+        as_quantity("10 mgg", "mg", field="amount")
+    assert caught.value.suggestions
+    assert "mg" in caught.value.suggestions or "milligram" in caught.value.suggestions
+
+
+@pytest.mark.parametrize("value", [None, [1, 2], {"mg": 1}, True, float("nan"), "nan mg", "inf mg"])
+def test_other_types_and_non_finite_values_are_refused(value: object) -> None:
+    with pytest.raises(UnitError):
+        as_quantity(value, "mg", field="amount")
+
+
+def test_quantity_from_another_registry_is_converted() -> None:
+    other = pint.UnitRegistry()
+    foreign = other.Quantity(2, "pound")
+    converted = as_quantity(foreign, "kg", field="weight")
+    assert converted._REGISTRY is ureg
+    assert converted.to("kg").magnitude == pytest.approx(0.90718474)
+
+
+def test_foreign_unit_unknown_here_goes_through_root_units() -> None:
+    other = pint.UnitRegistry()
+    foreign = other.Quantity(1, "furlong")
+    converted = as_quantity(foreign, "m", field="depth")
+    assert converted.to("m").magnitude == pytest.approx(201.168, rel=1e-5)
+
+
+def test_converters_wrap_as_quantity() -> None:
+    assert quantity_converter("kg", "weight")("70 kg") == Q_(70, "kg")
+    assert optional_quantity_converter("kg", "weight")(None) is None
+    with pytest.raises(UnitError, match=r"^weight"):
+        quantity_converter("kg", "weight")("70")
+
+
+def test_magnitude_converts() -> None:
+    assert magnitude(Q_(1, "h"), "s") == 3600.0
+
+
+def test_as_timedelta() -> None:
+    assert as_timedelta("7 day", field="hold") == timedelta(days=7)
+    assert as_timedelta(timedelta(hours=6), field="hold") == timedelta(hours=6)
+    assert as_timedelta(Q_(90, "min"), field="hold") == timedelta(minutes=90)
+    with pytest.raises(ValidationError, match="negative"):
+        as_timedelta("-1 h", field="hold")
+    with pytest.raises(UnitError):
+        as_timedelta("3 mg", field="hold")
+
+
+@given(
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    st.sampled_from(["mg", "mL", "mm", "degree", "MHz", "mGy", "mSv", "dB / cm / MHz", "mg / kg"]),
+)
+def test_format_quantity_round_trips(value: float, unit: str) -> None:
+    quantity = Q_(value, unit)
+    assert as_quantity(format_quantity(quantity), unit, field="x") == quantity
+
+
+@given(
+    st.floats(min_value=0, max_value=1e6, allow_nan=False),
+    st.sampled_from(["g", "mg", "mcg", "kg"]),
+)
+def test_equal_quantities_in_other_units_compare_equal(value: float, unit: str) -> None:
+    quantity = as_quantity(Q_(value, unit), "mg", field="amount")
+    assert quantity.to("mg").magnitude == pytest.approx(Q_(value, unit).to("mg").magnitude)
