@@ -16,12 +16,14 @@ from interventional.errors import (
     UnknownProcedureError,
     UnknownStructureError,
 )
+from interventional.pharmacology import Dose
 from interventional.references import Reference
 from interventional.units import Q_, ureg
 
 __all__ = [
     "Q_",
     "CatalogError",
+    "Dose",
     "InterventionalError",
     "PlanError",
     "Reference",
