@@ -1,0 +1,64 @@
+"""End to end: the README's quick-start commands work as written (their Python parts)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+pytestmark = pytest.mark.e2e
+
+
+def readme_command(name: str) -> str:
+    match = re.search(rf"<!-- ci: {name} -->\n```\w*\n(.+?)\n```", README, flags=re.DOTALL)
+    assert match is not None, f"README has no '{name}' command"
+    return match.group(1).strip()
+
+
+def python_parts(command: str) -> list[list[str]]:
+    """The commands of a `a && b` line that are not the pip install, as argv lists."""
+    parts = [shlex.split(part) for part in command.split("&&")]
+    assert parts[0][:4] == ["python", "-m", "pip", "install"], "the command starts by installing"
+    out = []
+    for argv in parts[1:]:
+        if argv[0] == "python":
+            argv = [sys.executable, *argv[1:]]
+        elif argv[0] == "interventional":
+            argv = [sys.executable, "-m", "interventional", *argv[1:]]
+        out.append(argv)
+    return out
+
+
+def run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_readme_has_exactly_two_quick_start_commands() -> None:
+    assert len(re.findall(r"<!-- ci: [\w-]+ -->", README)) == 2
+
+
+def test_main_job_runs_on_built_in_data() -> None:
+    for argv in python_parts(readme_command("main-job")):
+        result = run(argv)
+        assert result.returncode == 0, result.stderr
+        assert "interventional" in result.stdout
+        assert result.stderr == ""
+
+
+def test_test_command_collects_the_suite() -> None:
+    (argv,) = python_parts(readme_command("tests"))
+    assert argv[1:3] == ["-m", "pytest"]
+    result = run([*argv, "--collect-only", "-q", "-p", "no:cacheprovider"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\d+ tests? collected", result.stdout)
+
+
+def test_readme_says_it_is_not_a_medical_device() -> None:
+    assert "Not a medical device" in README
