@@ -6,7 +6,7 @@ import interventional
 
 project = "interventional"
 author = "The interventional developers"
-copyright = "2026, The interventional developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, The interventional developers"
 version = release = interventional.__version__
 
 extensions = [
