@@ -1,0 +1,602 @@
+"""Validated procedure plans: :class:`ProcedurePlan` and :func:`plan`.
+
+A plan is one procedure at chosen levels, on a chosen side, under one guidance modality,
+with the injectates to be given. Building a plan checks it against its procedure and
+raises :class:`~interventional.errors.PlanError` naming the field that does not fit (with
+the nearest valid value where one helps). Its :attr:`ProcedurePlan.targets` are structures
+of the default atlas, resolved through the procedure's target rules.
+
+Examples
+--------
+>>> from interventional.procedures import plan
+>>> mbb = plan("lumbar-mbb", levels=["L4-L5"], side="left")
+>>> [s.id for s in mbb.targets]
+['medial-branch:L3:left', 'medial-branch:L4:left']
+>>> mbb.modality
+<Modality.FLUOROSCOPY: 'fluoroscopy'>
+>>> plan("lumbar-mbb", levels=["L4-L5"])
+Traceback (most recent call last):
+...
+interventional.errors.PlanError: side: lumbar-medial-branch-block is lateralized; give side='left', 'right' or 'bilateral'
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from interventional.anatomy.levels import Region, Segment, Side, VertebralLevel, exiting_nerve
+from interventional.errors import (
+    PlanError,
+    UnknownDrugError,
+    UnknownStructureError,
+    ValidationError,
+    suggest,
+)
+from interventional.imaging.modality import Modality
+from interventional.procedures.model import Level, Procedure, TargetRule, parse_level
+
+if TYPE_CHECKING:
+    from interventional.anatomy.atlas import Atlas
+    from interventional.anatomy.structures import Structure
+    from interventional.pharmacology import Dose, Drug
+    from interventional.procedures.catalog import Catalog
+    from interventional.units import Quantity
+
+__all__ = ["ProcedurePlan", "UnknownInjectateError", "plan", "resolve_targets"]
+
+
+class UnknownInjectateError(PlanError, UnknownDrugError):
+    """A plan injectate whose drug the vocabulary does not hold.
+
+    Both a :class:`~interventional.errors.PlanError` (a misfit plan, naming the field) and an
+    :class:`~interventional.errors.UnknownDrugError` (a failed look-up with suggestions).
+
+    Examples
+    --------
+    >>> error = UnknownInjectateError("injectates[0].drug", "lidocane", ("lidocaine",))
+    >>> print(error)
+    injectates[0].drug: unknown drug 'lidocane'; did you mean 'lidocaine'?
+    >>> isinstance(error, KeyError), isinstance(error, ValueError)
+    (True, True)
+    """
+
+    def __init__(self, field: str, name: str, suggestions: Iterable[str] = ()) -> None:
+        # The two bases' __init__ chains would feed each other's messages; set the
+        # attributes of both directly instead.
+        self.field = field
+        self.name = name
+        self.reason = f"unknown drug {name!r}"
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
+        hint = ""
+        if self.suggestions:
+            hint = "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        self.message = f"{field}: {self.reason}{hint}"
+        Exception.__init__(self, self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _describe_levels(levels: Sequence[Level]) -> str:
+    if not levels:
+        return "none"
+    names = [str(level) for level in levels]
+    ordered = sorted(levels, key=lambda level: level.index)
+    contiguous = all(b.index == a.index + 1 for a, b in itertools.pairwise(ordered))
+    if contiguous and len(names) > 2:
+        return f"{ordered[0]} to {ordered[-1]}"
+    return ", ".join(str(level) for level in ordered)
+
+
+def _nearest(level: Level, allowed: Sequence[Level]) -> tuple[str, ...]:
+    best = min(allowed, key=lambda candidate: (abs(candidate.index - level.index), candidate.index))
+    return (str(best),)
+
+
+def _check_levels(procedure: Procedure, levels: Iterable[Level | str]) -> tuple[Level, ...]:
+    if isinstance(levels, str | Segment | VertebralLevel):
+        levels = [levels]
+    parsed: list[Level] = []
+    for index, value in enumerate(levels):
+        try:
+            parsed.append(parse_level(value, field=f"levels[{index}]"))
+        except ValidationError as error:
+            raise PlanError(error.field, error.reason, error.suggestions) from None
+    pid = procedure.id
+    if not procedure.levels:
+        if parsed:
+            raise PlanError("levels", f"{pid} is not planned by level; leave levels out")
+        return ()
+    kind = procedure.level_kind
+    for index, level in enumerate(parsed):
+        if not isinstance(level, kind):  # type: ignore[arg-type]
+            example = procedure.levels[0]
+            what = "segments" if kind is Segment else "vertebral levels"
+            raise PlanError(
+                f"levels[{index}]",
+                f"{level} is not one of the {what} {pid} is planned at (e.g. '{example}')",
+                [str(lv) for lv in procedure.levels if _overlaps(lv, level)][:3] or [str(example)],
+            )
+        if level not in procedure.levels:
+            regions = ", ".join(sorted(r.value for r in procedure.regions))
+            raise PlanError(
+                f"levels[{index}]",
+                f"{level} is outside the levels of {pid} ({regions}: "
+                f"{_describe_levels(procedure.levels)})",
+                _nearest(level, procedure.levels),
+            )
+    if len(set(parsed)) != len(parsed):
+        twice = next(str(level) for level in parsed if parsed.count(level) > 1)
+        raise PlanError("levels", f"{twice} is given twice")
+    if not parsed and procedure.needs_levels:
+        raise PlanError(
+            "levels",
+            f"{pid} needs at least one level; choose from {_describe_levels(procedure.levels)}",
+        )
+    if procedure.max_levels is not None and len(parsed) > procedure.max_levels:
+        raise PlanError(
+            "levels",
+            f"{len(parsed)} levels given; {pid} allows at most {procedure.max_levels} per plan",
+        )
+    return tuple(sorted(parsed, key=lambda level: level.index))
+
+
+def _overlaps(candidate: Level, level: Level) -> bool:
+    if isinstance(candidate, Segment) and isinstance(level, VertebralLevel):
+        return level in (candidate.upper, candidate.lower)
+    if isinstance(candidate, VertebralLevel) and isinstance(level, Segment):
+        return candidate in (level.upper, level.lower)
+    return False
+
+
+def _check_side(procedure: Procedure, side: Side | str | None) -> Side | None:
+    if side is not None:
+        try:
+            side = Side.parse(side, field="side")
+        except ValidationError as error:
+            raise PlanError(error.field, error.reason, error.suggestions) from None
+    pid = procedure.id
+    if procedure.lateralized:
+        if side is None or side is Side.MIDLINE:
+            choices = (
+                "'left', 'right' or 'bilateral'" if procedure.bilateral else "'left' or 'right'"
+            )
+            given = "" if side is None else " (not 'midline')"
+            raise PlanError("side", f"{pid} is lateralized; give side={choices}{given}")
+        if side is Side.BILATERAL and not procedure.bilateral:
+            raise PlanError(
+                "side",
+                f"{pid} is done on one side at a time; give 'left' or 'right'",
+                ("left", "right"),
+            )
+        return side
+    if side is not None and side is not Side.MIDLINE:
+        raise PlanError(
+            "side", f"{pid} is a midline procedure; leave side out (got {side.value!r})"
+        )
+    return side
+
+
+def _check_modality(procedure: Procedure, modality: Modality | str | None) -> Modality:
+    if modality is None:
+        return procedure.usual_modality
+    try:
+        parsed = Modality.parse(modality, field="modality")
+    except ValidationError as error:
+        raise PlanError(error.field, error.reason, error.suggestions) from None
+    if parsed not in procedure.modalities:
+        allowed = ", ".join(repr(m.value) for m in sorted(procedure.modalities, key=_rank))
+        raise PlanError(
+            "modality",
+            f"{parsed.value!r} is not used for {procedure.id}; use {allowed}",
+            (procedure.usual_modality.value,),
+        )
+    return parsed
+
+
+def _rank(modality: Modality) -> int:
+    return list(Modality).index(modality)
+
+
+def _check_injectates(values: Iterable[Any]) -> tuple[Dose, ...]:
+    from interventional.pharmacology import Dose
+
+    if isinstance(values, Dose | Mapping):
+        values = [values]
+    out: list[Dose] = []
+    for index, value in enumerate(values):
+        field = f"injectates[{index}]"
+        if isinstance(value, Dose):
+            out.append(value)
+            continue
+        if not isinstance(value, Mapping):
+            raise PlanError(
+                field,
+                f"expected a Dose or a table such as {{'drug': 'lidocaine', 'volume': '2 mL'}}, "
+                f"got {value!r}",
+            )
+        try:
+            out.append(Dose(**value))
+        except UnknownDrugError as error:
+            raise UnknownInjectateError(f"{field}.drug", error.name, error.suggestions) from None
+        except ValidationError as error:
+            raise PlanError(f"{field}.{error.field}", error.reason, error.suggestions) from None
+        except TypeError as error:
+            raise PlanError(field, f"bad injectate fields: {error}") from None
+    return tuple(out)
+
+
+def _check_target(procedure: Procedure, target: str | None) -> None:
+    pid = procedure.id
+    if procedure.needs_target:
+        if target is None or not isinstance(target, str) or not target.strip():
+            anchors = ", ".join(repr(rule.anchor) for rule in procedure.target_rules)
+            raise PlanError("target", f"{pid} needs target= (fills {anchors})")
+    elif target is not None:
+        raise PlanError("target", f"{pid} has fixed targets; leave target out")
+
+
+def _sides(side: Side | None) -> tuple[Side | None, ...]:
+    if side is Side.BILATERAL:
+        return (Side.LEFT, Side.RIGHT)
+    return (side,)
+
+
+def _substitutions(
+    level: Level | None, side: Side | None, target: str | None = None
+) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if target is not None:
+        values["target"] = target
+    if side is not None and side.lateral:
+        values["side"] = side.value
+    if isinstance(level, Segment):
+        values["segment"] = str(level)
+        values["upper"] = str(level.upper)
+        values["lower"] = str(level.lower)
+        nerve = exiting_nerve(level)
+        if nerve is not None:
+            values["nerve"] = nerve
+        values["region"] = level.region.value
+    elif isinstance(level, VertebralLevel):
+        values["level"] = str(level)
+        values["region"] = level.region.value
+    return values
+
+
+def _resolve_rule(
+    atlas: Atlas, rule: TargetRule, values: Mapping[str, str], procedure_id: str
+) -> list[Structure]:
+    from interventional.anatomy.relations import Relation
+
+    missing = rule.placeholders - set(values)
+    if missing:
+        raise PlanError(
+            "levels",
+            f"cannot resolve the target {rule.anchor!r} of {procedure_id}: "
+            f"no {', '.join(sorted(missing))} for this level",
+        )
+    anchor = rule.anchor.format_map(values)
+    try:
+        structure = atlas[anchor]
+    except UnknownStructureError:
+        if rule.needs_target:
+            raise PlanError(
+                "target",
+                f"the atlas has no {anchor!r}; choose a {' or '.join(rule.kinds)} of the atlas",
+                suggest(anchor, _choices(atlas, rule)),
+            ) from None
+        raise PlanError(
+            "levels", f"the atlas has no {anchor!r} (target of {procedure_id}) for this plan"
+        ) from None
+    if rule.relation is None:
+        if rule.kinds and structure.kind.value not in rule.kinds:
+            raise PlanError(
+                "target",
+                f"{anchor!r} is a {structure.kind.value}, not a {' or '.join(rule.kinds)}",
+            )
+        return [structure]
+    relation = Relation.parse(rule.relation)
+    direction: Literal["in", "out"] = "in" if rule.direction == "in" else "out"
+    related = atlas.related(anchor, relation, direction=direction)
+    found = [s for s in related if not rule.kinds or s.kind.value in rule.kinds]
+    if not found:
+        raise PlanError(
+            "levels",
+            f"the atlas gives no {'/'.join(rule.kinds) or 'structure'} that "
+            f"{relation.value} {anchor!r} (target of {procedure_id})",
+        )
+    return sorted(found, key=_structure_order)
+
+
+def _structure_order(structure: Structure) -> tuple[int, str]:
+    level = structure.level
+    return (-1 if level is None else level.index, structure.id)
+
+
+def _choices(atlas: Atlas, rule: TargetRule) -> list[str]:
+    return [s.id for s in atlas.values() if s.kind.value in rule.kinds]
+
+
+def resolve_targets(
+    procedure: Procedure,
+    levels: Sequence[Level],
+    side: Side | None,
+    atlas: Atlas | None = None,
+    *,
+    target: str | None = None,
+) -> tuple[Structure, ...]:
+    """Resolve a procedure's target rules at the given levels and side.
+
+    Parameters
+    ----------
+    procedure : Procedure
+    levels : sequence of Segment or VertebralLevel
+        Already validated levels (may be empty).
+    side : Side or None
+        ``BILATERAL`` resolves both sides.
+    atlas : Atlas, optional
+        The atlas to resolve in (the default atlas when omitted).
+
+    Returns
+    -------
+    tuple of Structure
+        In level order, then rule order, then side; without duplicates.
+
+    Raises
+    ------
+    PlanError
+        When the atlas holds no structure for a rule at one of the levels.
+    """
+    if atlas is None:
+        return _resolve_default(procedure, tuple(levels), side, target)
+    return _resolve(atlas, procedure, tuple(levels), side, target)
+
+
+@functools.cache
+def _resolve_default(
+    procedure: Procedure, levels: tuple[Level, ...], side: Side | None, target: str | None
+) -> tuple[Structure, ...]:
+    from interventional.anatomy.atlas import default_atlas
+
+    return _resolve(default_atlas(), procedure, levels, side, target)
+
+
+def _resolve(
+    atlas: Atlas,
+    procedure: Procedure,
+    levels: tuple[Level, ...],
+    side: Side | None,
+    target: str | None,
+) -> tuple[Structure, ...]:
+    found: dict[str, Structure] = {}
+    for level in levels or (None,):
+        for rule in procedure.target_rules:
+            for each_side in _sides(side):
+                if rule.needs_level and level is None:
+                    continue
+                for structure in _resolve_rule(
+                    atlas, rule, _substitutions(level, each_side, target), procedure.id
+                ):
+                    found.setdefault(structure.id, structure)
+    return tuple(found.values())
+
+
+def _to_side(value: Side | str | None) -> Side | None:
+    return value if value is None or isinstance(value, Side) else Side.parse(value, field="side")
+
+
+def _to_modality(value: Modality | str) -> Modality:
+    return Modality.parse(value, field="modality")
+
+
+def _to_doses(values: Iterable[Dose]) -> tuple[Dose, ...]:
+    return tuple(values)
+
+
+def _to_level_tuple(values: Iterable[Level | str]) -> tuple[Level, ...]:
+    if isinstance(values, str | Segment | VertebralLevel):
+        values = [values]
+    return tuple(parse_level(value) for value in values)
+
+
+@attrs.frozen(slots=True, repr=False)
+class ProcedurePlan:
+    """A procedure planned at given levels and side, under one modality, with injectates.
+
+    Construct it with :func:`plan`, which accepts ids, text and tables; constructing it
+    directly runs the same checks.
+
+    Parameters
+    ----------
+    procedure : Procedure
+    levels : tuple of Segment or VertebralLevel
+        Sorted from the head down; empty for procedures not planned by level.
+    side : Side or None
+        ``LEFT``, ``RIGHT`` or ``BILATERAL`` for lateralized procedures; ``None`` (or
+        ``MIDLINE``) for midline ones.
+    modality : Modality
+    injectates : tuple of Dose
+
+    Raises
+    ------
+    PlanError
+        When the plan does not fit its procedure (the message names the field).
+
+    Examples
+    --------
+    >>> from interventional.procedures import plan
+    >>> tf = plan("lumbar-tfesi", levels="L4-L5", side="left",
+    ...           injectates=[{"drug": "dexamethasone", "amount": "10 mg"}])
+    >>> [s.id for s in tf.targets]
+    ['intervertebral-foramen:L4-L5:left', 'spinal-nerve:L4:left']
+    >>> print(tf)
+    lumbar-transforaminal-epidural-injection at L4-L5, left, under fluoroscopy; dexamethasone 10 mg
+    """
+
+    procedure: Procedure = attrs.field()
+    levels: tuple[Segment | VertebralLevel, ...] = attrs.field(
+        default=(), converter=_to_level_tuple
+    )
+    side: Side | None = attrs.field(default=None, converter=_to_side)
+    modality: Modality = attrs.field(
+        default=attrs.Factory(lambda self: self.procedure.usual_modality, takes_self=True),
+        converter=_to_modality,
+    )
+    injectates: tuple[Dose, ...] = attrs.field(default=(), converter=_to_doses)
+    target: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.procedure, Procedure):
+            raise PlanError("procedure", f"expected a Procedure, got {self.procedure!r}")
+        _check_levels(self.procedure, self.levels)
+        _check_side(self.procedure, self.side)
+        _check_modality(self.procedure, self.modality)
+        _check_injectates(self.injectates)
+        _check_target(self.procedure, self.target)
+
+    @property
+    def targets(self) -> tuple[Structure, ...]:
+        """The atlas structures the plan targets (both sides for a bilateral plan)."""
+        return resolve_targets(self.procedure, self.levels, self.side, target=self.target)
+
+    @property
+    def structures_at_risk(self) -> tuple[Structure, ...]:
+        """The procedure's structures at risk on the plan's side(s), as atlas structures."""
+        from interventional.anatomy.atlas import default_atlas
+
+        atlas = default_atlas()
+        found: dict[str, Structure] = {}
+        for template in self.procedure.structures_at_risk:
+            for each_side in _sides(self.side) if "{side}" in template else (None,):
+                for level in self.levels or (None,):
+                    values = _substitutions(level, each_side)
+                    try:
+                        ident = template.format_map(values)
+                    except KeyError:
+                        continue
+                    structure = atlas.get(ident)
+                    if structure is not None:
+                        found.setdefault(structure.id, structure)
+        return tuple(found.values())
+
+    @property
+    def regions(self) -> frozenset[Region]:
+        """The spinal regions of the plan's levels (the procedure's regions without levels)."""
+        if self.levels:
+            return frozenset(level.region for level in self.levels)
+        return self.procedure.regions
+
+    def local_anesthetic_totals(self) -> Mapping[Drug, Quantity]:
+        """The total amount of each local anesthetic in the plan's injectates.
+
+        Several injectates of one drug add up (see
+        :func:`interventional.pharmacology.local_anesthetic_totals`).
+        """
+        from interventional.pharmacology import local_anesthetic_totals
+
+        return local_anesthetic_totals(self.injectates)
+
+    def __str__(self) -> str:
+        where = ", ".join(str(level) for level in self.levels)
+        parts = [self.procedure.id]
+        if where:
+            parts.append(f"at {where}")
+        text = " ".join(parts)
+        if self.side is not None:
+            text += f", {self.side.value}"
+        text += f", under {self.modality.value}"
+        if self.injectates:
+            text += "; " + ", ".join(str(dose) for dose in self.injectates)
+        return text
+
+    def __repr__(self) -> str:
+        return f"<ProcedurePlan {self}>"
+
+    def _repr_html_(self) -> str:
+        from interventional.procedures._html import plan_html
+
+        return plan_html(self)
+
+
+def plan(
+    procedure_or_id: Procedure | str,
+    levels: Iterable[Level | str] | Level | str = (),
+    side: Side | str | None = None,
+    modality: Modality | str | None = None,
+    injectates: Iterable[Dose | Mapping[str, Any]] = (),
+    *,
+    target: str | None = None,
+    catalog: Catalog | None = None,
+) -> ProcedurePlan:
+    """Plan a procedure and check that the plan fits it.
+
+    Parameters
+    ----------
+    procedure_or_id : Procedure or str
+        A procedure, or its id or alias in ``catalog`` (any case).
+    levels : level or iterable of levels
+        Segments (``"L4-L5"``) or vertebral levels (``"S1"``), as the procedure is planned.
+    side : Side or str, optional
+        ``"left"``, ``"right"`` or ``"bilateral"`` for lateralized procedures; leave out for
+        midline ones.
+    modality : Modality or str, optional
+        The guidance; the procedure's usual modality when omitted.
+    injectates : iterable of Dose or mappings
+        What is injected: :class:`~interventional.pharmacology.Dose` objects, or tables of
+        its fields (``{"drug": "lidocaine", "volume": "2 mL", "concentration": "1 %"}``).
+    target : str, optional
+        For procedures whose target the plan chooses (a trigger point's muscle, a peripheral
+        nerve stimulator's nerve): the qualifier or kind the procedure's rule asks for, e.g.
+        ``"trapezius"``.
+    catalog : Catalog, optional
+        Where to find the procedure by id (the default catalogue when omitted).
+
+    Returns
+    -------
+    ProcedurePlan
+
+    Raises
+    ------
+    UnknownProcedureError
+        When the id is not in the catalogue (with suggestions).
+    PlanError
+        When a level lies outside the procedure's levels, too many levels are given, the side
+        is missing (lateralized) or given (midline), the modality is not allowed, or an
+        injectate has a wrong field (its amount in the wrong dimension, say).
+    UnknownInjectateError
+        (a PlanError and an UnknownDrugError) when an injectate's drug is unknown.
+
+    Examples
+    --------
+    >>> from interventional.procedures import plan
+    >>> plan("sgb", side="left").targets[0].id
+    'stellate-ganglion:left'
+    >>> plan("lumbar-tfesi", levels=["L4-L5"], side="left", modality="landmark")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.PlanError: modality: 'landmark' is not used for lumbar-transforaminal-epidural-injection; use 'fluoroscopy', 'ct'; did you mean 'fluoroscopy'?
+    """
+    if isinstance(procedure_or_id, Procedure):
+        procedure = procedure_or_id
+    else:
+        if catalog is None:
+            from interventional.procedures.catalog import default_catalog
+
+            catalog = default_catalog()
+        procedure = catalog[procedure_or_id]
+    checked_levels = _check_levels(procedure, levels)  # type: ignore[arg-type]
+    checked_side = _check_side(procedure, side)
+    checked_modality = _check_modality(procedure, modality)
+    doses = _check_injectates(injectates)
+    _check_target(procedure, target)
+    result = ProcedurePlan(
+        procedure, checked_levels, checked_side, checked_modality, doses, target=target
+    )
+    _ = result.targets  # fail now, not later, when the atlas cannot resolve the plan
+    return result
