@@ -33,12 +33,17 @@ import pint
 from interventional._data import converter
 from interventional.errors import UnitError, ValidationError
 from interventional.pharmacology.drugs import Drug, drug, drugs
-from interventional.units import Q_, Quantity, as_quantity, format_quantity
+from interventional.units import Q_, Quantity, as_quantity, format_quantity, ureg
 
 __all__ = ["Dose", "percent_to_mass_concentration"]
 
 _KINDS = {"mg": "a mass such as '10 mg'", "IU": "international units such as '5000 IU'"}
 _REL_TOLERANCE = 1e-6
+
+# Units and dimensions parsed once: parsing unit text is the slow part of pint.
+_UNITS = {text: ureg.Unit(text) for text in ("mg", "IU", "mL", "mg/mL", "IU/mL", "percent")}
+_DIMENSIONS = {text: unit.dimensionality for text, unit in _UNITS.items()}
+_PER_ML = {"mg": "mg/mL", "IU": "IU/mL"}
 
 
 def _round(value: float) -> float:
@@ -46,18 +51,47 @@ def _round(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+def _guess(value: object, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """Order ``choices`` so that the likely dimension is tried first (a speed-up only)."""
+    if isinstance(value, pint.Quantity) and value._REGISTRY is ureg:
+        dimension = value.dimensionality
+        return tuple(sorted(choices, key=lambda like: _DIMENSIONS[like] != dimension))
+    if isinstance(value, str):
+        folded = value.casefold()
+        hinted = "%" in folded or "percent" in folded
+        units = "iu" in folded or "unit" in folded
+        return tuple(
+            sorted(
+                choices,
+                key=lambda like: (like == "percent") != hinted or like.startswith("IU") != units,
+            )
+        )
+    return choices
+
+
+def _first_fit(value: object, choices: tuple[str, ...], field: str) -> Quantity | None:
+    for like in _guess(value, choices):
+        try:
+            quantity = as_quantity(value, like, field=field)
+        except UnitError:
+            continue
+        if like == "percent" and quantity.units != _UNITS["percent"]:
+            continue  # a bare number is not a percentage
+        return quantity
+    return None
+
+
 def _amount(value: object) -> Quantity | None:
     if value is None:
         return None
-    for like in ("mg", "IU"):
-        try:
-            return as_quantity(value, like, field="amount")
-        except UnitError:
-            continue
-    raise UnitError(
-        "amount",
-        f"expected a mass such as '10 mg' or international units such as '5000 IU', got {value!r}",
-    )
+    quantity = _first_fit(value, ("mg", "IU"), "amount")
+    if quantity is None:
+        raise UnitError(
+            "amount",
+            "expected a mass such as '10 mg' or international units such as '5000 IU', "
+            f"got {value!r}",
+        )
+    return quantity
 
 
 def _volume(value: object) -> Quantity | None:
@@ -67,23 +101,14 @@ def _volume(value: object) -> Quantity | None:
 def _concentration(value: object) -> Quantity | None:
     if value is None:
         return None
-    for like in ("mg/mL", "IU/mL"):
-        try:
-            return as_quantity(value, like, field="concentration")
-        except UnitError:
-            continue
-    if isinstance(value, pint.Quantity | str):
-        try:
-            quantity = as_quantity(value, "percent", field="concentration")
-        except UnitError:
-            quantity = None
-        if quantity is not None and quantity.units == Q_(1, "percent").units:
-            return quantity
-    raise UnitError(
-        "concentration",
-        "expected a mass per volume such as '10 mg/mL', units per volume such as "
-        f"'1000 IU/mL', or a percentage weight per volume such as '1 %', got {value!r}",
-    )
+    quantity = _first_fit(value, ("mg/mL", "IU/mL", "percent"), "concentration")
+    if quantity is None:
+        raise UnitError(
+            "concentration",
+            "expected a mass per volume such as '10 mg/mL', units per volume such as "
+            f"'1000 IU/mL', or a percentage weight per volume such as '1 %', got {value!r}",
+        )
+    return quantity
 
 
 def percent_to_mass_concentration(concentration: Quantity) -> Quantity:
@@ -108,8 +133,8 @@ def percent_to_mass_concentration(concentration: Quantity) -> Quantity:
     """
     if not concentration.dimensionless:
         return concentration
-    grams_per_100_ml = float(concentration.to("percent").magnitude)
-    return Q_(_round(grams_per_100_ml * 1000 / 100), "mg/mL")
+    grams_per_100_ml = float(concentration.to(_UNITS["percent"]).magnitude)
+    return Q_(_round(grams_per_100_ml * 1000 / 100), _UNITS["mg/mL"])
 
 
 def _positive(name: str, value: Quantity | None) -> None:
@@ -182,7 +207,7 @@ class Dose:
         for name in ("amount", "volume", "concentration"):
             _positive(name, getattr(self, name))
         unit = self.drug.dose_unit
-        if self.amount is not None and not self.amount.is_compatible_with(unit):
+        if self.amount is not None and self.amount.dimensionality != _DIMENSIONS[unit]:
             raise UnitError(
                 "amount",
                 f"{self.drug.name} is dosed as {_KINDS[unit]}, got {format_quantity(self.amount)}",
@@ -190,7 +215,7 @@ class Dose:
         if self.concentration is None:
             return
         per_volume = percent_to_mass_concentration(self.concentration)
-        if not per_volume.is_compatible_with(f"{unit}/mL"):
+        if per_volume.dimensionality != _DIMENSIONS[_PER_ML[unit]]:
             raise UnitError(
                 "concentration",
                 f"{self.drug.name} is dosed as {_KINDS[unit]}; its concentration must be "
@@ -198,11 +223,13 @@ class Dose:
             )
         if self.volume is None:
             return
-        computed = _round(float((self.volume * per_volume).to(unit).magnitude))
+        millilitres = float(self.volume.to(_UNITS["mL"]).magnitude)
+        per_millilitre = float(per_volume.to(_UNITS[_PER_ML[unit]]).magnitude)
+        computed = _round(millilitres * per_millilitre)
         if self.amount is None:
-            object.__setattr__(self, "amount", Q_(computed, unit))
+            object.__setattr__(self, "amount", Q_(computed, _UNITS[unit]))
             return
-        given = float(self.amount.to(unit).magnitude)
+        given = float(self.amount.to(_UNITS[unit]).magnitude)
         if not math.isclose(given, computed, rel_tol=_REL_TOLERANCE):
             raise ValidationError(
                 "amount",
