@@ -652,10 +652,11 @@ class UltrasoundLimit(ParsableEnum):
     BODY_HABITUS = "body-habitus"
 
 
-def _limits(values: object) -> frozenset[UltrasoundLimit]:
+def _limits(values: object) -> tuple[UltrasoundLimit, ...]:
     if isinstance(values, str) or not isinstance(values, list | tuple | set | frozenset):
         raise ValidationError("limits", f"expected a list of limits, got {values!r}")
-    return frozenset(UltrasoundLimit.parse(v, field="limits") for v in values)
+    chosen = {UltrasoundLimit.parse(v, field="limits") for v in values}
+    return tuple(limit for limit in UltrasoundLimit if limit in chosen)
 
 
 @attrs.frozen(slots=True)
@@ -668,7 +669,7 @@ class UltrasoundUse:
     --------
     >>> use = ultrasound_use("stellate-ganglion-block")
     >>> use.common, use.limits
-    (True, frozenset())
+    (True, ())
     >>> sorted(str(x) for x in ultrasound_use("lumbar-interlaminar-epidural-injection").limits)
     ['body-habitus', 'bone-shadow', 'depth']
     """
@@ -676,7 +677,7 @@ class UltrasoundUse:
     procedure_id: str
     common: bool
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
-    limits: frozenset[UltrasoundLimit] = attrs.field(default=frozenset(), converter=_limits)
+    limits: tuple[UltrasoundLimit, ...] = attrs.field(default=(), converter=_limits)
     note: str | None = None
 
 
