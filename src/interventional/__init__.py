@@ -16,6 +16,15 @@ from interventional.errors import (
     UnknownProcedureError,
     UnknownStructureError,
 )
+from interventional.imaging import (
+    FluoroscopyView,
+    Modality,
+    RadiationDose,
+    Transducer,
+    choose_transducer,
+    needle_length_required,
+    ultrasound_penetration,
+)
 from interventional.pharmacology import Dose
 from interventional.references import Reference
 from interventional.units import Q_, ureg
@@ -24,13 +33,20 @@ __all__ = [
     "Q_",
     "CatalogError",
     "Dose",
+    "FluoroscopyView",
     "InterventionalError",
+    "Modality",
     "PlanError",
+    "RadiationDose",
     "Reference",
+    "Transducer",
     "UnitError",
     "UnknownDrugError",
     "UnknownProcedureError",
     "UnknownStructureError",
     "__version__",
+    "choose_transducer",
+    "needle_length_required",
+    "ultrasound_penetration",
     "ureg",
 ]
