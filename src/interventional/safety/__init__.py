@@ -1,3 +1,71 @@
-"""The contraindication engine: patients, guideline rules and assessments."""
+"""The contraindication engine: patients, guideline rules and assessments.
 
-__all__: list[str] = []
+:func:`assess` checks a :class:`Patient` against a planned procedure at a given time and
+returns an :class:`Assessment`: every :class:`Finding` (medication holds of the ASRA 2018
+pain guideline, laboratory gates, general contraindications, the 2015 epidural-steroid
+safety recommendations, allergies and local-anaesthetic doses), the most restrictive
+:class:`Verdict`, the earliest time every hold is met, and when to restart each held drug.
+The rules are data (``interventional/safety/data/*.toml``), each citing its sources.
+
+Educational model, not a medical device.
+
+Examples
+--------
+>>> from datetime import datetime
+>>> from interventional.procedures import plan
+>>> from interventional.safety import MedicationUse, Patient, assess
+>>> at = datetime(2026, 3, 10, 9, 0)
+>>> patient = Patient(age=58, weight="70 kg", pregnant=False,
+...                   medications=[MedicationUse("apixaban", last_dose=datetime(2026, 3, 9, 21))])
+>>> mbb = plan("lumbar-medial-branch-block", levels=["L4-L5"], side="left")
+>>> result = assess(patient, mbb, at=at)
+>>> result.verdict
+<Verdict.CAUTION: 'caution'>
+>>> print(result.by_code("hold:apixaban")[0].message)  # doctest: +ELLIPSIS
+Apixaban: shared assessment and risk stratification (low-risk value not verified) before a low-risk procedure...
+"""
+
+from __future__ import annotations
+
+from interventional.safety.engine import assess, assess_many
+from interventional.safety.model import (
+    Assessment,
+    Finding,
+    Indication,
+    LabName,
+    LabResult,
+    MedicationUse,
+    Patient,
+    Route,
+    load_patient,
+    load_patients,
+)
+from interventional.safety.rules import (
+    Policy,
+    RuleSet,
+    Verdict,
+    default_policy,
+    default_rules,
+    load_rules,
+)
+
+__all__ = [
+    "Assessment",
+    "Finding",
+    "Indication",
+    "LabName",
+    "LabResult",
+    "MedicationUse",
+    "Patient",
+    "Policy",
+    "Route",
+    "RuleSet",
+    "Verdict",
+    "assess",
+    "assess_many",
+    "default_policy",
+    "default_rules",
+    "load_patient",
+    "load_patients",
+    "load_rules",
+]

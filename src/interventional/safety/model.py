@@ -1,0 +1,712 @@
+"""Patients, medications, laboratory results, findings and assessments.
+
+The input side (:class:`Patient`, :class:`MedicationUse`, :class:`LabResult`) validates
+everything at construction, so that the engine never reasons about a value it
+misunderstood: an unknown drug name raises :class:`~interventional.errors.UnknownDrugError`
+with suggestions, a misspelt condition code raises with suggestions, an INR given with a
+unit or a platelet count without one raises, and naive and timezone-aware datetimes cannot
+be mixed. The output side (:class:`Finding`, :class:`Assessment`) is what
+:func:`~interventional.safety.assess` returns.
+
+Examples
+--------
+>>> from datetime import datetime
+>>> from interventional.safety import MedicationUse, Patient
+>>> patient = Patient(age=70, weight="80 kg", medications=[
+...     MedicationUse("Plavix", last_dose=datetime(2026, 3, 1, 8, 0))])
+>>> patient.medications[0].drug
+'clopidogrel'
+>>> MedicationUse("clopidogrell")
+Traceback (most recent call last):
+...
+interventional.errors.UnknownDrugError: unknown drug 'clopidogrell'; did you mean 'clopidogrel'...?
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+import pint
+
+from interventional._data import DataSource, read_table, structure_record
+from interventional._enums import ParsableEnum
+from interventional.errors import CatalogError, ValidationError, suggest
+from interventional.pharmacology import DrugClass, drug, drugs
+from interventional.procedures.risk import BleedingRisk
+from interventional.references import Reference, to_references
+from interventional.safety.rules import Verdict, default_rules
+from interventional.units import Q_, Quantity, as_quantity, magnitude
+
+__all__ = [
+    "Assessment",
+    "Finding",
+    "Indication",
+    "LabName",
+    "LabResult",
+    "MedicationUse",
+    "Patient",
+    "Route",
+    "Verdict",
+    "load_patient",
+    "load_patients",
+]
+
+_OTHER = "other:"
+
+
+class Indication(ParsableEnum):
+    """Why a medication is taken, where the hold rule depends on it.
+
+    Aspirin: ``primary-prophylaxis`` or ``secondary-prophylaxis`` (known coronary disease,
+    stent, stroke, peripheral arterial disease). Low-molecular-weight heparin:
+    ``prophylactic`` or ``therapeutic``.
+    """
+
+    PRIMARY_PROPHYLAXIS = "primary-prophylaxis"
+    SECONDARY_PROPHYLAXIS = "secondary-prophylaxis"
+    PROPHYLACTIC = "prophylactic"
+    THERAPEUTIC = "therapeutic"
+
+
+class Route(ParsableEnum):
+    """How a medication is given, where the hold rule depends on it (heparin)."""
+
+    ORAL = "oral"
+    INTRAVENOUS = "intravenous"
+    SUBCUTANEOUS = "subcutaneous"
+
+
+class LabName(ParsableEnum):
+    """The laboratory results the rules read.
+
+    ``inr`` is a plain ratio (no unit); ``platelets`` a count per volume (``"150e3 / µL"``
+    or ``"150e9 / L"``); ``creatinine-clearance`` a flow (``"65 mL/min"``).
+    """
+
+    INR = "inr"
+    PLATELETS = "platelets"
+    CREATININE_CLEARANCE = "creatinine-clearance"
+
+
+def _is_aware(moment: datetime) -> bool:
+    return moment.tzinfo is not None and moment.tzinfo.utcoffset(moment) is not None
+
+
+def _check_datetime(field: str, value: object) -> None:
+    if value is not None and not isinstance(value, datetime):
+        raise ValidationError(
+            field,
+            f"expected a datetime (or None for unknown), got {type(value).__name__} {value!r}",
+        )
+
+
+def _check_last_dose(instance: object, attribute: object, value: Any) -> None:
+    _check_datetime("last_dose", value)
+
+
+def _check_taken_at(instance: object, attribute: object, value: Any) -> None:
+    _check_datetime("taken_at", value)
+
+
+def _to_drug_name(value: object) -> str:
+    if not isinstance(value, str):
+        return drug(value).name  # type: ignore[arg-type]
+    return drug(value).name
+
+
+def _optional_indication(value: object) -> Indication | None:
+    return None if value is None else Indication.parse(value, field="indication")  # type: ignore[arg-type]
+
+
+def _optional_route(value: object) -> Route | None:
+    return None if value is None else Route.parse(value, field="route")  # type: ignore[arg-type]
+
+
+def _optional_dose(value: object) -> Quantity | None:
+    if value is None:
+        return None
+    if (isinstance(value, str) and "IU" in value) or (
+        isinstance(value, pint.Quantity) and value.is_compatible_with("IU")
+    ):
+        return as_quantity(value, "IU", field="dose")
+    return as_quantity(value, "mg", field="dose")
+
+
+@attrs.frozen(slots=True)
+class MedicationUse:
+    """A medication the patient takes.
+
+    Parameters
+    ----------
+    drug : str
+        A generic name or alias (``"Plavix"``); stored as the generic id. An unknown name
+        raises :class:`~interventional.errors.UnknownDrugError` with suggestions.
+    last_dose : datetime, optional
+        When the last dose was taken; ``None`` means unknown (a hold then cannot be
+        confirmed: INSUFFICIENT_DATA).
+    indication : Indication or str, optional
+        ``"primary-prophylaxis"``/``"secondary-prophylaxis"`` (aspirin),
+        ``"prophylactic"``/``"therapeutic"`` (enoxaparin). When the rule depends on it and
+        it is missing, the assessment says so.
+    route : Route or str, optional
+        ``"intravenous"`` or ``"subcutaneous"`` (unfractionated heparin).
+    dose : Quantity, optional
+        The usual dose (mass or IU), recorded for the reader; the 2018 table does not
+        split by dose.
+
+    Examples
+    --------
+    >>> MedicationUse("aspirin", indication="secondary prophylaxis").indication
+    <Indication.SECONDARY_PROPHYLAXIS: 'secondary-prophylaxis'>
+    """
+
+    drug: str = attrs.field(converter=_to_drug_name)
+    last_dose: datetime | None = attrs.field(default=None, validator=_check_last_dose)
+    indication: Indication | None = attrs.field(
+        default=None, converter=_optional_indication, kw_only=True
+    )
+    route: Route | None = attrs.field(default=None, converter=_optional_route, kw_only=True)
+    dose: Quantity | None = attrs.field(default=None, converter=_optional_dose, kw_only=True)
+
+
+def _lab_name(value: Any) -> LabName:
+    return LabName.parse(value, field="name")
+
+
+def _lab_value(name: LabName, value: object) -> float | Quantity:
+    if name is LabName.INR:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, Quantity | str):
+                raise ValidationError(
+                    "value",
+                    f"an INR is a ratio with no unit; give a plain number such as 1.1, got {value!r}",
+                )
+            raise ValidationError("value", f"an INR must be a number such as 1.1, got {value!r}")
+        number = float(value)
+        if not 0 < number < 100 or number != number:
+            raise ValidationError("value", f"an INR must be a positive ratio, got {value!r}")
+        return number
+    if name is LabName.PLATELETS:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValidationError(
+                "value",
+                f"a platelet count needs a unit: '{value} / µL' and '{value}e9 / L' differ by "
+                "a factor of a million; write e.g. '150e3 / µL' or '150e9 / L'",
+            )
+        quantity = as_quantity(value, "1/µL", field="value")
+        if magnitude(quantity, "1/µL") < 0:
+            raise ValidationError("value", f"a platelet count cannot be negative, got {value!r}")
+        return quantity
+    quantity = as_quantity(value, "mL/min", field="value")
+    if magnitude(quantity, "mL/min") < 0:
+        raise ValidationError("value", f"a creatinine clearance cannot be negative, got {value!r}")
+    return quantity
+
+
+@attrs.frozen(slots=True)
+class LabResult:
+    """A laboratory result.
+
+    Parameters
+    ----------
+    name : LabName or str
+        ``"inr"``, ``"platelets"`` or ``"creatinine-clearance"``.
+    value : float or Quantity
+        INR: a plain number (a unit is an error). Platelets: a count per volume
+        (a bare number is an error). Creatinine clearance: mL/min.
+    taken_at : datetime, optional
+        When the sample was taken; ``None`` (unknown) means the result never counts.
+
+    Examples
+    --------
+    >>> LabResult("inr", 1.1).value
+    1.1
+    >>> LabResult("platelets", 150_000)
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: value: a platelet count needs a unit: '150000 / µL' and '150000e9 / L' differ by a factor of a million; write e.g. '150e3 / µL' or '150e9 / L'
+    >>> LabResult("inr", "1.1 mg")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: value: an INR is a ratio with no unit; give a plain number such as 1.1, got '1.1 mg'
+    """
+
+    name: LabName = attrs.field(converter=_lab_name)
+    value: float | Quantity = attrs.field()
+    taken_at: datetime | None = attrs.field(default=None, validator=_check_taken_at)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "value", _lab_value(self.name, self.value))
+
+    @property
+    def magnitude(self) -> float:
+        """The value as a plain number in the unit the rules use (ratio, /µL, mL/min)."""
+        if isinstance(self.value, float):
+            return self.value
+        unit = "1/µL" if self.name is LabName.PLATELETS else "mL/min"
+        return magnitude(self.value, unit)
+
+
+def _to_age(value: object) -> Quantity:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        quantity = Q_(float(value), "year")
+    else:
+        quantity = as_quantity(value, "year", field="age")
+    if not magnitude(quantity, "year") >= 0:
+        raise ValidationError("age", f"cannot be negative, got {value!r}")
+    return quantity
+
+
+def _positive_quantity(value: object, like: str, field: str) -> Quantity | None:
+    if value is None:
+        return None
+    quantity = as_quantity(value, like, field=field)
+    if not magnitude(quantity, like) > 0:
+        raise ValidationError(field, f"must be positive, got {quantity}")
+    return quantity
+
+
+def _to_weight(value: object) -> Quantity | None:
+    return _positive_quantity(value, "kg", "weight")
+
+
+def _to_creatinine_clearance(value: object) -> Quantity | None:
+    return _positive_quantity(value, "mL/min", "creatinine_clearance")
+
+
+def _to_medications(values: object) -> tuple[MedicationUse, ...]:
+    if isinstance(values, MedicationUse | str) or not isinstance(values, Iterable):
+        raise ValidationError("medications", f"expected a list of MedicationUse, got {values!r}")
+    out: list[MedicationUse] = []
+    for value in values:
+        if isinstance(value, MedicationUse):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            out.append(MedicationUse(**value))
+        else:
+            out.append(MedicationUse(value))
+    return tuple(out)
+
+
+def _to_labs(values: object) -> tuple[LabResult, ...]:
+    if isinstance(values, LabResult | str) or not isinstance(values, Iterable):
+        raise ValidationError("labs", f"expected a list of LabResult, got {values!r}")
+    out: list[LabResult] = []
+    for value in values:
+        if isinstance(value, LabResult):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            out.append(LabResult(**value))
+        else:
+            raise ValidationError("labs", f"expected a LabResult, got {value!r}")
+    return tuple(out)
+
+
+def _codes(values: object, field: str) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError(field, f"expected a list of codes, got {values!r}")
+    out = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(field, f"expected a code (text), got {value!r}")
+        out.append(value.strip())
+    return out
+
+
+def _to_conditions(values: object) -> frozenset[str]:
+    known = default_rules().conditions
+    out = set()
+    for code in _codes(values, "conditions"):
+        folded = code.casefold().replace("_", "-").replace(" ", "-")
+        if folded.startswith(_OTHER):
+            out.add(code)
+        elif folded in known:
+            out.add(folded)
+        else:
+            raise ValidationError(
+                "conditions",
+                f"unknown condition code {code!r} (use a listed code, or 'other:...' for "
+                "something the rules do not use)",
+                suggest(code, known),
+            )
+    return frozenset(out)
+
+
+def _to_devices(values: object) -> frozenset[str]:
+    known = default_rules().devices
+    out = set()
+    for code in _codes(values, "devices"):
+        folded = code.casefold().replace("_", "-").replace(" ", "-")
+        if folded.startswith(_OTHER):
+            out.add(code)
+        elif folded in known:
+            out.add(folded)
+        else:
+            raise ValidationError(
+                "devices",
+                f"unknown device code {code!r} (use a listed code, or 'other:...')",
+                suggest(code, known),
+            )
+    return frozenset(out)
+
+
+_ALLERGY_ALIASES = {
+    "iodine": "iodinated-contrast",
+    "contrast": "iodinated-contrast",
+    "iodinated-contrast-media": "iodinated-contrast",
+    "gadolinium": "gadolinium-contrast",
+    "local-anaesthetic": "local-anesthetic",
+    "steroid": "corticosteroid",
+}
+
+
+def _to_allergies(values: object) -> frozenset[str]:
+    classes = {member.value for member in DrugClass}
+    out = set()
+    for code in _codes(values, "allergies"):
+        folded = code.casefold().replace("_", "-").replace(" ", "-")
+        if folded.startswith(_OTHER):
+            out.add(code)
+            continue
+        folded = _ALLERGY_ALIASES.get(folded, folded)
+        if folded in classes:
+            out.add(folded)
+            continue
+        try:
+            out.add(drug(code).name)
+        except KeyError:
+            candidates = [*classes, *_ALLERGY_ALIASES, *drugs()]
+            raise ValidationError(
+                "allergies",
+                f"unknown allergy {code!r}: give a drug, a drug class, or 'other:...' for "
+                "something the rules do not use",
+                suggest(code, candidates),
+            ) from None
+    return frozenset(out)
+
+
+def _check_pregnant(instance: object, attribute: object, value: Any) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError("pregnant", f"must be True, False or None (unknown), got {value!r}")
+
+
+@attrs.frozen(slots=True)
+class Patient:
+    """A patient as the contraindication rules see them.
+
+    Parameters
+    ----------
+    age : Quantity or number
+        Age; a plain number is read as years. Age alone never raises the bleeding-risk
+        class: the guideline gives no cut-off, so the clinician marks older age with the
+        condition code ``"advanced-age"``.
+    weight : Quantity, optional
+        Body weight, for local-anaesthetic maxima; ``None`` = unknown.
+    pregnant : bool, optional
+        ``None`` = unknown (a CAUTION for fluoroscopy or CT, never a silent PROCEED).
+    medications : sequence of MedicationUse
+        Every listed medication counts for the concurrent-antithrombotics factor.
+    labs : sequence of LabResult
+    conditions : set of str
+        Codes of ``safety/data/vocabulary.toml`` (``"diabetes"``, ``"systemic-infection"``,
+        ``"advanced-renal-disease"``...) or ``"other:..."``. A misspelt code raises.
+    allergies : set of str
+        Drug ids or aliases, drug classes (``"iodinated-contrast"``; ``"iodine"`` is read as
+        iodinated contrast) or ``"other:..."``.
+    devices : set of str
+        ``"pacemaker"``, ``"icd"``, ``"spinal-cord-stimulator"``, ... or ``"other:..."``.
+    creatinine_clearance : Quantity, optional
+        Current creatinine clearance (mL/min).
+    id : str, optional
+        A label for reports.
+
+    Raises
+    ------
+    ValidationError
+        For a negative age or weight, an unknown code, or naive and timezone-aware datetimes
+        mixed among the medications and labs.
+
+    Examples
+    --------
+    >>> Patient(age=70, weight="-70 kg")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: weight: must be positive, got -70 kg
+    >>> Patient(age=70, conditions=["diabetis"])
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: conditions: unknown condition code 'diabetis' (use a listed code, or 'other:...' for something the rules do not use); did you mean 'diabetes'?
+    """
+
+    age: Quantity = attrs.field(converter=_to_age)
+    weight: Quantity | None = attrs.field(default=None, converter=_to_weight, kw_only=True)
+    pregnant: bool | None = attrs.field(default=None, validator=_check_pregnant, kw_only=True)
+    medications: tuple[MedicationUse, ...] = attrs.field(
+        default=(), converter=_to_medications, kw_only=True
+    )
+    labs: tuple[LabResult, ...] = attrs.field(default=(), converter=_to_labs, kw_only=True)
+    conditions: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_to_conditions, kw_only=True
+    )
+    allergies: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_to_allergies, kw_only=True
+    )
+    devices: frozenset[str] = attrs.field(default=frozenset(), converter=_to_devices, kw_only=True)
+    creatinine_clearance: Quantity | None = attrs.field(
+        default=None, converter=_to_creatinine_clearance, kw_only=True
+    )
+    id: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        awareness = {_is_aware(moment) for moment in self.datetimes()}
+        if len(awareness) > 1:
+            raise ValidationError(
+                "medications",
+                "naive and timezone-aware datetimes are mixed among last doses and lab times; "
+                "use one kind throughout",
+            )
+
+    def datetimes(self) -> Iterable[datetime]:
+        """Every date-time in the record (last doses, lab times)."""
+        for medication in self.medications:
+            if medication.last_dose is not None:
+                yield medication.last_dose
+        for lab in self.labs:
+            if lab.taken_at is not None:
+                yield lab.taken_at
+
+    @classmethod
+    def from_file(cls, path: DataSource) -> Patient:
+        """Read one patient from a TOML file (see :func:`load_patient`)."""
+        return load_patient(path)
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("age", f"{self.age:~}"),
+            ("weight", "unknown" if self.weight is None else f"{self.weight:~}"),
+            ("pregnant", "unknown" if self.pregnant is None else str(self.pregnant)),
+            ("medications", ", ".join(m.drug for m in self.medications) or "none"),
+            ("conditions", ", ".join(sorted(self.conditions)) or "none"),
+            ("allergies", ", ".join(sorted(self.allergies)) or "none"),
+            ("devices", ", ".join(sorted(self.devices)) or "none"),
+        ]
+        body = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
+        )
+        return f"<table><caption>Patient {html.escape(self.id or '')}</caption>{body}</table>"
+
+
+_BOOL_FIELDS = ("pregnant",)
+_LIST_FIELDS = ("conditions", "allergies", "devices", "medications", "labs")
+
+
+def _check_raw(raw: Mapping[str, Any], label: str, record: str) -> None:
+    """Strict types where lenient structuring would change meaning ("no" -> True)."""
+    for name in _BOOL_FIELDS:
+        if name in raw and not isinstance(raw[name], bool):
+            raise CatalogError(label, record, name, f"must be true or false, got {raw[name]!r}")
+    for name in _LIST_FIELDS:
+        if name in raw and not isinstance(raw[name], list):
+            raise CatalogError(label, record, name, f"must be a list, got {raw[name]!r}")
+
+
+def load_patients(path: DataSource) -> tuple[Patient, ...]:
+    """Read every ``[[patient]]`` record of a TOML file, through the library's loader.
+
+    The format is the one of ``examples/patient.toml``: one ``[[patient]]`` table with
+    ``age``, ``weight``, ``pregnant``, ``conditions``, ``allergies``, ``devices``,
+    ``creatinine_clearance``, and ``[[patient.medications]]`` / ``[[patient.labs]]``
+    sub-tables. TOML date-times with an offset are timezone-aware, without are naive.
+
+    Raises
+    ------
+    CatalogError
+        Naming the file, the record and the field.
+    """
+    label = os.fspath(path) if isinstance(path, str | os.PathLike) else str(path)
+    out = []
+    for index, raw in enumerate(read_table(path, "patient")):
+        record = (
+            f"patient {raw['id']!r}" if isinstance(raw.get("id"), str) else f"patient #{index + 1}"
+        )
+        _check_raw(raw, label, record)
+        out.append(structure_record(raw, Patient, file=label, record=record))
+    return tuple(out)
+
+
+def load_patient(path: DataSource) -> Patient:
+    """Read the one patient of a TOML file (``examples/patient.toml`` shows the format).
+
+    Raises
+    ------
+    CatalogError
+        When the file holds no patient or more than one, or a field is wrong.
+    """
+    patients = load_patients(path)
+    if len(patients) != 1:
+        label = os.fspath(path) if isinstance(path, str | os.PathLike) else str(path)
+        raise CatalogError(
+            label, None, "patient", f"expected exactly one [[patient]], found {len(patients)}"
+        )
+    return patients[0]
+
+
+def _optional_verdict(value: object) -> Verdict:
+    return Verdict.parse(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen(slots=True)
+class Finding:
+    """One finding of an assessment.
+
+    Parameters
+    ----------
+    code : str
+        A stable code, e.g. ``"hold:clopidogrel"``, ``"lab:inr"``, ``"rule:infection-at-site"``.
+    verdict : Verdict
+        What this finding alone says.
+    message : str
+        Plain words a clinician can check.
+    references : tuple of Reference
+        The sources of the rule.
+    drug : str, optional
+        The generic id of the drug concerned.
+    until : datetime, optional
+        For a hold: the earliest time the hold is met (last dose + interval).
+    """
+
+    code: str
+    verdict: Verdict = attrs.field(converter=_optional_verdict)
+    message: str
+    references: tuple[Reference, ...] = attrs.field(converter=to_references)
+    drug: str | None = attrs.field(default=None, kw_only=True)
+    until: datetime | None = attrs.field(default=None, kw_only=True)
+
+    def __str__(self) -> str:
+        keys = ", ".join(ref.key for ref in self.references)
+        cited = f" [{keys}]" if keys else ""
+        return f"{self.verdict.name}: {self.message}{cited}"
+
+
+def _fmt_time(moment: datetime | None) -> str:
+    if moment is None:
+        return "none (a finding cannot be waited out)"
+    return moment.isoformat(sep=" ", timespec="minutes")
+
+
+@attrs.frozen(slots=True)
+class Assessment:
+    """The result of :func:`~interventional.safety.assess`.
+
+    Attributes
+    ----------
+    procedure : str
+        The procedure id.
+    at : datetime
+        The planned procedure time the assessment is for.
+    bleeding_risk : BleedingRisk
+        The procedure's own class; ``handled_as`` is the class after patient factors.
+    findings : tuple of Finding
+        Every finding, most restrictive first.
+    earliest_time : datetime or None
+        When every hold has elapsed (``at`` itself when nothing is held); ``None`` when a
+        finding at INSUFFICIENT_DATA or above cannot be waited out.
+    restart : Mapping[str, datetime]
+        Each held drug's earliest restart time, counted from ``at``.
+    verdict : Verdict
+        The most restrictive finding's verdict (``PROCEED`` when there is none).
+    """
+
+    procedure: str
+    at: datetime
+    bleeding_risk: BleedingRisk
+    handled_as: BleedingRisk
+    findings: tuple[Finding, ...]
+    earliest_time: datetime | None
+    restart: Mapping[str, datetime] = attrs.field(hash=False)
+    verdict: Verdict = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        verdict = Verdict.PROCEED
+        for finding in self.findings:
+            if finding.verdict.rank > verdict.rank:
+                verdict = finding.verdict
+        object.__setattr__(self, "verdict", verdict)
+
+    def by_code(self, code: str) -> tuple[Finding, ...]:
+        """The findings whose code is ``code`` or starts with ``code + ':'``."""
+        prefix = code + ":"
+        return tuple(f for f in self.findings if f.code == code or f.code.startswith(prefix))
+
+    def explain(self) -> str:
+        """A report a clinician can check line by line.
+
+        Every finding is listed with its verdict, its message, its sources, and for holds
+        the drug and the time the hold is met; then the restarts and the references.
+        """
+        lines = [
+            f"Assessment of {self.procedure} at {_fmt_time(self.at)}",
+            f"Bleeding risk: {self.bleeding_risk.value} (procedure class), handled as "
+            f"{self.handled_as.value}",
+            f"Verdict: {self.verdict.name}",
+            f"Earliest time every hold is met: {_fmt_time(self.earliest_time)}",
+            "",
+            "Findings (most restrictive first):" if self.findings else "Findings: none",
+        ]
+        for number, finding in enumerate(self.findings, 1):
+            keys = ", ".join(ref.key for ref in finding.references) or "library policy"
+            lines.append(f"{number:>3}. [{finding.verdict.name}] {finding.code}")
+            lines.append(f"     {finding.message}")
+            if finding.until is not None:
+                lines.append(f"     until: {_fmt_time(finding.until)}")
+            lines.append(f"     sources: {keys}")
+        if self.restart:
+            lines.append("")
+            lines.append("Restart after the procedure (counted from the procedure time):")
+            for name, moment in self.restart.items():
+                lines.append(f"  - {name}: not before {_fmt_time(moment)}")
+        references: dict[str, Reference] = {}
+        for finding in self.findings:
+            for ref in finding.references:
+                references.setdefault(ref.key, ref)
+        if references:
+            lines.append("")
+            lines.append("References:")
+            lines.extend(f"  {ref}" for ref in references.values())
+        lines.append("")
+        lines.append(
+            "Educational model, not a medical device: check every line against the sources "
+            "and the patient."
+        )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            "<tr>"
+            f"<td>{html.escape(f.verdict.name)}</td><td><code>{html.escape(f.code)}</code></td>"
+            f"<td>{html.escape(f.message)}</td>"
+            f"<td>{html.escape(_fmt_time(f.until) if f.until else '')}</td>"
+            f"<td>{html.escape(', '.join(r.key for r in f.references))}</td>"
+            "</tr>"
+            for f in self.findings
+        )
+        restart = "".join(
+            f"<li>{html.escape(name)}: {html.escape(_fmt_time(moment))}</li>"
+            for name, moment in self.restart.items()
+        )
+        return (
+            f"<div><p><b>{html.escape(self.procedure)}</b> at {html.escape(_fmt_time(self.at))}: "
+            f"<b>{html.escape(self.verdict.name)}</b> (bleeding risk "
+            f"{html.escape(self.bleeding_risk.value)}, handled as "
+            f"{html.escape(self.handled_as.value)}; earliest time "
+            f"{html.escape(_fmt_time(self.earliest_time))})</p>"
+            "<table><tr><th>verdict</th><th>code</th><th>message</th><th>until</th>"
+            f"<th>sources</th></tr>{rows}</table>"
+            + (f"<p>Restart:</p><ul>{restart}</ul>" if restart else "")
+            + "</div>"
+        )

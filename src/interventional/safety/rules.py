@@ -1,0 +1,590 @@
+"""The contraindication rules as data: medication holds, condition rules and thresholds.
+
+Every rule the engine applies lives in a TOML file under ``interventional/safety/data/``
+and is read by the library's one loader (:func:`interventional._data.load_records`):
+
+- ``holds.toml``: one :class:`HoldRule` per drug (or drug and indication/route), with one
+  :class:`HoldCell` per bleeding-risk class (ASRA 2018 pain guideline);
+- ``rules.toml``: :class:`Rule` records, the general contraindications and the 2015
+  epidural-steroid safety recommendations, matched by selectors on the patient and plan;
+- ``vocabulary.toml``: the condition and device codes a :class:`~interventional.safety.Patient`
+  may use (:class:`ConditionCode`, :class:`DeviceCode`);
+- ``policy.toml``: numeric thresholds (:class:`Setting`), gathered into a :class:`Policy`.
+
+:func:`default_rules` returns them all as one immutable :class:`RuleSet`.
+
+Examples
+--------
+>>> from interventional.safety.rules import default_rules
+>>> rules = default_rules()
+>>> cell = rules.holds_for("clopidogrel")[0].cell("high")
+>>> cell.action, cell.hold
+(<HoldAction.HOLD: 'hold'>, datetime.timedelta(days=7))
+>>> rules.policy.inr_max
+1.2
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from interventional._data import DataSource, load_records
+from interventional._enums import OrderedEnum, ParsableEnum
+from interventional.anatomy.levels import Region, VertebralLevel
+from interventional.errors import CatalogError, ValidationError, suggest
+from interventional.imaging.modality import Modality
+from interventional.procedures.risk import BleedingRisk
+from interventional.references import Reference, to_references
+from interventional.units import as_quantity, as_timedelta, magnitude
+
+__all__ = [
+    "ConditionCode",
+    "Confidence",
+    "DeviceCode",
+    "HoldAction",
+    "HoldCell",
+    "HoldRule",
+    "Policy",
+    "Rule",
+    "RuleSet",
+    "Setting",
+    "Verdict",
+    "default_policy",
+    "default_rules",
+    "load_rules",
+]
+
+
+class Verdict(OrderedEnum):
+    """The outcome of a check, ordered from least to most restrictive.
+
+    ``PROCEED < CAUTION < INSUFFICIENT_DATA < DEFER < CONTRAINDICATED``:
+
+    - ``PROCEED``: nothing found against the procedure (reminders may still be listed);
+    - ``CAUTION``: go ahead only with the precaution the finding names;
+    - ``INSUFFICIENT_DATA``: the engine lacks something it needs (named in the finding);
+    - ``DEFER``: not now: wait until the finding's ``until``, or correct what it names;
+    - ``CONTRAINDICATED``: do not perform the procedure as planned.
+
+    Examples
+    --------
+    >>> Verdict.PROCEED < Verdict.CAUTION < Verdict.INSUFFICIENT_DATA < Verdict.DEFER
+    True
+    >>> max(Verdict.parse("caution"), Verdict.CONTRAINDICATED)
+    <Verdict.CONTRAINDICATED: 'contraindicated'>
+    """
+
+    PROCEED = "proceed"
+    CAUTION = "caution"
+    INSUFFICIENT_DATA = "insufficient-data"
+    DEFER = "defer"
+    CONTRAINDICATED = "contraindicated"
+
+
+class HoldAction(ParsableEnum):
+    """What the guideline says to do with a drug before one bleeding-risk class."""
+
+    HOLD = "hold"
+    NONE = "none"
+    SHARED = "shared"
+    UNKNOWN = "unknown"
+
+
+class Confidence(ParsableEnum):
+    """How well a rule's value is supported (the fact sheet's confidence scale)."""
+
+    HIGH = "high"
+    MED = "med"
+    LOW = "low"
+    CONFLICT = "conflict"
+
+
+def _text_tuple(values: object) -> tuple[str, ...]:
+    if isinstance(values, str):
+        return (values,)
+    if not isinstance(values, Iterable):
+        raise ValidationError("codes", f"expected a list of text, got {values!r}")
+    return tuple(str(v) for v in values)
+
+
+def _action_converter(value: Any) -> HoldAction:
+    return HoldAction.parse(value)
+
+
+def _confidence_converter(value: Any) -> Confidence:
+    return Confidence.parse(value)
+
+
+def _verdict_converter(value: Any) -> Verdict:
+    return Verdict.parse(value)
+
+
+def _hold_converter(value: object) -> timedelta | None:
+    return None if value is None else as_timedelta(value, field="hold")
+
+
+def _renal_hold_converter(value: object) -> timedelta | None:
+    return None if value is None else as_timedelta(value, field="renal_hold")
+
+
+def _restart_converter(value: object) -> timedelta | None:
+    return None if value is None else as_timedelta(value, field="restart")
+
+
+def _regions_converter(values: object) -> tuple[Region, ...]:
+    return tuple(Region.parse(v, field="regions") for v in _text_tuple(values))
+
+
+def _modalities_converter(values: object) -> tuple[Modality, ...]:
+    return tuple(Modality.parse(v, field="modalities") for v in _text_tuple(values))
+
+
+@attrs.frozen(slots=True)
+class HoldCell:
+    """One cell of the medication table: a drug before one bleeding-risk class.
+
+    Parameters
+    ----------
+    action : HoldAction
+        ``hold``, ``none``, ``shared`` (shared assessment: CAUTION) or ``unknown``.
+    hold : timedelta, optional
+        The interval between the last dose and the procedure (the upper bound of a range).
+    renal_hold : timedelta, optional
+        The interval with impaired renal function.
+    restart : timedelta, optional
+        The earliest restart after the procedure (the upper bound of a range).
+    lab : str, optional
+        A laboratory condition: ``"inr"`` (normal INR).
+    range : str, optional
+        The range the sources give, when ``hold``/``restart`` is one of its bounds.
+    confidence : Confidence
+        Of the fact sheet; a LOW cell never gives PROCEED on its own.
+    text : str
+        The guideline's words.
+    """
+
+    action: HoldAction = attrs.field(converter=_action_converter)
+    hold: timedelta | None = attrs.field(default=None, converter=_hold_converter)
+    renal_hold: timedelta | None = attrs.field(default=None, converter=_renal_hold_converter)
+    restart: timedelta | None = attrs.field(default=None, converter=_restart_converter)
+    lab: str | None = attrs.field(default=None)
+    range: str | None = attrs.field(default=None)
+    confidence: Confidence = attrs.field(default=Confidence.HIGH, converter=_confidence_converter)
+    text: str = attrs.field(default="")
+
+    def __attrs_post_init__(self) -> None:
+        if self.action is HoldAction.HOLD and self.hold is None:
+            raise ValidationError("hold", "a 'hold' cell needs a hold interval such as '7 day'")
+        if self.action is not HoldAction.HOLD and self.hold is not None:
+            raise ValidationError("hold", f"only a 'hold' cell has an interval, not {self.action}")
+        if self.lab not in (None, "inr"):
+            raise ValidationError("lab", f"unknown lab condition {self.lab!r}", ["inr"])
+
+
+@attrs.frozen(slots=True)
+class HoldRule:
+    """The medication-table row of one drug (or drug and indication or route).
+
+    Parameters
+    ----------
+    id : str
+        The record id.
+    drugs : tuple of str
+        The generic drug ids the row applies to.
+    high, intermediate, low : HoldCell
+        The cell for each bleeding-risk class.
+    references : tuple of Reference
+        Sources.
+    indication : str, optional
+        The indication this variant applies to (``"primary-prophylaxis"``...).
+    route : str, optional
+        The route this variant applies to (``"intravenous"``, ``"subcutaneous"``).
+    classes : tuple of str, optional
+        Drug classes whose drugs without a row of their own follow this row.
+    note : str, optional
+        Policy choices and disagreements between sources.
+    """
+
+    id: str
+    drugs: tuple[str, ...] = attrs.field(converter=_text_tuple)
+    high: HoldCell
+    intermediate: HoldCell
+    low: HoldCell
+    references: tuple[Reference, ...] = attrs.field(converter=to_references)
+    indication: str | None = attrs.field(default=None, kw_only=True)
+    route: str | None = attrs.field(default=None, kw_only=True)
+    classes: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    note: str | None = attrs.field(default=None, kw_only=True)
+
+    def cell(self, risk: BleedingRisk | str) -> HoldCell:
+        """The cell for a bleeding-risk class."""
+        risk = BleedingRisk.parse(risk)
+        if risk is BleedingRisk.HIGH:
+            return self.high
+        if risk is BleedingRisk.INTERMEDIATE:
+            return self.intermediate
+        return self.low
+
+    @property
+    def washout(self) -> timedelta | None:
+        """The longest interval of the row (renal interval included), or ``None``.
+
+        After this long without a dose, the drug is taken as washed out whatever the class:
+        a shared-assessment or unknown cell then no longer blocks (the library's rule that
+        keeps a higher risk class from ever being less restrictive than a lower one).
+        """
+        values = [
+            value
+            for cell in (self.high, self.intermediate, self.low)
+            for value in (cell.hold, cell.renal_hold)
+            if value is not None
+        ]
+        return max(values) if values else None
+
+
+@attrs.frozen(slots=True)
+class ConditionCode:
+    """A condition code a patient record may use, and what it means to the rules."""
+
+    code: str
+    description: str
+    references: tuple[Reference, ...] = attrs.field(converter=to_references)
+    upgrades: bool = attrs.field(default=False, kw_only=True)
+    renal: bool = attrs.field(default=False, kw_only=True)
+    requires_platelets: bool = attrs.field(default=False, kw_only=True)
+    coagulation_studies: bool = attrs.field(default=False, kw_only=True)
+
+
+@attrs.frozen(slots=True)
+class DeviceCode:
+    """An implanted-device code a patient record may use."""
+
+    code: str
+    description: str
+    references: tuple[Reference, ...] = attrs.field(converter=to_references)
+
+
+_SPECIAL_INJECTATES = ("particulate-corticosteroid", "corticosteroid-unknown-particle")
+
+
+def _optional_level(value: object) -> VertebralLevel | None:
+    return None if value is None else VertebralLevel.parse(value)  # type: ignore[arg-type]
+
+
+def _optional_risk(value: object) -> BleedingRisk | None:
+    return None if value is None else BleedingRisk.parse(value)  # type: ignore[arg-type]
+
+
+def _check_pregnancy(
+    instance: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value not in (None, "yes", "unknown"):
+        raise ValidationError("pregnancy", f"must be 'yes' or 'unknown', got {value!r}")
+
+
+@attrs.frozen(slots=True)
+class Rule:
+    """A general contraindication or plan rule, matched by selectors.
+
+    A rule fires when every selector it gives matches; a selector it omits matches
+    anything. See ``rules.toml`` for the selector vocabulary. A ``builtin`` rule is
+    evaluated by the engine's own code (arithmetic, drug matching); its record holds the
+    verdict, the description and the sources.
+    """
+
+    id: str
+    verdict: Verdict = attrs.field(converter=_verdict_converter)
+    message: str
+    references: tuple[Reference, ...] = attrs.field(converter=to_references)
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    devices: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    allergies: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    pregnancy: str | None = attrs.field(default=None, validator=_check_pregnancy, kw_only=True)
+    neuraxial: bool | None = attrs.field(default=None, kw_only=True)
+    techniques: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    approaches: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    categories: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    regions: tuple[Region, ...] = attrs.field(
+        default=(), converter=_regions_converter, kw_only=True
+    )
+    modalities: tuple[Modality, ...] = attrs.field(
+        default=(), converter=_modalities_converter, kw_only=True
+    )
+    injectates: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    lacks_injectates: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    above_level: VertebralLevel | None = attrs.field(
+        default=None, converter=_optional_level, kw_only=True
+    )
+    min_risk: BleedingRisk | None = attrs.field(
+        default=None, converter=_optional_risk, kw_only=True
+    )
+    exclusive_of: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
+    confidence: Confidence = attrs.field(
+        default=Confidence.HIGH, converter=_confidence_converter, kw_only=True
+    )
+    builtin: bool = attrs.field(default=False, kw_only=True)
+    note: str | None = attrs.field(default=None, kw_only=True)
+
+
+class Basis(ParsableEnum):
+    """Where a threshold comes from."""
+
+    GUIDELINE = "guideline"
+    SECONDARY_SOURCE = "secondary-source"
+    LIBRARY_POLICY = "library-policy"
+
+
+def _basis_converter(value: Any) -> Basis:
+    return Basis.parse(value)
+
+
+@attrs.frozen(slots=True)
+class Setting:
+    """One threshold of ``policy.toml``, as written, with its basis and sources."""
+
+    id: str
+    value: str
+    basis: Basis = attrs.field(converter=_basis_converter)
+    references: tuple[Reference, ...] = attrs.field(converter=to_references)
+    note: str = ""
+
+
+def _positive_float_of(value: object, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValidationError(field, f"expected a number, got {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValidationError(field, f"expected a number, got {value!r}") from None
+    if not number > 0:
+        raise ValidationError(field, f"must be positive, got {value!r}")
+    return number
+
+
+def _per_microlitre_of(value: object, field: str) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return magnitude(as_quantity(value, "1/µL", field=field), "1/µL")
+
+
+def _inr_max(value: object) -> float:
+    return _positive_float_of(value, "inr_max")
+
+
+def _local_anesthetic_near_fraction(value: object) -> float:
+    return _positive_float_of(value, "local_anesthetic_near_fraction")
+
+
+def _inr_max_age(value: object) -> timedelta:
+    return as_timedelta(value, field="inr_max_age")
+
+
+def _platelets_max_age(value: object) -> timedelta:
+    return as_timedelta(value, field="platelets_max_age")
+
+
+def _platelets_min_neuraxial(value: object) -> float:
+    return _per_microlitre_of(value, "platelets_min_neuraxial")
+
+
+def _platelets_min_neuromodulation(value: object) -> float:
+    return _per_microlitre_of(value, "platelets_min_neuromodulation")
+
+
+def _creatinine_clearance_normal_min(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    field = "creatinine_clearance_normal_min"
+    return magnitude(as_quantity(value, "mL/min", field=field), "mL/min")
+
+
+@attrs.frozen(slots=True)
+class Policy:
+    """The engine's thresholds as plain numbers (built from ``policy.toml``).
+
+    Change one for a run with :func:`attrs.evolve` and pass the result through
+    :meth:`RuleSet.with_policy`. Plain numbers: quantities given as text are converted.
+
+    Parameters
+    ----------
+    inr_max : float
+        The highest INR that counts as normal (inclusive).
+    inr_max_age : timedelta
+        How old an INR may be (library policy).
+    platelets_min_neuraxial : float
+        Platelets per µL below which a neuraxial or high-risk procedure is deferred.
+    platelets_min_neuromodulation : float
+        Platelets per µL below which neuromodulation gets a CAUTION.
+    platelets_max_age : timedelta
+        How old a platelet count may be (library policy).
+    creatinine_clearance_normal_min : float
+        mL/min at and above which renal function counts as not impaired.
+    local_anesthetic_near_fraction : float
+        Fraction of the maximum local-anaesthetic dose at which a CAUTION starts.
+    concurrent_antithrombotics_min : int
+        How many haemostasis-affecting drugs make a patient factor.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> from interventional.safety.rules import default_policy
+    >>> attrs.evolve(default_policy(), inr_max="1.3").inr_max
+    1.3
+    """
+
+    inr_max: float = attrs.field(converter=_inr_max)
+    inr_max_age: timedelta = attrs.field(converter=_inr_max_age)
+    platelets_min_neuraxial: float = attrs.field(converter=_platelets_min_neuraxial)
+    platelets_min_neuromodulation: float = attrs.field(converter=_platelets_min_neuromodulation)
+    platelets_max_age: timedelta = attrs.field(converter=_platelets_max_age)
+    creatinine_clearance_normal_min: float = attrs.field(converter=_creatinine_clearance_normal_min)
+    local_anesthetic_near_fraction: float = attrs.field(converter=_local_anesthetic_near_fraction)
+    concurrent_antithrombotics_min: int = attrs.field(converter=int)
+
+    @classmethod
+    def from_settings(cls, settings: Iterable[Setting]) -> Policy:
+        """Build a policy from ``[[setting]]`` records (ids in kebab-case)."""
+        values = {setting.id.replace("-", "_"): setting.value for setting in settings}
+        names = [field.name for field in attrs.fields(cls)]
+        missing = [name for name in names if name not in values]
+        if missing:
+            raise ValidationError("setting", f"missing settings: {', '.join(missing)}")
+        return cls(**{name: values[name] for name in names})
+
+
+def _data(name: str) -> DataSource:
+    return resources.files("interventional.safety") / "data" / name
+
+
+@attrs.frozen(slots=True, eq=False)
+class RuleSet:
+    """Every rule the engine applies, indexed for fast look-up.
+
+    Build one with :func:`default_rules` or :func:`load_rules`; change its thresholds with
+    :meth:`with_policy`. Rule sets compare by identity (the engine caches per rule set).
+    """
+
+    holds: tuple[HoldRule, ...]
+    rules: tuple[Rule, ...]
+    conditions: Mapping[str, ConditionCode] = attrs.field(eq=False, hash=False)
+    devices: Mapping[str, DeviceCode] = attrs.field(eq=False, hash=False)
+    settings: tuple[Setting, ...]
+    policy: Policy
+    _by_drug: Mapping[str, tuple[HoldRule, ...]] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
+    _by_class: Mapping[str, HoldRule] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _builtins: Mapping[str, Rule] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_drug: dict[str, list[HoldRule]] = {}
+        by_class: dict[str, HoldRule] = {}
+        for hold in self.holds:
+            for name in hold.drugs:
+                by_drug.setdefault(name, []).append(hold)
+            for drug_class in hold.classes:
+                by_class[drug_class] = hold
+        object.__setattr__(
+            self, "_by_drug", MappingProxyType({k: tuple(v) for k, v in by_drug.items()})
+        )
+        object.__setattr__(self, "_by_class", MappingProxyType(by_class))
+        object.__setattr__(
+            self, "_builtins", MappingProxyType({r.id: r for r in self.rules if r.builtin})
+        )
+        known = {rule.id for rule in self.rules}
+        for rule in self.rules:
+            for code in rule.conditions:
+                if code not in self.conditions:
+                    raise ValidationError("conditions", f"rule {rule.id!r}: unknown code {code!r}")
+            for code in rule.devices:
+                if code not in self.devices:
+                    raise ValidationError("devices", f"rule {rule.id!r}: unknown code {code!r}")
+            for other in rule.exclusive_of:
+                if other not in known:
+                    raise ValidationError("exclusive_of", f"rule {rule.id!r}: no rule {other!r}")
+
+    def holds_for(self, drug: str, drug_class: str | None = None) -> tuple[HoldRule, ...]:
+        """The hold rows of a drug (its variants), or its class's row, or ``()``."""
+        found = self._by_drug.get(drug)
+        if found:
+            return found
+        if drug_class is not None and drug_class in self._by_class:
+            return (self._by_class[drug_class],)
+        return ()
+
+    def builtin(self, rule_id: str) -> Rule:
+        """The record of an engine check (``builtin = true``) by id."""
+        try:
+            return self._builtins[rule_id]
+        except KeyError:
+            raise ValidationError(
+                "rule",
+                f"the rule set has no builtin rule {rule_id!r}",
+                suggest(rule_id, self._builtins),
+            ) from None
+
+    def with_policy(self, policy: Policy) -> RuleSet:
+        """The same rules with other thresholds."""
+        return attrs.evolve(self, policy=policy)
+
+
+def load_rules(
+    holds: DataSource | None = None,
+    rules: DataSource | None = None,
+    vocabulary: DataSource | None = None,
+    policy: DataSource | None = None,
+) -> RuleSet:
+    """Load a rule set; each file defaults to the built-in one.
+
+    Parameters
+    ----------
+    holds, rules, vocabulary, policy : path, optional
+        A clinic's own ``holds.toml``, ``rules.toml``, ``vocabulary.toml`` or ``policy.toml``.
+
+    Raises
+    ------
+    CatalogError
+        Naming file, record and field.
+    """
+    hold_records = load_records(holds or _data("holds.toml"), HoldRule, table="hold")
+    rule_records = load_records(rules or _data("rules.toml"), Rule, table="rule")
+    vocab = vocabulary or _data("vocabulary.toml")
+    condition_records = load_records(vocab, ConditionCode, table="condition", key="code")
+    device_records = load_records(vocab, DeviceCode, table="device", key="code")
+    settings = load_records(policy or _data("policy.toml"), Setting, table="setting")
+    try:
+        built_policy = Policy.from_settings(settings)
+        return RuleSet(
+            holds=hold_records,
+            rules=rule_records,
+            conditions=MappingProxyType({c.code: c for c in condition_records}),
+            devices=MappingProxyType({d.code: d for d in device_records}),
+            settings=settings,
+            policy=built_policy,
+        )
+    except ValidationError as error:
+        raise CatalogError("<rule set>", None, error.field, error.reason) from None
+
+
+@functools.cache
+def default_rules() -> RuleSet:
+    """The built-in rule set (loaded once).
+
+    Examples
+    --------
+    >>> len(default_rules().holds) > 40
+    True
+    """
+    return load_rules()
+
+
+def default_policy() -> Policy:
+    """The built-in thresholds (see ``policy.toml``)."""
+    return default_rules().policy
