@@ -134,11 +134,17 @@ def make_plan(
     side: str | None = None,
     modality: str | None = None,
     injectates: Sequence[Dose] = (),
+    target: str | None = None,
 ) -> Any:
     """A real plan when the catalogue holds ``pid``, else a stand-in."""
     if pid in default_catalog():
         return plan(
-            pid, levels=list(levels), side=side, modality=modality, injectates=list(injectates)
+            pid,
+            levels=list(levels),
+            side=side,
+            modality=modality,
+            injectates=list(injectates),
+            target=target,
         )
     procedure = STANDINS[pid]
     return StandInPlan(

@@ -17,7 +17,7 @@ from interventional.procedures.risk import BleedingRisk
 from interventional.safety import LabResult, MedicationUse, Patient, Verdict, assess
 from interventional.safety.rules import HoldAction, default_rules
 
-H, I, L = BleedingRisk.HIGH, BleedingRisk.INTERMEDIATE, BleedingRisk.LOW
+H, M, L = BleedingRisk.HIGH, BleedingRisk.INTERMEDIATE, BleedingRisk.LOW
 D = timedelta(days=1)
 HR = timedelta(hours=1)
 
@@ -38,46 +38,46 @@ EXPECTED: dict[tuple[str, str | None, BleedingRisk], timedelta] = {
     ("cilostazol", None, H): 2 * D,
     ("dipyridamole", None, H): 2 * D,
     ("clopidogrel", None, H): 7 * D,
-    ("clopidogrel", None, I): 7 * D,
+    ("clopidogrel", None, M): 7 * D,
     ("prasugrel", None, H): 10 * D,
-    ("prasugrel", None, I): 10 * D,
+    ("prasugrel", None, M): 10 * D,
     ("ticagrelor", None, H): 5 * D,
-    ("ticagrelor", None, I): 5 * D,
+    ("ticagrelor", None, M): 5 * D,
     ("abciximab", None, H): 5 * D,
-    ("abciximab", None, I): 5 * D,
+    ("abciximab", None, M): 5 * D,
     ("eptifibatide", None, H): 24 * HR,
-    ("eptifibatide", None, I): 24 * HR,
+    ("eptifibatide", None, M): 24 * HR,
     ("tirofiban", None, H): 24 * HR,
-    ("tirofiban", None, I): 24 * HR,
+    ("tirofiban", None, M): 24 * HR,
     ("warfarin", None, H): 5 * D,
-    ("warfarin", None, I): 5 * D,
+    ("warfarin", None, M): 5 * D,
     ("acenocoumarol", None, H): 3 * D,
-    ("acenocoumarol", None, I): 3 * D,
+    ("acenocoumarol", None, M): 3 * D,
     ("heparin", "intravenous", H): 6 * HR,
-    ("heparin", "intravenous", I): 6 * HR,
+    ("heparin", "intravenous", M): 6 * HR,
     ("heparin", "intravenous", L): 6 * HR,
     ("heparin", "subcutaneous", H): 24 * HR,
-    ("heparin", "subcutaneous", I): 6 * HR,
+    ("heparin", "subcutaneous", M): 6 * HR,
     ("heparin", "subcutaneous", L): 6 * HR,
     ("enoxaparin", "prophylactic", H): 12 * HR,
-    ("enoxaparin", "prophylactic", I): 12 * HR,
+    ("enoxaparin", "prophylactic", M): 12 * HR,
     ("enoxaparin", "prophylactic", L): 12 * HR,
     ("enoxaparin", "therapeutic", H): 24 * HR,
-    ("enoxaparin", "therapeutic", I): 24 * HR,
+    ("enoxaparin", "therapeutic", M): 24 * HR,
     ("enoxaparin", "therapeutic", L): 24 * HR,
     ("dalteparin", None, H): 24 * HR,
-    ("dalteparin", None, I): 24 * HR,
+    ("dalteparin", None, M): 24 * HR,
     ("dalteparin", None, L): 24 * HR,
     ("fondaparinux", None, H): 4 * D,
-    ("fondaparinux", None, I): 4 * D,
+    ("fondaparinux", None, M): 4 * D,
     ("dabigatran", None, H): 5 * D,
-    ("dabigatran", None, I): 5 * D,
+    ("dabigatran", None, M): 5 * D,
     ("rivaroxaban", None, H): 3 * D,
-    ("rivaroxaban", None, I): 3 * D,
+    ("rivaroxaban", None, M): 3 * D,
     ("apixaban", None, H): 5 * D,
-    ("apixaban", None, I): 5 * D,
+    ("apixaban", None, M): 5 * D,
     ("edoxaban", None, H): 3 * D,
-    ("edoxaban", None, I): 3 * D,
+    ("edoxaban", None, M): 3 * D,
     ("garlic", None, H): 7 * D,
     ("ginkgo", None, H): 36 * HR,
     ("ginseng", None, H): 24 * HR,
@@ -155,20 +155,20 @@ def test_hold_met_exactly_at_the_interval(
 
 # Cells that are not holds, from the fact sheet: what they say one hour after a dose.
 NOT_HOLDS = [
-    ("aspirin", "primary-prophylaxis", I, Verdict.CAUTION),
+    ("aspirin", "primary-prophylaxis", M, Verdict.CAUTION),
     ("aspirin", "primary-prophylaxis", L, Verdict.PROCEED),
     ("aspirin", "secondary-prophylaxis", H, Verdict.CAUTION),
-    ("aspirin", "secondary-prophylaxis", I, Verdict.CAUTION),
+    ("aspirin", "secondary-prophylaxis", M, Verdict.CAUTION),
     ("aspirin", "secondary-prophylaxis", L, Verdict.PROCEED),
-    ("ibuprofen", None, I, Verdict.PROCEED),
+    ("ibuprofen", None, M, Verdict.PROCEED),
     ("ibuprofen", None, L, Verdict.PROCEED),
     ("celecoxib", None, H, Verdict.PROCEED),
-    ("cilostazol", None, I, Verdict.PROCEED),
+    ("cilostazol", None, M, Verdict.PROCEED),
     ("clopidogrel", None, L, Verdict.PROCEED),
     ("cangrelor", None, H, Verdict.INSUFFICIENT_DATA),
     ("cangrelor", None, L, Verdict.INSUFFICIENT_DATA),
     ("abciximab", None, L, Verdict.INSUFFICIENT_DATA),
-    ("vorapaxar", None, I, Verdict.INSUFFICIENT_DATA),
+    ("vorapaxar", None, M, Verdict.INSUFFICIENT_DATA),
     ("alteplase", None, H, Verdict.INSUFFICIENT_DATA),
     ("warfarin", None, L, Verdict.CAUTION),
     ("acenocoumarol", None, L, Verdict.CAUTION),
@@ -180,7 +180,7 @@ NOT_HOLDS = [
     ("sertraline", None, H, Verdict.CAUTION),
     ("fluoxetine", None, L, Verdict.CAUTION),  # LOW-confidence "no" is never a silent PROCEED
     ("fish-oil", None, H, Verdict.CAUTION),
-    ("garlic", None, I, Verdict.CAUTION),
+    ("garlic", None, M, Verdict.CAUTION),
 ]
 
 
@@ -199,7 +199,7 @@ def test_shared_cell_no_longer_blocks_after_the_drugs_longest_interval() -> None
     # Aspirin (primary) before an intermediate-risk procedure: shared assessment, until it
     # has been off as long as its longest hold (6 days), so a higher class is never laxer.
     medication = _medication("aspirin", "primary-prophylaxis", AT - 6 * D)
-    result = assess(_patient(medication), PLAN_BY_RISK[I](), at=AT)
+    result = assess(_patient(medication), PLAN_BY_RISK[M](), at=AT)
     assert result.by_code("hold:aspirin")[0].verdict is Verdict.PROCEED
 
 

@@ -170,6 +170,7 @@ def test_trigger_point_lidocaine_250_mg_in_60_kg_is_under_270_mg_but_near() -> N
     tpi = make_plan(
         "trigger-point-injection",
         side="left",
+        target="trapezius",
         modality="landmark",
         injectates=[Dose("lidocaine", volume="25 mL", concentration="1 %")],
     )
