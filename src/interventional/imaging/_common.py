@@ -19,7 +19,7 @@ import attrs
 import pint
 
 from interventional.errors import UnitError, ValidationError
-from interventional.units import Q_, Quantity, as_quantity, format_quantity, magnitude
+from interventional.units import Q_, Quantity, as_quantity, format_quantity, ureg
 
 __all__ = [
     "QuantityRange",
@@ -28,9 +28,42 @@ __all__ = [
     "check_non_negative",
     "check_positive",
     "data_file",
+    "fast_magnitude",
     "optional_range_converter",
+    "quantity_of",
     "range_converter",
+    "unit",
 ]
+
+
+@functools.cache
+def unit(name: str) -> pint.Unit:
+    """Return the parsed unit ``name`` (parsed once: pint's parser is slow on hot paths)."""
+    return ureg.Unit(name)
+
+
+@functools.cache
+def _dimensionality(like: str) -> object:
+    return Q_(1, unit(like)).dimensionality
+
+
+def quantity_of(value: object, like: str, *, field: str) -> Quantity:
+    """Like :func:`~interventional.units.as_quantity`, with a fast path for good Quantities."""
+    if (
+        isinstance(value, pint.Quantity)
+        and value._REGISTRY is ureg
+        and isinstance(value.magnitude, int | float)
+        and not isinstance(value.magnitude, bool)
+        and math.isfinite(value.magnitude)
+        and value.dimensionality == _dimensionality(like)
+    ):
+        return value
+    return as_quantity(value, like, field=field)
+
+
+def fast_magnitude(value: Quantity, like: str) -> float:
+    """The plain magnitude of ``value`` in the unit ``like`` (units parsed once)."""
+    return float(value.m_as(unit(like)))
 
 
 def data_file(name: str) -> Traversable:
@@ -41,7 +74,7 @@ def data_file(name: str) -> Traversable:
 def any_quantity(value: object) -> Quantity:
     """Return ``value`` as a Quantity of the library registry, of any dimension."""
     if isinstance(value, pint.Quantity):
-        if value._REGISTRY is not Q_(0)._REGISTRY:  # another registry: go through text
+        if value._REGISTRY is not ureg:  # another registry: go through text
             return any_quantity(f"{value.magnitude} {value.units}")
         return value
     if isinstance(value, str):
@@ -121,7 +154,7 @@ def range_converter(like: str, field: str) -> Callable[[object], QuantityRange]:
         except ValidationError as error:
             raise type(error)(field, error.reason) from None
         for end in (result.low, result.high):
-            as_quantity(end, like, field=field)
+            quantity_of(end, like, field=field)
         return result
 
     return convert
@@ -139,7 +172,7 @@ def optional_range_converter(like: str, field: str) -> Callable[[object], Quanti
 
 def check_non_negative(value: object, like: str, field: str) -> Quantity:
     """Return ``value`` as a Quantity like ``like``; raise ValidationError when negative."""
-    quantity = as_quantity(value, like, field=field)
+    quantity = quantity_of(value, like, field=field)
     if quantity.magnitude < 0:
         raise ValidationError(field, f"cannot be negative, got {format_quantity(quantity)}")
     return quantity
@@ -147,7 +180,7 @@ def check_non_negative(value: object, like: str, field: str) -> Quantity:
 
 def check_positive(value: object, like: str, field: str) -> Quantity:
     """Return ``value`` as a Quantity like ``like``; raise ValidationError unless above zero."""
-    quantity = as_quantity(value, like, field=field)
+    quantity = quantity_of(value, like, field=field)
     if not quantity.magnitude > 0:
         raise ValidationError(field, f"must be greater than zero, got {format_quantity(quantity)}")
     return quantity
@@ -161,7 +194,7 @@ def _right_angle_deg() -> float:
 def check_angle_below_right(value: object, field: str) -> Quantity:
     """Return an angle in ``[0, 90)`` degrees, or raise ValidationError naming ``field``."""
     angle = check_non_negative(value, "deg", field)
-    if magnitude(angle, "deg") >= _right_angle_deg():
+    if fast_magnitude(angle, "deg") >= _right_angle_deg():
         raise ValidationError(
             field, f"must be below a right angle (90 degrees), got {format_quantity(angle)}"
         )

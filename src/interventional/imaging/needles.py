@@ -33,13 +33,14 @@ from interventional.imaging._common import (
     check_non_negative,
     check_positive,
     data_file,
+    fast_magnitude,
+    unit,
 )
 from interventional.references import Reference, to_references
 from interventional.units import (
     Q_,
     Quantity,
     format_quantity,
-    magnitude,
     optional_quantity_converter,
     quantity_converter,
 )
@@ -157,7 +158,7 @@ def stock_lengths() -> tuple[Quantity, ...]:
     ['1.5 in', '2 in', '3.5 in', '5 in', '6 in', '7 in']
     """
     rows = load_records(data_file("needles.toml"), StockLength, table="stock_length")
-    return tuple(sorted((row.length for row in rows), key=lambda q: magnitude(q, "mm")))
+    return tuple(sorted((row.length for row in rows), key=lambda q: fast_magnitude(q, "mm")))
 
 
 @functools.cache
@@ -170,7 +171,7 @@ def active_tip_lengths() -> tuple[Quantity, ...]:
     ['5 mm', '10 mm', '15 mm']
     """
     rows = load_records(data_file("needles.toml"), ActiveTip, table="active_tip")
-    return tuple(sorted((row.length for row in rows), key=lambda q: magnitude(q, "mm")))
+    return tuple(sorted((row.length for row in rows), key=lambda q: fast_magnitude(q, "mm")))
 
 
 def outer_diameter(gauge: int) -> Quantity:
@@ -243,7 +244,7 @@ class Needle:
             raise ValidationError(
                 "active_tip", f"only an RF cannula has an active tip, not a {self.type} needle"
             )
-        if not 0 < magnitude(self.active_tip, "mm") < magnitude(self.length, "mm"):
+        if not 0 < fast_magnitude(self.active_tip, "mm") < fast_magnitude(self.length, "mm"):
             raise ValidationError(
                 "active_tip",
                 f"must be longer than zero and shorter than the shaft ({format_quantity(self.length)})"
@@ -273,11 +274,11 @@ def _vertical_angle(angle_from_vertical: object, angle_from_skin: object) -> Qua
             "angle_from_skin", "give angle_from_vertical or angle_from_skin, not both"
         )
     if angle_from_skin is None:
-        value = Q_(0, "deg") if angle_from_vertical is None else angle_from_vertical
+        value = Q_(0, unit("deg")) if angle_from_vertical is None else angle_from_vertical
         return check_angle_below_right(value, "angle_from_vertical")
     from_skin = check_non_negative(angle_from_skin, "deg", "angle_from_skin")
-    right = Q_(math.pi / 2, "rad").to("deg")
-    if not 0 < magnitude(from_skin, "deg") <= magnitude(right, "deg"):
+    right = Q_(math.pi / 2, unit("rad")).to("deg")
+    if not 0 < fast_magnitude(from_skin, "deg") <= fast_magnitude(right, "deg"):
         raise ValidationError(
             "angle_from_skin",
             f"must be above 0 and at most 90 degrees, got {format_quantity(from_skin)}",
@@ -333,8 +334,8 @@ def needle_length_required(
     """
     depth_q = check_non_negative(depth, "mm", "depth")
     angle = _vertical_angle(angle_from_vertical, angle_from_skin)
-    length_mm = magnitude(depth_q, "mm") / math.cos(magnitude(angle, "rad"))
-    return Q_(length_mm, "mm")
+    length_mm = fast_magnitude(depth_q, "mm") / math.cos(fast_magnitude(angle, "rad"))
+    return Q_(length_mm, unit("mm"))
 
 
 def choose_needle_length(
@@ -375,14 +376,14 @@ def choose_needle_length(
     """
     needed = needle_length_required(depth, angle_from_vertical, angle_from_skin=angle_from_skin)
     spare = check_non_negative(margin, "mm", "margin")
-    total_mm = magnitude(needed, "mm") + magnitude(spare, "mm")
+    total_mm = fast_magnitude(needed, "mm") + fast_magnitude(spare, "mm")
     for length in stock_lengths():
-        if magnitude(length, "mm") >= total_mm:
+        if fast_magnitude(length, "mm") >= total_mm:
             return length
     longest = stock_lengths()[-1]
     raise ValidationError(
         "depth",
-        f"needs {total_mm:g} mm of needle ({magnitude(needed, 'mm'):g} mm path + "
-        f"{magnitude(spare, 'mm'):g} mm margin); the longest stock needle is "
-        f"{format_quantity(longest)} ({magnitude(longest, 'mm'):g} mm)",
+        f"needs {total_mm:g} mm of needle ({fast_magnitude(needed, 'mm'):g} mm path + "
+        f"{fast_magnitude(spare, 'mm'):g} mm margin); the longest stock needle is "
+        f"{format_quantity(longest)} ({fast_magnitude(longest, 'mm'):g} mm)",
     )

@@ -37,10 +37,12 @@ from interventional.imaging._common import (
     check_non_negative,
     check_positive,
     data_file,
+    fast_magnitude,
     optional_range_converter,
+    unit,
 )
 from interventional.references import Reference, to_references
-from interventional.units import Q_, Quantity, format_quantity, magnitude
+from interventional.units import Q_, Quantity, format_quantity
 
 __all__ = [
     "Authority",
@@ -126,7 +128,7 @@ class RadiationDose:
     @classmethod
     def zero(cls) -> RadiationDose:
         """A dose of nothing (every field zero), the start of a session."""
-        return cls(Q_(0, "s"), Q_(0, "mGy"), Q_(0, "Gy*cm**2"))
+        return cls(Q_(0, unit("s")), Q_(0, unit("mGy")), Q_(0, unit("Gy*cm**2")))
 
     def __add__(self, other: object) -> RadiationDose:
         if not isinstance(other, RadiationDose):
@@ -144,16 +146,16 @@ class RadiationDose:
 
     def __str__(self) -> str:
         kerma = (
-            f"{format_quantity(self.air_kerma)} air kerma"
+            f"{self.air_kerma:.4g~P} air kerma"
             if self.air_kerma is not None
             else "air kerma not recorded"
         )
         dap = (
-            f"{format_quantity(self.dose_area_product)} dose-area product"
+            f"{self.dose_area_product:.4g~P} dose-area product"
             if self.dose_area_product is not None
             else "dose-area product not recorded"
         )
-        return f"{format_quantity(self.fluoroscopy_time)} fluoroscopy, {kerma}, {dap}"
+        return f"{self.fluoroscopy_time:.4g~P} fluoroscopy, {kerma}, {dap}"
 
     def _repr_markdown_(self) -> str:
         return f"**Radiation dose**: {self}"
@@ -295,7 +297,7 @@ class DoseFactor:
     @property
     def relative_dose(self) -> Quantity:
         """The dose left, as a percentage of the dose without the technique."""
-        left: Quantity = Q_(100, "%") - self.dose_reduction.to("%")
+        left: Quantity = Q_(100, unit("%")) - self.dose_reduction.to("%")
         return left
 
 
@@ -350,8 +352,8 @@ def inverse_square(dose: object, from_distance: object, to_distance: object) -> 
     value = any_quantity(dose)
     if value.magnitude < 0:
         raise ValidationError("dose", f"cannot be negative, got {format_quantity(value)}")
-    near = magnitude(check_positive(from_distance, "m", "from_distance"), "m")
-    far = magnitude(check_positive(to_distance, "m", "to_distance"), "m")
+    near = fast_magnitude(check_positive(from_distance, "m", "from_distance"), "m")
+    far = fast_magnitude(check_positive(to_distance, "m", "to_distance"), "m")
     scaled: Quantity = value * (near / far) ** 2
     return scaled
 
@@ -378,7 +380,7 @@ def staff_scatter(entrance_air_kerma: object, distance: object) -> Quantity:
     """
     entrance = check_non_negative(entrance_air_kerma, "mGy", "entrance_air_kerma")
     rule = scatter_rule()
-    at_reference: Quantity = entrance * magnitude(rule.fraction, "")
+    at_reference: Quantity = entrance * fast_magnitude(rule.fraction, "")
     return inverse_square(at_reference, rule.distance, distance)
 
 
@@ -507,4 +509,4 @@ def occupational_fraction(
     """
     value = check_non_negative(dose, "mSv", "dose")
     record = occupational_limit(organ, authority)
-    return Q_(100.0 * magnitude(value, "mSv") / magnitude(record.limit, "mSv"), "%")
+    return Q_(100.0 * fast_magnitude(value, "mSv") / fast_magnitude(record.limit, "mSv"), unit("%"))

@@ -41,15 +41,16 @@ from interventional.imaging._common import (
     check_non_negative,
     check_positive,
     data_file,
+    fast_magnitude,
     optional_range_converter,
     range_converter,
+    unit,
 )
 from interventional.references import Reference, to_references
 from interventional.units import (
     Q_,
     Quantity,
     format_quantity,
-    magnitude,
     optional_quantity_converter,
 )
 
@@ -273,7 +274,7 @@ def wavelength(frequency: object, tissue: str | Tissue = "soft-tissue") -> Quant
     """
     f = _frequency(frequency)
     speed = _speed(tissue)
-    return Q_(magnitude(speed, "m/s") / magnitude(f, "Hz") * 1000.0, "mm")
+    return Q_(fast_magnitude(speed, "m/s") / fast_magnitude(f, "Hz") * 1000.0, unit("mm"))
 
 
 def _coefficient(value: object) -> Quantity:
@@ -301,7 +302,13 @@ def round_trip_attenuation(
     f = _frequency(frequency)
     d = check_non_negative(depth, "cm", "depth")
     alpha = _coefficient(coefficient)
-    return Q_(2.0 * magnitude(alpha, "dB/cm/MHz") * magnitude(f, "MHz") * magnitude(d, "cm"), "dB")
+    return Q_(
+        2.0
+        * fast_magnitude(alpha, "dB/cm/MHz")
+        * fast_magnitude(f, "MHz")
+        * fast_magnitude(d, "cm"),
+        unit("dB"),
+    )
 
 
 def ultrasound_penetration(
@@ -341,8 +348,10 @@ def ultrasound_penetration(
     f = _frequency(frequency)
     alpha = _coefficient(coefficient)
     total = _budget(budget)
-    depth_cm = magnitude(total, "dB") / (2.0 * magnitude(alpha, "dB/cm/MHz") * magnitude(f, "MHz"))
-    return Q_(depth_cm, "cm")
+    depth_cm = fast_magnitude(total, "dB") / (
+        2.0 * fast_magnitude(alpha, "dB/cm/MHz") * fast_magnitude(f, "MHz")
+    )
+    return Q_(depth_cm, unit("cm"))
 
 
 def _max_frequency_for(depth_cm: float, budget_db: float, alpha: float) -> float:
@@ -367,7 +376,7 @@ def spatial_pulse_length(
     """
     if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles <= 0:
         raise ValidationError("cycles", f"must be a positive whole number, got {cycles!r}")
-    return Q_(cycles * magnitude(wavelength(frequency, tissue), "mm"), "mm")
+    return Q_(cycles * fast_magnitude(wavelength(frequency, tissue), "mm"), unit("mm"))
 
 
 def axial_resolution(pulse_length: object) -> Quantity:
@@ -379,7 +388,7 @@ def axial_resolution(pulse_length: object) -> Quantity:
     <Quantity(0.308, 'millimeter')>
     """
     length = check_positive(pulse_length, "mm", "pulse_length")
-    return Q_(magnitude(length, "mm") / 2.0, "mm")
+    return Q_(fast_magnitude(length, "mm") / 2.0, unit("mm"))
 
 
 # ------------------------------------------------------------------------ transducers
@@ -497,16 +506,16 @@ def choose_transducer(
     interventional.imaging.ultrasound.UnreachableDepthError: depth: no transducer reaches 70 cm: the deepest reach is 60 cm (phased at 1 MHz)
     """
     target = check_positive(depth, "cm", "depth")
-    depth_cm = magnitude(target, "cm")
-    budget_db = magnitude(_budget(budget), "dB")
-    alpha = magnitude(_coefficient(coefficient), "dB/cm/MHz")
+    depth_cm = fast_magnitude(target, "cm")
+    budget_db = fast_magnitude(_budget(budget), "dB")
+    alpha = fast_magnitude(_coefficient(coefficient), "dB/cm/MHz")
     limit = _max_frequency_for(depth_cm, budget_db, alpha)
     best: tuple[Transducer, float] | None = None
     for candidate in transducers():
         if candidate.max_usual_depth is not None and target > candidate.max_usual_depth:
             continue
-        low = magnitude(candidate.frequency_range.low, "MHz")
-        high = magnitude(candidate.frequency_range.high, "MHz")
+        low = fast_magnitude(candidate.frequency_range.low, "MHz")
+        high = fast_magnitude(candidate.frequency_range.high, "MHz")
         offer = min(high, limit)
         if offer >= low and (best is None or offer > best[1]):
             best = (candidate, offer)
@@ -521,9 +530,8 @@ def choose_transducer(
             f"{reach:.3g~P} ({deepest.kind.value} at {format_quantity(deepest.frequency_range.low)})",
         )
     chosen, offer = best
-    unit = str(chosen.frequency_range.high.units)
-    frequency = Q_(offer, "MHz").to(unit)
-    if offer == magnitude(chosen.frequency_range.high, "MHz"):
+    frequency = Q_(offer, unit("MHz")).to(chosen.frequency_range.high.units)
+    if offer == fast_magnitude(chosen.frequency_range.high, "MHz"):
         frequency = chosen.frequency_range.high
     reach = ultrasound_penetration(frequency, budget=budget, coefficient=coefficient)
     return TransducerChoice(chosen, frequency, reach, target)
@@ -593,7 +601,7 @@ class VisibilityBand:
 def visibility_bands() -> tuple[VisibilityBand, ...]:
     """Return the visibility model's bands, shallowest angles first."""
     rows = load_records(data_file(_FILE), VisibilityBand, table="visibility", key="grade")
-    return tuple(sorted(rows, key=lambda b: magnitude(b.angle_from_skin.low, "deg")))
+    return tuple(sorted(rows, key=lambda b: fast_magnitude(b.angle_from_skin.low, "deg")))
 
 
 def needle_visibility(
@@ -620,23 +628,23 @@ def needle_visibility(
         raise ValidationError(
             "angle_from_skin", "give exactly one of angle_from_skin, angle_to_beam"
         )
-    right = magnitude(Q_(math.pi / 2, "rad"), "deg")
+    right = fast_magnitude(Q_(math.pi / 2, unit("rad")), "deg")
     if angle_to_beam is not None:
-        to_beam = magnitude(check_non_negative(angle_to_beam, "deg", "angle_to_beam"), "deg")
+        to_beam = fast_magnitude(check_non_negative(angle_to_beam, "deg", "angle_to_beam"), "deg")
         if to_beam > right:
             raise ValidationError(
                 "angle_to_beam", f"must be at most 90 degrees, got {to_beam:g} deg"
             )
         angle = right - to_beam
     else:
-        angle = magnitude(check_non_negative(angle_from_skin, "deg", "angle_from_skin"), "deg")
+        angle = fast_magnitude(check_non_negative(angle_from_skin, "deg", "angle_from_skin"), "deg")
         if angle > right:
             raise ValidationError(
                 "angle_from_skin", f"must be at most 90 degrees, got {angle:g} deg"
             )
     grade = visibility_bands()[0].grade
     for band in visibility_bands():
-        if angle >= magnitude(band.angle_from_skin.low, "deg"):
+        if angle >= fast_magnitude(band.angle_from_skin.low, "deg"):
             grade = band.grade
     return grade
 
