@@ -7,6 +7,17 @@ The package face re-exports the public API contract; see the API reference.
 """
 
 from interventional._version import __version__
+from interventional.anatomy import (
+    Atlas,
+    Region,
+    Relation,
+    Segment,
+    Side,
+    Structure,
+    StructureKind,
+    VertebralLevel,
+    default_atlas,
+)
 from interventional.errors import (
     CatalogError,
     InterventionalError,
@@ -31,6 +42,7 @@ from interventional.units import Q_, ureg
 
 __all__ = [
     "Q_",
+    "Atlas",
     "CatalogError",
     "Dose",
     "FluoroscopyView",
@@ -39,13 +51,21 @@ __all__ = [
     "PlanError",
     "RadiationDose",
     "Reference",
+    "Region",
+    "Relation",
+    "Segment",
+    "Side",
+    "Structure",
+    "StructureKind",
     "Transducer",
     "UnitError",
     "UnknownDrugError",
     "UnknownProcedureError",
     "UnknownStructureError",
+    "VertebralLevel",
     "__version__",
     "choose_transducer",
+    "default_atlas",
     "needle_length_required",
     "ultrasound_penetration",
     "ureg",

@@ -77,7 +77,7 @@ def test_innervates_inverse_is_innervated_by() -> None:
 
 def test_structure_fields_and_defaults() -> None:
     s = Structure(
-        "medial-branch:L3:left", "medial-branch", "left L3 medial branch", level="L3",
+        "medial-branch:L3:left", "medial-branch", "L3 medial branch, left", level="L3",
         references=["BOGDUK"],
     )  # fmt: skip
     assert s.kind is StructureKind.MEDIAL_BRANCH

@@ -29,6 +29,19 @@ foramina = st.sampled_from(ATLAS.find(kind="intervertebral-foramen"))
 SOURCE_KINDS = {StructureKind.MEDIAL_BRANCH, StructureKind.DORSAL_RAMUS}
 
 
+# The one documented asymmetry: the left lumbar sympathetic chain lies by the aorta, the
+# right one behind the inferior vena cava.
+ASYMMETRIC = {
+    ("lumbar-sympathetic-chain", "aorta"),
+    ("lumbar-sympathetic-chain", "inferior-vena-cava"),
+}
+
+
+def asymmetric(a: str, b: str) -> bool:
+    kinds = (a.split(":")[0], b.split(":")[0])
+    return kinds in ASYMMETRIC or kinds[::-1] in ASYMMETRIC
+
+
 def mirror(structure_id: str) -> str:
     head, _, side = structure_id.rpartition(":")
     return f"{head}:{Side.parse(side).mirror().value}"
@@ -59,6 +72,12 @@ def test_every_foramen_has_exactly_one_exiting_nerve(foramen: object) -> None:
     assert nerve.qualifier == exiting_nerve(foramen.level)  # type: ignore[attr-defined]
 
 
+def test_every_lateral_structure_is_a_mirror_image() -> None:
+    for structure_id, structure in ATLAS.items():
+        if structure.side.lateral:
+            test_left_and_right_are_mirror_images.hypothesis.inner_test(structure_id)  # type: ignore[attr-defined]
+
+
 @given(lateral_ids)
 @settings(max_examples=200)
 def test_left_and_right_are_mirror_images(structure_id: str) -> None:
@@ -72,9 +91,11 @@ def test_left_and_right_are_mirror_images(structure_id: str) -> None:
 
     graph = ATLAS.graph
     for _, target, key in graph.out_edges(structure_id, keys=True):
-        assert graph.has_edge(other, image(target), key=key)
+        if not asymmetric(structure_id, target):
+            assert graph.has_edge(other, image(target), key=key)
     for source, _, key in graph.in_edges(structure_id, keys=True):
-        assert graph.has_edge(image(source), other, key=key)
+        if not asymmetric(source, structure_id):
+            assert graph.has_edge(image(source), other, key=key)
 
 
 def test_part_of_is_acyclic() -> None:

@@ -33,8 +33,6 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-import networkx as nx
-
 from interventional._data import load_records
 from interventional.anatomy._rules import Dermatome, Rule, expand
 from interventional.anatomy.levels import Region, Segment, Side, VertebralLevel
@@ -179,6 +177,8 @@ class Atlas(Mapping[str, Structure]):
         :class:`Relation` members, with the attributes ``references`` and ``note``.
         """
         if self._graph is None:
+            import networkx as nx
+
             graph: Any = nx.MultiDiGraph()
             graph.add_nodes_from((i, {"structure": s}) for i, s in self._structures.items())
             graph.add_edges_from(
@@ -410,7 +410,7 @@ class Atlas(Mapping[str, Structure]):
         --------
         >>> small = default_atlas().subgraph("facet-joint:L4-L5:left", depth=1)
         >>> sorted(small.related("facet-joint:L4-L5:left", "innervates", "in"), key=lambda s: s.id)
-        [Structure('medial-branch:L3:left', 'left L3 medial branch'), Structure('medial-branch:L4:left', 'left L4 medial branch')]
+        [Structure('medial-branch:L3:left', 'L3 medial branch, left'), Structure('medial-branch:L4:left', 'L4 medial branch, left')]
         """
         seeds = [ids] if isinstance(ids, str) else list(ids)
         if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
@@ -441,6 +441,8 @@ class Atlas(Mapping[str, Structure]):
     # --- export --------------------------------------------------------------------------
 
     def _plain_graph(self) -> Any:
+        import networkx as nx
+
         plain: Any = nx.MultiDiGraph()
         for structure in self.values():
             plain.add_node(
@@ -472,6 +474,8 @@ class Atlas(Mapping[str, Structure]):
         >>> data["nodes"][0]["id"], data["nodes"][0]["kind"]
         ('medial-branch:L3:left', 'medial-branch')
         """
+        import networkx as nx
+
         result: dict[str, Any] = nx.node_link_data(self._plain_graph(), edges="edges")
         return result
 
@@ -487,6 +491,8 @@ class Atlas(Mapping[str, Structure]):
         >>> default_atlas().subgraph("vertebra:L4", depth=0).to_graphml().startswith("<graphml")
         True
         """
+        import networkx as nx
+
         return "\n".join(nx.generate_graphml(self._plain_graph()))
 
     def to_dot(self) -> str:
@@ -496,7 +502,7 @@ class Atlas(Mapping[str, Structure]):
         --------
         >>> print(default_atlas().subgraph("medial-branch:L3:left", depth=0).to_dot())
         digraph atlas {
-          "medial-branch:L3:left" [label="left L3 medial branch"];
+          "medial-branch:L3:left" [label="L3 medial branch, left"];
         }
         """
         lines = ["digraph atlas {"]

@@ -12,11 +12,11 @@ vertebra) takes the segment of its foramen, ``C7-T1`` (see :func:`nerve_level`).
 
 Examples
 --------
->>> s = Structure("facet-joint:L4-L5:left", "facet-joint", "left L4-L5 facet joint", level="L4-L5")
+>>> s = Structure("facet-joint:L4-L5:left", "facet-joint", "L4-L5 facet joint, left", level="L4-L5")
 >>> s.kind, s.side, str(s.level), s.region, s.qualifier
 (<StructureKind.FACET_JOINT: 'facet-joint'>, <Side.LEFT: 'left'>, 'L4-L5', <Region.LUMBAR: 'lumbar'>, 'L4-L5')
 >>> s
-Structure('facet-joint:L4-L5:left', 'left L4-L5 facet joint')
+Structure('facet-joint:L4-L5:left', 'L4-L5 facet joint, left')
 >>> str(nerve_level("C8")), str(nerve_level("L4"))
 ('C7-T1', 'L4')
 """
@@ -323,7 +323,7 @@ class Structure:
     kind : StructureKind or str
         The kind; must be the first part of the id.
     name : str
-        A readable name, e.g. ``"left L3 medial branch"``.
+        A readable name, e.g. ``"L3 medial branch, left"``.
     level : VertebralLevel, Segment, str or None, optional
         Where the structure sits on the spine (its landmark level), if anywhere.
     side : Side or str, optional
@@ -345,7 +345,7 @@ class Structure:
     Traceback (most recent call last):
     ...
     interventional.errors.ValidationError: level: L6 does not exist; lumbar levels are L1-L5; did you mean 'L5'?
-    >>> Structure("facet-joint:L4-L5", "facet-joint", "left L4-L5 facet joint", side="left")
+    >>> Structure("facet-joint:L4-L5", "facet-joint", "L4-L5 facet joint, left", side="left")
     Traceback (most recent call last):
     ...
     interventional.errors.ValidationError: side: 'facet-joint:L4-L5' is a left structure; its id must end in ':left'
