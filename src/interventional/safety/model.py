@@ -318,7 +318,7 @@ def _codes(values: object, field: str) -> list[str]:
     return out
 
 
-def _to_conditions(values: object) -> frozenset[str]:
+def _to_conditions(values: object) -> tuple[str, ...]:
     known = default_rules().conditions
     out = set()
     for code in _codes(values, "conditions"):
@@ -334,10 +334,10 @@ def _to_conditions(values: object) -> frozenset[str]:
                 "something the rules do not use)",
                 suggest(code, known),
             )
-    return frozenset(out)
+    return tuple(sorted(out))
 
 
-def _to_devices(values: object) -> frozenset[str]:
+def _to_devices(values: object) -> tuple[str, ...]:
     known = default_rules().devices
     out = set()
     for code in _codes(values, "devices"):
@@ -352,7 +352,7 @@ def _to_devices(values: object) -> frozenset[str]:
                 f"unknown device code {code!r} (use a listed code, or 'other:...')",
                 suggest(code, known),
             )
-    return frozenset(out)
+    return tuple(sorted(out))
 
 
 _ALLERGY_ALIASES = {
@@ -365,7 +365,7 @@ _ALLERGY_ALIASES = {
 }
 
 
-def _to_allergies(values: object) -> frozenset[str]:
+def _to_allergies(values: object) -> tuple[str, ...]:
     classes = {member.value for member in DrugClass}
     out = set()
     for code in _codes(values, "allergies"):
@@ -387,7 +387,7 @@ def _to_allergies(values: object) -> frozenset[str]:
                 "something the rules do not use",
                 suggest(code, candidates),
             ) from None
-    return frozenset(out)
+    return tuple(sorted(out))
 
 
 def _check_pregnant(instance: object, attribute: object, value: Any) -> None:
@@ -412,13 +412,13 @@ class Patient:
     medications : sequence of MedicationUse
         Every listed medication counts for the concurrent-antithrombotics factor.
     labs : sequence of LabResult
-    conditions : set of str
-        Codes of ``safety/data/vocabulary.toml`` (``"diabetes"``, ``"systemic-infection"``,
+    conditions : sequence of str
+        Stored sorted and without duplicates. Codes of ``safety/data/vocabulary.toml`` (``"diabetes"``, ``"systemic-infection"``,
         ``"advanced-renal-disease"``...) or ``"other:..."``. A misspelt code raises.
-    allergies : set of str
+    allergies : sequence of str
         Drug ids or aliases, drug classes (``"iodinated-contrast"``; ``"iodine"`` is read as
         iodinated contrast) or ``"other:..."``.
-    devices : set of str
+    devices : sequence of str
         ``"pacemaker"``, ``"icd"``, ``"spinal-cord-stimulator"``, ... or ``"other:..."``.
     creatinine_clearance : Quantity, optional
         Current creatinine clearance (mL/min).
@@ -450,13 +450,9 @@ class Patient:
         default=(), converter=_to_medications, kw_only=True
     )
     labs: tuple[LabResult, ...] = attrs.field(default=(), converter=_to_labs, kw_only=True)
-    conditions: frozenset[str] = attrs.field(
-        default=frozenset(), converter=_to_conditions, kw_only=True
-    )
-    allergies: frozenset[str] = attrs.field(
-        default=frozenset(), converter=_to_allergies, kw_only=True
-    )
-    devices: frozenset[str] = attrs.field(default=frozenset(), converter=_to_devices, kw_only=True)
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=_to_conditions, kw_only=True)
+    allergies: tuple[str, ...] = attrs.field(default=(), converter=_to_allergies, kw_only=True)
+    devices: tuple[str, ...] = attrs.field(default=(), converter=_to_devices, kw_only=True)
     creatinine_clearance: Quantity | None = attrs.field(
         default=None, converter=_to_creatinine_clearance, kw_only=True
     )
