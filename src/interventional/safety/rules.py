@@ -45,6 +45,7 @@ from interventional.references import Reference, to_references
 from interventional.units import as_quantity, as_timedelta, magnitude
 
 __all__ = [
+    "BUILTIN_RULES",
     "ConditionCode",
     "Confidence",
     "DeviceCode",
@@ -459,6 +460,22 @@ class Policy:
         return cls(**{name: values[name] for name in names})
 
 
+BUILTIN_RULES = (
+    "allergy-to-injectate",
+    "bleeding-risk-upgraded",
+    "coagulation-studies",
+    "inr",
+    "last-dose-unknown",
+    "local-anesthetic-dose",
+    "no-hold-rule",
+    "platelets",
+    "renal-function",
+    "unverified-rule",
+    "variant-needed",
+)
+"""The engine checks whose verdict, description and sources a rule set must hold."""
+
+
 def _data(name: str) -> DataSource:
     return resources.files("interventional.safety") / "data" / name
 
@@ -509,6 +526,11 @@ class RuleSet:
             for other in rule.exclusive_of:
                 if other not in known:
                     raise ValidationError("exclusive_of", f"rule {rule.id!r}: no rule {other!r}")
+        missing = [rule_id for rule_id in BUILTIN_RULES if rule_id not in self._builtins]
+        if missing:
+            raise ValidationError(
+                "rule", f"the rule set lacks the builtin rules {', '.join(missing)}"
+            )
 
     def holds_for(self, drug: str, drug_class: str | None = None) -> tuple[HoldRule, ...]:
         """The hold rows of a drug (its variants), or its class's row, or ``()``."""
