@@ -212,7 +212,7 @@ _HAZARD_KINDS = frozenset(
     }
 )
 
-_PART = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?::[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)*$")
 _LATERAL = {"left": Side.LEFT, "right": Side.RIGHT}
 
 
@@ -224,10 +224,8 @@ def side_of_id(structure_id: str) -> Side:
     >>> side_of_id("facet-joint:L4-L5:left"), side_of_id("celiac-plexus")
     (<Side.LEFT: 'left'>, <Side.MIDLINE: 'midline'>)
     """
-    parts = structure_id.split(":")
-    if len(parts) > 1 and parts[-1] in _LATERAL:
-        return _LATERAL[parts[-1]]
-    return Side.MIDLINE
+    _, colon, last = structure_id.rpartition(":")
+    return _LATERAL.get(last, Side.MIDLINE) if colon else Side.MIDLINE
 
 
 def to_level_or_segment(
@@ -293,12 +291,11 @@ def nerve_level(nerve: SpinalNerveLevel | str) -> VertebralLevel | Segment:
 def _check_id(instance: Structure, _: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value:
         raise ValidationError("id", f"a structure id must be non-empty text, got {value!r}")
-    parts = value.split(":")
-    if not all(_PART.match(part) for part in parts):
+    if _ID.match(value) is None:
         raise ValidationError(
             "id", f"{value!r} is not of the form kind[:qualifier][:side] in kebab-case"
         )
-    if parts[0] != instance.kind.value:
+    if value.partition(":")[0] != instance.kind.value:
         raise ValidationError("id", f"{value!r} must start with its kind {instance.kind.value!r}")
     named = side_of_id(value)
     if instance.side.lateral and named is not instance.side:
