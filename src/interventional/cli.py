@@ -1,0 +1,350 @@
+"""The ``interventional`` command line: browse the catalogue and atlas, assess a patient file.
+
+Every command prints a readable text form, or JSON with ``--json``. Exit codes: 0 when the
+command did its job, 1 when ``assess`` gives a verdict other than PROCEED, 2 for bad input
+(an unknown id, an unreadable file, a bad option). Errors are one line on standard error;
+``--debug`` shows the traceback instead.
+
+Only the standard library and the package itself are imported at start-up: matplotlib and
+hypothesis never load here.
+
+Examples
+--------
+>>> from interventional.cli import main
+>>> main(["innervation", "facet-joint:L4-L5:left"])
+facet-joint:L4-L5:left (L4-L5 facet joint, left) is innervated by:
+  medial-branch:L3:left  L3 medial branch, left
+  medial-branch:L4:left  L4 medial branch, left
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, TextIO
+
+__all__ = ["main"]
+
+_EXIT_OK = 0
+_EXIT_NOT_PROCEED = 1
+_EXIT_BAD_INPUT = 2
+
+
+class _Failure(Exception):
+    """Bad input found by the command line itself (exit code 2)."""
+
+
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    widths = [len(h) for h in header]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _dump_json(data: object, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False, default=str)
+    out.write("\n")
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def _cmd_procedures(args: argparse.Namespace, out: TextIO) -> int:
+    import interventional as iv
+
+    catalog = iv.default_catalog()
+    procedures = list(catalog.values())
+    if args.region:
+        region = iv.Region.parse(args.region)
+        procedures = [p for p in procedures if region in p.regions]
+    if args.modality:
+        modality = iv.Modality.parse(args.modality)
+        procedures = [p for p in procedures if modality in p.modalities]
+    if args.risk:
+        risk = iv.BleedingRisk.parse(args.risk)
+        procedures = [p for p in procedures if p.bleeding_risk is risk]
+    procedures.sort(key=lambda p: p.id)
+    if args.json:
+        _dump_json([_procedure_summary(p) for p in procedures], out)
+        return _EXIT_OK
+    rows = [
+        [
+            p.id,
+            p.bleeding_risk.value,
+            ", ".join(sorted(m.value for m in p.modalities)),
+            ", ".join(sorted(r.value for r in p.regions)) or "-",
+        ]
+        for p in procedures
+    ]
+    out.write(_table(rows, ["id", "bleeding risk", "modalities", "regions"]) + "\n")
+    out.write(f"{len(procedures)} procedure(s)\n")
+    return _EXIT_OK
+
+
+def _procedure_summary(procedure: Any) -> dict[str, Any]:
+    return {
+        "id": procedure.id,
+        "name": procedure.name,
+        "bleeding_risk": procedure.bleeding_risk.value,
+        "modalities": sorted(m.value for m in procedure.modalities),
+        "regions": sorted(r.value for r in procedure.regions),
+    }
+
+
+def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    import interventional as iv
+    from interventional._data import unstructure
+
+    procedure = iv.default_catalog()[args.id]
+    data = unstructure(procedure)
+    if args.json:
+        _dump_json(data, out)
+        return _EXIT_OK
+    out.write(f"{procedure.name} ({procedure.id})\n")
+    for key, value in data.items():
+        if key in ("id", "name"):
+            continue
+        out.write(f"{key.replace('_', ' ')}:{_text_value(value, 1)}\n")
+    references = [f"  {ref}" for ref in procedure.references]
+    if references:
+        out.write("sources:\n" + "\n".join(references) + "\n")
+    return _EXIT_OK
+
+
+def _text_value(value: object, depth: int) -> str:
+    pad = "  " * depth
+    if isinstance(value, dict):
+        return "".join(f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}" for k, v in value.items())
+    if isinstance(value, list):
+        if not value:
+            return " -"
+        if all(not isinstance(v, dict | list) for v in value):
+            return " " + ", ".join(map(str, value))
+        return "".join(f"\n{pad}-{_text_value(v, depth + 1)}" for v in value)
+    return f" {value}"
+
+
+def _structure_row(structure: Any) -> list[str]:
+    return [structure.id, structure.name]
+
+
+def _cmd_innervation(args: argparse.Namespace, out: TextIO) -> int:
+    import interventional as iv
+
+    atlas = iv.default_atlas()
+    target = atlas[args.id]
+    nerves = sorted(atlas.innervation(target.id), key=lambda s: s.id)
+    if args.json:
+        _dump_json({"structure": target.id, "innervated_by": [s.id for s in nerves]}, out)
+        return _EXIT_OK
+    if not nerves:
+        out.write(f"{target.id} ({target.name}): the atlas records no innervation\n")
+        return _EXIT_OK
+    out.write(f"{target.id} ({target.name}) is innervated by:\n")
+    width = max(len(s.id) for s in nerves)
+    for nerve in nerves:
+        out.write(f"  {nerve.id.ljust(width)}  {nerve.name}\n")
+    return _EXIT_OK
+
+
+def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
+    import interventional as iv
+
+    atlas = iv.default_atlas()
+    structure = atlas[args.id]
+    relations: dict[str, list[str]] = {}
+    for _, other, key in atlas.graph.out_edges(structure.id, keys=True):
+        relations.setdefault(str(key.value if hasattr(key, "value") else key), []).append(other)
+    incoming: dict[str, list[str]] = {}
+    for other, _, key in atlas.graph.in_edges(structure.id, keys=True):
+        incoming.setdefault(str(key.value if hasattr(key, "value") else key), []).append(other)
+    data = {
+        "id": structure.id,
+        "kind": structure.kind.value,
+        "name": structure.name,
+        "level": None if structure.level is None else str(structure.level),
+        "side": None if structure.side is None else structure.side.value,
+        "relations": {k: sorted(v) for k, v in sorted(relations.items())},
+        "related_from": {k: sorted(v) for k, v in sorted(incoming.items())},
+        "references": [ref.key for ref in structure.references],
+    }
+    if args.json:
+        _dump_json(data, out)
+        return _EXIT_OK
+    out.write(f"{structure.name} ({structure.id})\n")
+    out.write(f"  kind: {data['kind']}\n")
+    if data["level"]:
+        out.write(f"  level: {data['level']}\n")
+    if data["side"]:
+        out.write(f"  side: {data['side']}\n")
+    for title, table in (("", data["relations"]), ("(from) ", data["related_from"])):
+        for relation, others in table.items():
+            out.write(f"  {title}{relation}: {', '.join(others)}\n")
+    for ref in structure.references:
+        out.write(f"  source: {ref}\n")
+    return _EXIT_OK
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise _Failure(f"--at: {text!r} is not an ISO date and time such as 2026-12-01T09:00") from None
+
+
+def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
+    import interventional as iv
+    from interventional.safety import load_patient
+
+    patient = load_patient(args.patient)
+    plan = iv.plan(
+        args.procedure,
+        levels=args.levels or (),
+        side=args.side,
+        modality=args.modality,
+    )
+    at = _parse_time(args.at) if args.at else datetime.now().astimezone()
+    assessment = iv.assess(patient, plan, at=at)
+    if args.json:
+        _dump_json(_assessment_data(assessment, at), out)
+    else:
+        out.write(assessment.explain().rstrip() + "\n")
+    return _EXIT_OK if assessment.verdict is iv.Verdict.PROCEED else _EXIT_NOT_PROCEED
+
+
+def _assessment_data(assessment: Any, at: datetime) -> dict[str, Any]:
+    def when(value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "at": at.isoformat(),
+        "verdict": assessment.verdict.name,
+        "earliest_time": when(assessment.earliest_time),
+        "restart": {
+            getattr(drug, "name", str(drug)): when(time) for drug, time in assessment.restart.items()
+        },
+        "findings": [
+            {
+                "code": finding.code,
+                "verdict": finding.verdict.name,
+                "message": finding.message,
+                "drug": None if finding.drug is None else getattr(finding.drug, "name", str(finding.drug)),
+                "until": when(finding.until),
+                "references": [ref.key for ref in finding.references],
+            }
+            for finding in assessment.findings
+        ],
+    }
+
+
+def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
+    import interventional as iv
+
+    atlas = iv.default_atlas()
+    view = atlas.subgraph([args.id], depth=args.depth) if args.id else atlas
+    if args.format == "json":
+        _dump_json(view.to_node_link(), out)
+    elif args.format == "graphml":
+        out.write(view.to_graphml())
+    else:
+        out.write(view.to_dot())
+    return _EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from interventional._demo import run_demo
+
+    return run_demo(out, as_json=args.json)
+
+
+# --- parser ---------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    from interventional._version import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+    parser = argparse.ArgumentParser(
+        prog="interventional",
+        description=(
+            "Browse interventional pain procedures, anatomy and contraindication checks. "
+            "Educational software, not a medical device."
+        ),
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"interventional {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace, TextIO], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    procedures = add("procedures", _cmd_procedures, "list the procedure catalogue")
+    procedures.add_argument("--region", help="cervical, thoracic, lumbar, sacral or coccygeal")
+    procedures.add_argument("--modality", help="fluoroscopy, ultrasound, ct or landmark")
+    procedures.add_argument("--risk", help="LOW, INTERMEDIATE or HIGH (ASRA 2018)")
+
+    show = add("show", _cmd_show, "show one procedure in full")
+    show.add_argument("id", help="procedure id or alias, e.g. lumbar-medial-branch-block")
+
+    innervation = add("innervation", _cmd_innervation, "the nerves that supply a structure")
+    innervation.add_argument("id", help="structure id, e.g. facet-joint:L4-L5:left")
+
+    structure = add("structure", _cmd_structure, "one atlas structure and its relations")
+    structure.add_argument("id", help="structure id, e.g. medial-branch:L3:left")
+
+    assess = add("assess", _cmd_assess, "assess a patient file against a planned procedure")
+    assess.add_argument("patient", help="patient TOML file (see examples/patient.toml)")
+    assess.add_argument("--procedure", required=True, help="procedure id or alias")
+    assess.add_argument("--levels", nargs="*", help="segments or levels, e.g. L4-L5")
+    assess.add_argument("--side", help="left, right, midline or bilateral")
+    assess.add_argument("--modality", help="image guidance (default: the procedure's usual one)")
+    assess.add_argument("--at", help="procedure time, ISO 8601 (default: now)")
+
+    graph = add("graph", _cmd_graph, "export the atlas, or the neighbourhood of one structure")
+    graph.add_argument("id", nargs="?", help="structure id at the centre of a subgraph")
+    graph.add_argument("--format", choices=["graphml", "json", "dot"], default="json")
+    graph.add_argument("--depth", type=int, default=1, help="neighbourhood depth (default 1)")
+
+    add("demo", _cmd_demo, "a worked example on built-in data: plan, assessment and nerves")
+    return parser
+
+
+def main(argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : iterable of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+    out, err : text streams, optional
+        Where to write output and errors (default: standard output and error).
+    """
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if exit_.code in (0, None) else _EXIT_BAD_INPUT
+    from interventional.errors import InterventionalError
+
+    try:
+        return int(args.handler(args, out))
+    except (InterventionalError, _Failure) as error:
+        if args.debug:
+            raise
+        err.write(f"interventional {args.command}: error: {error}\n")
+        return _EXIT_BAD_INPUT
