@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["draw"]
 
+_SPRING_LIMIT = 300  # above this, networkx's spring layout wants scipy
+_LABEL_LIMIT = 80  # above this, labels would hide the graph
+
 _CATEGORY_COLOUR = {
     "bone": "C7",
     "joint": "C0",
@@ -44,6 +47,10 @@ _RELATION_STYLE: dict[Relation, tuple[str, Any]] = {
 }
 
 
+def _node_size(count: int) -> float:
+    return 380.0 if count <= _LABEL_LIMIT else 40.0
+
+
 def draw(atlas: Atlas, ax: Axes | None = None) -> Axes:
     """Draw every structure and edge of ``atlas`` on ``ax`` (a new figure when ``None``)."""
     import matplotlib.pyplot as plt
@@ -53,8 +60,12 @@ def draw(atlas: Atlas, ax: Axes | None = None) -> Axes:
         size = min(4 + 0.35 * len(atlas), 16)
         _, ax = plt.subplots(figsize=(size, size * 0.75))
     graph: Any = atlas.graph
-    position = nx.spring_layout(graph, seed=7, k=2.0 / max(len(atlas), 1) ** 0.5)
     categories = sorted({s.kind.category for s in atlas.values()})
+    if len(atlas) <= _SPRING_LIMIT:
+        position = nx.spring_layout(graph, seed=7, k=2.0 / max(len(atlas), 1) ** 0.5)
+    else:  # large graphs: one ring per category (no scipy needed, and readable)
+        rings = [[i for i, s in atlas.items() if s.kind.category == c] for c in categories]
+        position = nx.shell_layout(graph, nlist=rings)
     for category in categories:
         nodes = [i for i, s in atlas.items() if s.kind.category == category]
         nx.draw_networkx_nodes(
@@ -62,7 +73,7 @@ def draw(atlas: Atlas, ax: Axes | None = None) -> Axes:
             position,
             nodelist=nodes,
             node_color=_CATEGORY_COLOUR[category],
-            node_size=380,
+            node_size=_node_size(len(atlas)),
             alpha=0.9,
             ax=ax,
         )
@@ -83,15 +94,16 @@ def draw(atlas: Atlas, ax: Axes | None = None) -> Axes:
             arrows=True,
             arrowstyle="-" if relation.symmetric else "-|>",
             arrowsize=12,
-            node_size=380,
-            width=1.4,
+            node_size=_node_size(len(atlas)),
+            width=1.4 if len(atlas) <= _LABEL_LIMIT else 0.4,
             ax=ax,
         )
-    text_colour = plt.rcParams["text.color"]
-    labels = {i: "\n".join(textwrap.wrap(s.name, 18)) for i, s in atlas.items()}
-    nx.draw_networkx_labels(
-        graph, position, labels=labels, font_size=7, font_color=text_colour, ax=ax
-    )
+    if len(atlas) <= _LABEL_LIMIT:
+        text_colour = plt.rcParams["text.color"]
+        labels = {i: "\n".join(textwrap.wrap(s.name, 18)) for i, s in atlas.items()}
+        nx.draw_networkx_labels(
+            graph, position, labels=labels, font_size=7, font_color=text_colour, ax=ax
+        )
     handles = [
         Line2D([], [], marker="o", linestyle="", color=_CATEGORY_COLOUR[c], label=c)
         for c in categories
