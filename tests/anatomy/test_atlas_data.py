@@ -36,6 +36,7 @@ def test_build_is_fresh_and_equal() -> None:
     assert first is not second
     assert set(first) == set(second)
     assert first.edges == second.edges
+    assert first == second
 
 
 RULE = """

@@ -195,6 +195,19 @@ def test_duplicate_edges_merge_references() -> None:
     assert keys == {"STATPEARLS", "BOGDUK"}
 
 
+def test_atlas_pickles_to_an_equal_atlas(atlas: Atlas) -> None:
+    import pickle
+
+    small = atlas.subgraph("facet-joint:L4-L5:left", depth=2)
+    again = pickle.loads(pickle.dumps(small))
+    assert again == small
+    assert again.innervation("facet-joint:L4-L5:left") == small.innervation(
+        "facet-joint:L4-L5:left"
+    )
+    assert small != atlas
+    assert small != {}
+
+
 def test_draw_returns_axes(atlas: Atlas) -> None:
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")

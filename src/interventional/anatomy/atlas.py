@@ -167,6 +167,23 @@ class Atlas(Mapping[str, Structure]):
     def __repr__(self) -> str:
         return f"<Atlas: {len(self)} structures, {len(self._edges)} edges>"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Atlas):
+            return NotImplemented
+        return (
+            dict(self._structures) == dict(other._structures)
+            and dict(self._edges) == dict(other._edges)
+            and dict(self._dermatomes) == dict(other._dermatomes)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, like a mapping
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _restore,
+            (tuple(self._structures.values()), tuple(self._edges.values()), dict(self._dermatomes)),
+        )
+
     # --- queries -------------------------------------------------------------------------
 
     @property
@@ -562,6 +579,14 @@ class Atlas(Mapping[str, Structure]):
             f"<details><summary>structures by category</summary><ul>{items}</ul></details>"
             f"<details><summary>edges by relation</summary><ul>{rels}</ul></details></div>"
         )
+
+
+def _restore(
+    structures: tuple[Structure, ...],
+    edges: tuple[Edge, ...],
+    dermatomes: dict[str, tuple[str, ...]],
+) -> Atlas:
+    return Atlas(structures, edges, dermatomes=dermatomes)
 
 
 def _quote(text: str) -> str:
