@@ -75,6 +75,8 @@ def test_related_both_directions(atlas: Atlas) -> None:
     assert {s.id for s in out} == {"facet-joint:L3-L4:left", "facet-joint:L4-L5:left"}
     back = atlas.related("facet-joint:L4-L5:left", "innervates", direction="in")
     assert "medial-branch:L3:left" in {s.id for s in back}
+    assert atlas.related("facet-joint:L4-L5:left", "innervated-by") == back
+    assert atlas.related("medial-branch:L3:left", "innervated_by", "in") == out
     with pytest.raises(ValidationError, match="direction"):
         atlas.related("aorta", direction="up")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="relation"):

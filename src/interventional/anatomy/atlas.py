@@ -261,7 +261,9 @@ class Atlas(Mapping[str, Structure]):
         ----------
         structure_id : str
         relation : Relation or str, optional
-            Only edges of this relation (all relations when ``None``).
+            Only edges of this relation (all relations when ``None``). The name of an
+            inverse (``"innervated-by"``, ``"has-part"``, ``"has-branch"``,
+            ``"supplied-by"``, ``"transmits"``) follows the relation the other way.
         direction : {"out", "in"}
             ``"out"`` follows edges from the structure as subject; ``"in"`` follows them
             back to their subjects.
@@ -271,9 +273,17 @@ class Atlas(Mapping[str, Structure]):
         >>> atlas = default_atlas()
         >>> sorted(s.id for s in atlas.related("dorsal-ramus:L3:left", "branch-of", "in"))
         ['medial-branch:L3:left']
+        >>> sorted(s.id for s in atlas.related("dorsal-ramus:L3:left", "has-branch"))
+        ['medial-branch:L3:left']
         """
         self[structure_id]
-        wanted = Relation.parse(relation, field="relation") if relation is not None else None
+        wanted: Relation | None = None
+        if relation is not None:
+            inverse = _INVERSES.get(str(relation).strip().casefold().replace("_", "-"))
+            if inverse is not None and direction in ("out", "in"):
+                wanted, direction = inverse, ("in" if direction == "out" else "out")
+            else:
+                wanted = Relation.parse(relation, field="relation")
         if direction == "out":
             links = self._out[structure_id]
         elif direction == "in":
@@ -579,6 +589,9 @@ class Atlas(Mapping[str, Structure]):
             f"<details><summary>structures by category</summary><ul>{items}</ul></details>"
             f"<details><summary>edges by relation</summary><ul>{rels}</ul></details></div>"
         )
+
+
+_INVERSES = {relation.inverse: relation for relation in Relation if not relation.symmetric}
 
 
 def _restore(
