@@ -122,6 +122,14 @@ def test_unknown_drug() -> None:
         Dose("lidocane", "10 mg")
 
 
+def test_equal_doses_in_other_units_are_equal_and_hash_equal() -> None:
+    a = Dose("lidocaine", "0.05 g", "0.005 L", "10 mg/mL")
+    b = Dose("lidocaine", "50 mg", "5 mL", "0.01 g/mL")
+    assert a == b
+    assert hash(a) == hash(b)
+    assert len({a, b}) == 1
+
+
 def test_dose_is_hashable_and_frozen() -> None:
     dose = Dose("dexamethasone", "10 mg")
     assert hash(dose) == hash(Dose("dexamethasone", "10 mg"))
@@ -130,9 +138,7 @@ def test_dose_is_hashable_and_frozen() -> None:
 
 
 def test_str() -> None:
-    assert (
-        str(Dose("lidocaine", volume="5 mL", concentration="1 %")) == "lidocaine 50.0 mg 5 mL 1 %"
-    )
+    assert str(Dose("lidocaine", volume="5 mL", concentration="1 %")) == "lidocaine 50 mg 5 mL 1 %"
 
 
 def test_dose_toml_round_trip() -> None:

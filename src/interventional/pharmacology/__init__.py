@@ -10,7 +10,7 @@ Examples
 >>> drug("Depo-Medrol").particulate
 True
 >>> Dose("lidocaine", volume="5 mL", concentration="1 %").amount
-<Quantity(50.0, 'milligram')>
+<Quantity(50, 'milligram')>
 >>> max_dose("lidocaine", "60 kg")
 <Quantity(270.0, 'milligram')>
 """

@@ -9,7 +9,7 @@ Examples
 --------
 >>> from interventional.pharmacology import Dose
 >>> Dose("lidocaine", volume="5 mL", concentration="1 %").amount
-<Quantity(50.0, 'milligram')>
+<Quantity(50, 'milligram')>
 >>> Dose("dexamethasone", "10 mg")
 Dose(drug='dexamethasone', amount=<Quantity(10, 'milligram')>, volume=None, concentration=None)
 >>> Dose("dexamethasone", "10 mL")
@@ -49,6 +49,12 @@ _PER_ML = {"mg": "mg/mL", "IU": "IU/mL"}
 def _round(value: float) -> float:
     """Drop the last bits of floating-point noise (12 significant digits)."""
     return float(f"{value:.12g}")
+
+
+def _canonical(value: float) -> float | int:
+    """The rounded magnitude, as an int when it is whole (so ``10 mg`` reads back as written)."""
+    rounded = _round(value)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def _guess(value: object, choices: tuple[str, ...]) -> tuple[str, ...]:
@@ -142,6 +148,10 @@ def _positive(name: str, value: Quantity | None) -> None:
         raise ValidationError(name, f"must be positive, got {format_quantity(value)}")
 
 
+def _text(value: Quantity | None) -> str:
+    return "none" if value is None else format_quantity(value)
+
+
 def _drug_repr(value: Drug) -> str:
     return repr(value.name)
 
@@ -187,9 +197,9 @@ class Dose:
     >>> Dose("heparin", "5000 IU").amount
     <Quantity(5000, 'international_unit')>
     >>> Dose("bupivacaine", volume="10 mL", concentration="0.25 %").amount
-    <Quantity(25.0, 'milligram')>
+    <Quantity(25, 'milligram')>
     >>> Dose("iohexol", volume="3 mL", concentration="300 mg/mL").amount
-    <Quantity(900.0, 'milligram')>
+    <Quantity(900, 'milligram')>
     >>> Dose("lidocaine", volume="5 mL", concentration="1 kg")
     Traceback (most recent call last):
     ...
@@ -212,31 +222,43 @@ class Dose:
                 "amount",
                 f"{self.drug.name} is dosed as {_KINDS[unit]}, got {format_quantity(self.amount)}",
             )
-        if self.concentration is None:
-            return
-        per_volume = percent_to_mass_concentration(self.concentration)
-        if per_volume.dimensionality != _DIMENSIONS[_PER_ML[unit]]:
-            raise UnitError(
-                "concentration",
-                f"{self.drug.name} is dosed as {_KINDS[unit]}; its concentration must be "
-                f"{unit} per volume, got {format_quantity(self.concentration)}",
-            )
-        if self.volume is None:
-            return
-        millilitres = float(self.volume.to(_UNITS["mL"]).magnitude)
-        per_millilitre = float(per_volume.to(_UNITS[_PER_ML[unit]]).magnitude)
-        computed = _round(millilitres * per_millilitre)
-        if self.amount is None:
-            object.__setattr__(self, "amount", Q_(computed, _UNITS[unit]))
-            return
-        given = float(self.amount.to(_UNITS[unit]).magnitude)
-        if not math.isclose(given, computed, rel_tol=_REL_TOLERANCE):
-            raise ValidationError(
-                "amount",
-                f"{format_quantity(self.amount)} does not equal volume × concentration "
-                f"({format_quantity(self.volume)} × {format_quantity(self.concentration)} = "
-                f"{computed!r} {unit})",
-            )
+        per_millilitre: float | None = None
+        if self.concentration is not None:
+            per_volume = percent_to_mass_concentration(self.concentration)
+            if per_volume.dimensionality != _DIMENSIONS[_PER_ML[unit]]:
+                raise UnitError(
+                    "concentration",
+                    f"{self.drug.name} is dosed as {_KINDS[unit]}; its concentration must be "
+                    f"{unit} per volume, got {format_quantity(self.concentration)}",
+                )
+            per_millilitre = float(per_volume.to(_UNITS[_PER_ML[unit]]).magnitude)
+        amount = None if self.amount is None else float(self.amount.to(_UNITS[unit]).magnitude)
+        volume = None if self.volume is None else float(self.volume.to(_UNITS["mL"]).magnitude)
+        if volume is not None and per_millilitre is not None:
+            computed = _round(volume * per_millilitre)
+            if amount is None:
+                amount = computed
+            elif not math.isclose(amount, computed, rel_tol=_REL_TOLERANCE):
+                raise ValidationError(
+                    "amount",
+                    f"{_text(self.amount)} does not equal volume × concentration "
+                    f"({_text(self.volume)} × {_text(self.concentration)} = "
+                    f"{computed!r} {unit})",
+                )
+        # Canonical units (mg or IU, mL, mg/mL, IU/mL or %), so that equal doses are equal
+        # and hash equal whatever units they were written in.
+        if amount is not None:
+            object.__setattr__(self, "amount", Q_(_canonical(amount), _UNITS[unit]))
+        if volume is not None:
+            object.__setattr__(self, "volume", Q_(_canonical(volume), _UNITS["mL"]))
+        if self.concentration is not None:
+            if self.concentration.dimensionless:
+                percent = float(self.concentration.to(_UNITS["percent"]).magnitude)
+                canonical = Q_(_canonical(percent), _UNITS["percent"])
+            else:
+                assert per_millilitre is not None
+                canonical = Q_(_canonical(per_millilitre), _UNITS[_PER_ML[unit]])
+            object.__setattr__(self, "concentration", canonical)
 
     def amount_in(self, unit: str) -> float:
         """Return the amount as a plain number in ``unit`` (for arithmetic in hot paths).
