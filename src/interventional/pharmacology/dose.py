@@ -164,6 +164,10 @@ class Dose:
     concentration), or all three when they agree. A volume alone is allowed (a volume of
     contrast or saline whose strength does not matter); an amount alone too.
 
+    Values are stored in canonical units (amount in mg or IU, volume in mL, concentration in
+    mg/mL, IU/mL or %), rounded to 12 significant digits, so that equal doses written in
+    different units are equal and hash equal.
+
     Parameters
     ----------
     drug : Drug or str
