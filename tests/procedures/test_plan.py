@@ -131,9 +131,6 @@ def test_level_outside_the_procedures_levels() -> None:
 
 
 def test_cervical_interlaminar_level_too_high_suggests_c6_c7() -> None:
-    pytest.importorskip("interventional.procedures")
-    if "cervical-interlaminar-epidural-injection" not in default_catalog():
-        pytest.skip("full catalogue not loaded")
     with pytest.raises(PlanError) as info:
         plan("cervical-interlaminar-epidural-injection", levels=["C4-C5"])
     assert info.value.suggestions == ("C6-C7",)

@@ -16,7 +16,7 @@ True
 >>> catalog["stelate-ganglion-block"]
 Traceback (most recent call last):
 ...
-interventional.errors.UnknownProcedureError: unknown procedure 'stelate-ganglion-block'; did you mean 'stellate-ganglion-block', 'stellate-block', 'cervicothoracic-ganglion-block'?
+interventional.errors.UnknownProcedureError: unknown procedure 'stelate-ganglion-block'; did you mean 'stellate-ganglion-block', ...?
 """
 
 from __future__ import annotations
@@ -269,13 +269,22 @@ def reachable_targets(procedure: Procedure) -> frozenset[str]:
 
 @functools.cache
 def _reachable(procedure: Procedure) -> frozenset[str]:
+    from interventional.anatomy.atlas import default_atlas
     from interventional.anatomy.levels import Side
     from interventional.errors import PlanError
     from interventional.procedures.plan import resolve_targets
 
+    found: set[str] = set()
+    if procedure.needs_target:
+        # The plan chooses the target among the atlas structures of the rules' kinds.
+        kinds = {kind for rule in procedure.target_rules for kind in rule.kinds}
+        lateral = procedure.lateralized
+        for structure in default_atlas().values():
+            if structure.kind.value in kinds and (not lateral or structure.side.lateral):
+                found.add(structure.id)
+        return frozenset(found)
     sides: tuple[Side | None, ...] = (Side.LEFT, Side.RIGHT) if procedure.lateralized else (None,)
     levels: tuple[Any, ...] = tuple((level,) for level in procedure.levels) or ((),)
-    found: set[str] = set()
     for level in levels:
         for side in sides:
             try:

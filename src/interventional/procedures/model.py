@@ -468,7 +468,7 @@ class TargetRule:
     @property
     def target_kinds(self) -> frozenset[str]:
         """The kinds this rule can produce."""
-        if self.relation is None:
+        if self.relation is None and not self.kinds:
             return frozenset({self.anchor_kind})
         return frozenset(self.kinds)
 
@@ -564,7 +564,7 @@ def _optional_positive_int(value: object) -> int | None:
     return value
 
 
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, cache_hash=True)
 class Procedure:
     """One interventional pain procedure of the catalogue.
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -289,7 +291,7 @@ def _resolve_rule(
             raise PlanError(
                 "target",
                 f"the atlas has no {anchor!r}; choose a {' or '.join(rule.kinds)} of the atlas",
-                suggest(anchor, _choices(atlas, rule)),
+                suggest(values["target"], _target_choices(atlas, rule, values)),
             ) from None
         raise PlanError(
             "levels", f"the atlas has no {anchor!r} (target of {procedure_id}) for this plan"
@@ -319,8 +321,23 @@ def _structure_order(structure: Structure) -> tuple[int, str]:
     return (-1 if level is None else level.index, structure.id)
 
 
-def _choices(atlas: Atlas, rule: TargetRule) -> list[str]:
-    return [s.id for s in atlas.values() if s.kind.value in rule.kinds]
+def _target_choices(atlas: Atlas, rule: TargetRule, values: Mapping[str, str]) -> list[str]:
+    """The values of ``{target}`` that make the rule's anchor an atlas structure."""
+    pattern = ""
+    for literal, name, _, _ in string.Formatter().parse(rule.anchor):
+        pattern += re.escape(literal)
+        if name == "target":
+            pattern += "(?P<target>.+)"
+        elif name:
+            pattern += re.escape(values.get(name, ""))
+    compiled = re.compile(f"^{pattern}$")
+    choices: list[str] = []
+    for structure in atlas.values():
+        if structure.kind.value in rule.kinds:
+            match = compiled.match(structure.id)
+            if match is not None and match.group("target") not in choices:
+                choices.append(match.group("target"))
+    return choices
 
 
 def resolve_targets(
