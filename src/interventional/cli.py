@@ -34,7 +34,7 @@ _EXIT_NOT_PROCEED = 1
 _EXIT_BAD_INPUT = 2
 
 
-class _Failure(Exception):
+class _CommandLineError(Exception):
     """Bad input found by the command line itself (exit code 2)."""
 
 
@@ -44,7 +44,9 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     return "\n".join(lines)
 
 
@@ -57,18 +59,19 @@ def _dump_json(data: object, out: TextIO) -> None:
 
 
 def _cmd_procedures(args: argparse.Namespace, out: TextIO) -> int:
-    import interventional as iv
+    from interventional.anatomy import Region
+    from interventional.imaging import Modality
+    from interventional.procedures import BleedingRisk, default_catalog
 
-    catalog = iv.default_catalog()
-    procedures = list(catalog.values())
+    procedures = list(default_catalog().values())
     if args.region:
-        region = iv.Region.parse(args.region)
+        region = Region.parse(args.region, field="--region")
         procedures = [p for p in procedures if region in p.regions]
     if args.modality:
-        modality = iv.Modality.parse(args.modality)
+        modality = Modality.parse(args.modality, field="--modality")
         procedures = [p for p in procedures if modality in p.modalities]
     if args.risk:
-        risk = iv.BleedingRisk.parse(args.risk)
+        risk = BleedingRisk.parse(args.risk, field="--risk")
         procedures = [p for p in procedures if p.bleeding_risk is risk]
     procedures.sort(key=lambda p: p.id)
     if args.json:
@@ -99,10 +102,10 @@ def _procedure_summary(procedure: Any) -> dict[str, Any]:
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    import interventional as iv
     from interventional._data import unstructure
+    from interventional.procedures import default_catalog
 
-    procedure = iv.default_catalog()[args.id]
+    procedure = default_catalog()[args.id]
     data = unstructure(procedure)
     if args.json:
         _dump_json(data, out)
@@ -121,7 +124,9 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 def _text_value(value: object, depth: int) -> str:
     pad = "  " * depth
     if isinstance(value, dict):
-        return "".join(f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}" for k, v in value.items())
+        return "".join(
+            f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}" for k, v in value.items()
+        )
     if isinstance(value, list):
         if not value:
             return " -"
@@ -136,9 +141,9 @@ def _structure_row(structure: Any) -> list[str]:
 
 
 def _cmd_innervation(args: argparse.Namespace, out: TextIO) -> int:
-    import interventional as iv
+    from interventional.anatomy import default_atlas
 
-    atlas = iv.default_atlas()
+    atlas = default_atlas()
     target = atlas[args.id]
     nerves = sorted(atlas.innervation(target.id), key=lambda s: s.id)
     if args.json:
@@ -155,9 +160,9 @@ def _cmd_innervation(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
-    import interventional as iv
+    from interventional.anatomy import default_atlas
 
-    atlas = iv.default_atlas()
+    atlas = default_atlas()
     structure = atlas[args.id]
     relations: dict[str, list[str]] = {}
     for _, other, key in atlas.graph.out_edges(structure.id, keys=True):
@@ -165,7 +170,7 @@ def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
     incoming: dict[str, list[str]] = {}
     for other, _, key in atlas.graph.in_edges(structure.id, keys=True):
         incoming.setdefault(str(key.value if hasattr(key, "value") else key), []).append(other)
-    data = {
+    data: dict[str, Any] = {
         "id": structure.id,
         "kind": structure.kind.value,
         "name": structure.name,
@@ -196,65 +201,45 @@ def _parse_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise _Failure(f"--at: {text!r} is not an ISO date and time such as 2026-12-01T09:00") from None
+        raise _CommandLineError(
+            f"--at: {text!r} is not an ISO date and time such as 2026-12-01T09:00"
+        ) from None
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
-    import interventional as iv
-    from interventional.safety import load_patient
+    from interventional._present import assessment_data
+    from interventional.procedures import plan as make_plan
+    from interventional.safety import Verdict, assess, load_patient
 
     patient = load_patient(args.patient)
-    plan = iv.plan(
+    plan = make_plan(
         args.procedure,
         levels=args.levels or (),
         side=args.side,
         modality=args.modality,
     )
     at = _parse_time(args.at) if args.at else datetime.now().astimezone()
-    assessment = iv.assess(patient, plan, at=at)
+    assessment = assess(patient, plan, at=at)
     if args.json:
-        _dump_json(_assessment_data(assessment, at), out)
+        _dump_json(assessment_data(assessment, at), out)
     else:
         out.write(assessment.explain().rstrip() + "\n")
-    return _EXIT_OK if assessment.verdict is iv.Verdict.PROCEED else _EXIT_NOT_PROCEED
-
-
-def _assessment_data(assessment: Any, at: datetime) -> dict[str, Any]:
-    def when(value: datetime | None) -> str | None:
-        return None if value is None else value.isoformat()
-
-    return {
-        "at": at.isoformat(),
-        "verdict": assessment.verdict.name,
-        "earliest_time": when(assessment.earliest_time),
-        "restart": {
-            getattr(drug, "name", str(drug)): when(time) for drug, time in assessment.restart.items()
-        },
-        "findings": [
-            {
-                "code": finding.code,
-                "verdict": finding.verdict.name,
-                "message": finding.message,
-                "drug": None if finding.drug is None else getattr(finding.drug, "name", str(finding.drug)),
-                "until": when(finding.until),
-                "references": [ref.key for ref in finding.references],
-            }
-            for finding in assessment.findings
-        ],
-    }
+    return _EXIT_OK if assessment.verdict is Verdict.PROCEED else _EXIT_NOT_PROCEED
 
 
 def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
-    import interventional as iv
+    from interventional.anatomy import default_atlas
 
-    atlas = iv.default_atlas()
+    atlas = default_atlas()
+    if args.depth < 0:
+        raise _CommandLineError(f"--depth: must be 0 or more, got {args.depth}")
     view = atlas.subgraph([args.id], depth=args.depth) if args.id else atlas
     if args.format == "json":
-        _dump_json(view.to_node_link(), out)
+        out.write(view.to_json() + "\n")
     elif args.format == "graphml":
-        out.write(view.to_graphml())
+        out.write(view.to_graphml().rstrip("\n") + "\n")
     else:
-        out.write(view.to_dot())
+        out.write(view.to_dot().rstrip("\n") + "\n")
     return _EXIT_OK
 
 
@@ -285,7 +270,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"interventional {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace, TextIO], int], help_text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace, TextIO], int], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
         sub.set_defaults(handler=handler)
         return sub
@@ -321,7 +308,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the command line and return its exit code.
 
     Parameters
@@ -343,7 +332,7 @@ def main(argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: T
 
     try:
         return int(args.handler(args, out))
-    except (InterventionalError, _Failure) as error:
+    except (InterventionalError, _CommandLineError) as error:
         if args.debug:
             raise
         err.write(f"interventional {args.command}: error: {error}\n")
