@@ -167,6 +167,7 @@ def test_graph_exports(fmt: str, start: str) -> None:
 
 def test_graph_json_is_node_link() -> None:
     code, out, _ = run("graph", "facet-joint:L4-L5:left", "--format", "json", "--depth", "0")
+    assert code == 0
     data = json.loads(out)
     assert [node["id"] for node in data["nodes"]] == ["facet-joint:L4-L5:left"]
 
