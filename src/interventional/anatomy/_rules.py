@@ -336,12 +336,12 @@ def expand(rule: Rule) -> tuple[tuple[Structure, ...], tuple[Edge, ...]]:
             )
         for edge in rule.edges:
             edges.append(
-                Edge(
+                Edge._trusted(
                     _fill(edge.subject, values, rule, "edges.subject"),
                     edge.relation,
                     _fill(edge.object, values, rule, "edges.object"),
-                    references=edge.references or rule.references,
-                    note=edge.note,
+                    edge.references or rule.references,
+                    edge.note,
                 )
             )
     return tuple(structures), tuple(edges)

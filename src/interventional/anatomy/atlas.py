@@ -121,12 +121,12 @@ class Atlas(Mapping[str, Structure]):
                 key = (each.subject, each.object, each.relation)
                 seen = merged.get(key)
                 if seen is not None:
-                    each = Edge(
+                    each = Edge._trusted(
                         each.subject,
                         each.relation,
                         each.object,
-                        references=tuple(dict.fromkeys((*seen.references, *each.references))),
-                        note=seen.note or each.note,
+                        tuple(dict.fromkeys((*seen.references, *each.references))),
+                        seen.note or each.note,
                     )
                 merged[key] = each
         out: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}

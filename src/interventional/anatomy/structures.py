@@ -212,6 +212,9 @@ _HAZARD_KINDS = frozenset(
     }
 )
 
+object_new = object.__new__
+object_setattr = object.__setattr__
+
 _ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?::[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)*$")
 _LATERAL = {"left": Side.LEFT, "right": Side.RIGHT}
 
@@ -423,6 +426,10 @@ class Structure:
         )
 
 
+def _keys(references: tuple[Reference, ...]) -> str:
+    return repr(tuple(ref.key for ref in references))
+
+
 @attrs.frozen(slots=True)
 class Edge:
     """One relation between two structures, read as ``subject relation object``.
@@ -449,12 +456,31 @@ class Edge:
     relation: Relation = attrs.field(converter=_to_relation)
     object: str = attrs.field()
     references: tuple[Reference, ...] = attrs.field(
-        default=(), converter=to_references, kw_only=True
+        default=(), converter=to_references, kw_only=True, repr=_keys
     )
     note: str | None = attrs.field(default=None, kw_only=True)
 
     def reversed(self) -> Edge:
         """The same edge read from object to subject (used for symmetric relations)."""
-        return Edge(
-            self.object, self.relation, self.subject, references=self.references, note=self.note
-        )
+        return Edge._trusted(self.object, self.relation, self.subject, self.references, self.note)
+
+    @classmethod
+    def _trusted(
+        cls,
+        subject: str,
+        relation: Relation,
+        object: str,
+        references: tuple[Reference, ...],
+        note: str | None,
+    ) -> Edge:
+        """Make an edge from values that are already of the right types (no conversion)."""
+        edge = object_new(cls)
+        for name, value in (
+            ("subject", subject),
+            ("relation", relation),
+            ("object", object),
+            ("references", references),
+            ("note", note),
+        ):
+            object_setattr(edge, name, value)
+        return edge
