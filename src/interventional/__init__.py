@@ -37,18 +37,30 @@ from interventional.imaging import (
     ultrasound_penetration,
 )
 from interventional.pharmacology import Dose
+from interventional.procedures import (
+    BleedingRisk,
+    Catalog,
+    Procedure,
+    ProcedurePlan,
+    default_catalog,
+    plan,
+)
 from interventional.references import Reference
 from interventional.units import Q_, ureg
 
 __all__ = [
     "Q_",
     "Atlas",
+    "BleedingRisk",
+    "Catalog",
     "CatalogError",
     "Dose",
     "FluoroscopyView",
     "InterventionalError",
     "Modality",
     "PlanError",
+    "Procedure",
+    "ProcedurePlan",
     "RadiationDose",
     "Reference",
     "Region",
@@ -66,7 +78,9 @@ __all__ = [
     "__version__",
     "choose_transducer",
     "default_atlas",
+    "default_catalog",
     "needle_length_required",
+    "plan",
     "ultrasound_penetration",
     "ureg",
 ]
