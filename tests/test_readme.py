@@ -62,3 +62,21 @@ def test_test_command_collects_the_suite() -> None:
 
 def test_readme_says_it_is_not_a_medical_device() -> None:
     assert "Not a medical device" in README
+
+
+def test_python_example_gives_the_results_it_shows() -> None:
+    match = re.search(r"```python\n(.+?)\n```", README, flags=re.DOTALL)
+    assert match is not None
+    namespace: dict[str, object] = {}
+    lines = match.group(1).splitlines()
+    checked = 0
+    for index, line in enumerate(lines):
+        if not line.strip() or line.startswith("#"):
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if following.startswith("# "):
+            assert repr(eval(line, namespace)) == following[2:], line
+            checked += 1
+        else:
+            exec(line, namespace)
+    assert checked >= 2
