@@ -11,6 +11,7 @@ from interventional.imaging import (
     ContrastAction,
     ContrastPattern,
     FluoroscopyView,
+    UnknownViewError,
     c_arm,
     standard_view,
     standard_views,
@@ -104,6 +105,10 @@ def test_unknown_view_suggests() -> None:
     with pytest.raises(ValidationError) as info:
         standard_view("contralateral")
     assert "contralateral-oblique" in info.value.suggestions
+    with pytest.raises(KeyError):
+        standard_view("oblique")
+    with pytest.raises(UnknownViewError, match="unknown view 'oblique'"):
+        standard_view("oblique")
 
 
 def test_views_round_trip_through_the_loader() -> None:

@@ -54,6 +54,7 @@ __all__ = [
     "ContrastPattern",
     "ContrastPatternInfo",
     "FluoroscopyView",
+    "UnknownViewError",
     "c_arm",
     "contrast_patterns",
     "standard_view",
@@ -61,6 +62,13 @@ __all__ = [
 ]
 
 _FILE = "fluoroscopy.toml"
+
+
+class UnknownViewError(ValidationError, KeyError):
+    """A view id that is not a standard view (a ``ValueError`` and a ``KeyError``)."""
+
+    def __str__(self) -> str:
+        return ValidationError.__str__(self)
 
 
 def _rotation_range(value: object) -> QuantityRange:
@@ -222,8 +230,9 @@ def standard_view(view_id: str) -> FluoroscopyView:
 
     Raises
     ------
-    ValidationError
-        For an unknown id, with the nearest ids as suggestions.
+    UnknownViewError
+        For an unknown id, with the nearest ids as suggestions (a ``KeyError`` and a
+        ``ValueError``).
 
     Examples
     --------
@@ -232,11 +241,11 @@ def standard_view(view_id: str) -> FluoroscopyView:
     >>> standard_view("scotty dog")
     Traceback (most recent call last):
     ...
-    interventional.errors.ValidationError: view: unknown view 'scotty dog'; did you mean 'scotty-dog-oblique'?
+    interventional.imaging.fluoroscopy.UnknownViewError: view: unknown view 'scotty dog'; did you mean 'scotty-dog-oblique'?
     """
     views = standard_views()
     if view_id not in views:
-        raise ValidationError("view", f"unknown view {view_id!r}", suggest(view_id, list(views)))
+        raise UnknownViewError("view", f"unknown view {view_id!r}", suggest(view_id, list(views)))
     return views[view_id]
 
 

@@ -231,6 +231,16 @@ class TypicalDose:
     air_kerma: QuantityRange | None = attrs.field(default=None, converter=_opt_kerma_range)
     patients: int | None = None
 
+    def _repr_markdown_(self) -> str:
+        span = str(self.fluoroscopy_time) if self.fluoroscopy_time else "no range"
+        mean = (
+            f", mean {format_quantity(self.fluoroscopy_time_mean)}"
+            if self.fluoroscopy_time_mean is not None
+            else ""
+        )
+        keys = ", ".join(r.key for r in self.references)
+        return f"**{self.procedure_id}**: fluoroscopy {span}{mean} ({self.setting}; {keys})"
+
     def place(self, dose: RadiationDose) -> DosePlacement:
         """Place a recorded dose against this series (``NO_DATA`` where it has none)."""
         return DosePlacement(
@@ -448,6 +458,12 @@ class OccupationalLimit:
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
     single_year_max: Quantity | None = attrs.field(default=None, converter=_opt_sv)
     note: str | None = None
+
+    def _repr_markdown_(self) -> str:
+        return (
+            f"**{self.authority.value.upper()} {self.organ.value}**: "
+            f"{format_quantity(self.limit)} {self.period}"
+        )
 
 
 @functools.cache

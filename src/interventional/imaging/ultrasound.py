@@ -469,6 +469,9 @@ class TransducerChoice:
     penetration: Quantity
     depth: Quantity
 
+    def _repr_markdown_(self) -> str:
+        return f"**Transducer choice**: {self}"
+
     def __str__(self) -> str:
         return (
             f"{self.transducer.kind.value} transducer at {self.frequency:.3g~P} for a target at"
@@ -687,6 +690,11 @@ class UltrasoundUse:
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
     limits: tuple[UltrasoundLimit, ...] = attrs.field(default=(), converter=_limits)
     note: str | None = None
+
+    def _repr_markdown_(self) -> str:
+        usual = "commonly done under ultrasound" if self.common else "not usually under ultrasound"
+        limits = ", ".join(str(limit) for limit in self.limits) or "none recorded"
+        return f"**{self.procedure_id}**: {usual}; limits: {limits}"
 
 
 @functools.cache
