@@ -32,7 +32,7 @@ from typing import Any
 from interventional._data import DataSource, load_records, loads_records, unstructure
 from interventional.errors import CatalogError, UnknownProcedureError, suggest
 from interventional.imaging.modality import Modality
-from interventional.procedures.model import Procedure
+from interventional.procedures.model import Procedure, ProcedureCategory
 
 __all__ = ["Catalog", "default_catalog"]
 
@@ -298,6 +298,8 @@ def _reachable(procedure: Procedure) -> frozenset[str]:
 def default_catalog() -> Catalog:
     """Return the built-in catalogue (every ``procedures/data/*.toml`` file; loaded once).
 
+    Procedures are ordered by category (epidural injections first), then as in the files.
+
     Examples
     --------
     >>> from interventional.procedures import default_catalog
@@ -312,4 +314,7 @@ def default_catalog() -> Catalog:
     procedures: list[Procedure] = []
     for entry in files:
         procedures.extend(load_records(entry, Procedure, table=_TABLE))
+    # Catalogue order: by category (the order of ProcedureCategory), then as in the files.
+    rank = {category: index for index, category in enumerate(ProcedureCategory)}
+    procedures.sort(key=lambda procedure: rank[procedure.category])
     return Catalog(procedures, source="interventional/procedures/data")
