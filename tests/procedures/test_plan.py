@@ -283,3 +283,102 @@ def test_unknown_procedure() -> None:
 def test_target_given_to_a_procedure_with_fixed_targets() -> None:
     with pytest.raises(PlanError, match=r"^target: knee-joint-injection has fixed targets"):
         plan("knee-joint-injection", side="left", target="trapezius")
+
+
+def test_direct_construction_normalises_its_input() -> None:
+    procedure = default_catalog()["lumbar-mbb"]
+    direct = ProcedurePlan(procedure, ["l5-s1", "L3-L4"], "LEFT")
+    assert direct == plan("lumbar-mbb", levels=["L3-L4", "L5-S1"], side="left")
+    assert direct.modality is Modality.FLUOROSCOPY
+    assert direct.side is Side.LEFT
+
+
+def test_direct_construction_raises_plan_errors() -> None:
+    procedure = default_catalog()["lumbar-mbb"]
+    with pytest.raises(PlanError) as info:
+        ProcedurePlan(procedure, ["L5-L6"], "left")
+    assert info.value.field == "levels[0]"
+    with pytest.raises(PlanError, match="procedure"):
+        ProcedurePlan("lumbar-mbb", ["L4-L5"], "left")  # type: ignore[arg-type]
+
+
+def test_target_choice_for_a_trigger_point() -> None:
+    p = plan("trigger-point-injection", side="left", target="trapezius")
+    assert ids(p) == ["muscle:trapezius:left"]
+    assert {s.id for s in p.structures_at_risk} == {"pleura:left"}
+
+
+def test_target_missing_for_a_procedure_that_needs_one() -> None:
+    with pytest.raises(PlanError) as info:
+        plan("trigger-point-injection", side="left")
+    assert str(info.value) == (
+        "target: trigger-point-injection needs target= (fills 'muscle:{target}:{side}')"
+    )
+
+
+def test_unknown_target_suggests_the_nearest() -> None:
+    with pytest.raises(PlanError) as info:
+        plan("tpi", side="left", target="trapezus")
+    assert info.value.field == "target"
+    assert info.value.suggestions == ("trapezius",)
+
+
+def test_target_of_the_wrong_kind() -> None:
+    with pytest.raises(PlanError, match="is a knee-joint, not a suprascapular-nerve"):
+        plan("pns-trial", side="left", target="knee-joint")
+
+
+def test_peripheral_nerve_stimulation_trial_target() -> None:
+    p = plan("pns-trial", side="right", target="genicular-nerve:superomedial")
+    assert ids(p) == ["genicular-nerve:superomedial:right"]
+
+
+def test_genicular_targets_come_from_the_knee_innervation() -> None:
+    assert ids(plan("genicular-nerve-block", side="left")) == [
+        "genicular-nerve:inferomedial:left",
+        "genicular-nerve:superolateral:left",
+        "genicular-nerve:superomedial:left",
+    ]
+
+
+def test_cervical_mbb_targets_the_medial_branches_above_and_below() -> None:
+    # BOGDUK: C5-C6 is supplied by the C5 and C6 medial branches.
+    assert ids(plan("cervical-mbb", levels=["C5-C6"], side="right")) == [
+        "medial-branch:C5:right",
+        "medial-branch:C6:right",
+    ]
+
+
+def test_sacral_tfesi_targets_the_s1_foramen_and_nerve() -> None:
+    assert ids(plan("s1-tfesi", levels=["S1"], side="left")) == [
+        "sacral-foramen:S1:left",
+        "spinal-nerve:S1:left",
+    ]
+
+
+def test_sacral_lateral_branch_block_targets_each_level() -> None:
+    assert ids(plan("slbb", levels=["S1", "S2", "S3"], side="left")) == [
+        "lateral-branch:S1:left",
+        "lateral-branch:S2:left",
+        "lateral-branch:S3:left",
+    ]
+
+
+def test_interlaminar_epidural_targets_the_region_epidural_space() -> None:
+    assert ids(plan("lumbar-ilesi", levels=["L4-L5"])) == ["epidural-space:lumbar"]
+    assert ids(plan("cervical-ilesi", levels=["C7-T1"])) == ["epidural-space:cervical"]
+
+
+def test_caudal_targets_the_hiatus_and_sacral_epidural_space() -> None:
+    assert ids(plan("caudal")) == ["sacral-hiatus", "epidural-space:sacral"]
+
+
+def test_interlaminar_allows_one_level() -> None:
+    with pytest.raises(PlanError, match="allows at most 1 per plan"):
+        plan("lumbar-ilesi", levels=["L3-L4", "L4-L5"])
+
+
+def test_lumbar_rfa_targets_match_the_block() -> None:
+    block = plan("lumbar-mbb", levels=["L4-L5", "L5-S1"], side="left")
+    ablation = plan("lumbar-rfa", levels=["L4-L5", "L5-S1"], side="left")
+    assert block.targets == ablation.targets

@@ -404,30 +404,28 @@ def _resolve(
     return tuple(found.values())
 
 
-def _to_side(value: Side | str | None) -> Side | None:
-    return value if value is None or isinstance(value, Side) else Side.parse(value, field="side")
+def _raw(value: object) -> Any:
+    """Keep the raw value; ``ProcedurePlan.__attrs_post_init__`` checks and normalises it."""
+    return value
 
 
-def _to_modality(value: Modality | str) -> Modality:
-    return Modality.parse(value, field="modality")
-
-
-def _to_doses(values: Iterable[Dose]) -> tuple[Dose, ...]:
+def _as_tuple(values: object) -> tuple[Any, ...]:
+    """Keep the raw values; ``ProcedurePlan.__attrs_post_init__`` checks and normalises them."""
+    if isinstance(values, str | Segment | VertebralLevel | Mapping) or not isinstance(
+        values, Iterable
+    ):
+        return (values,)
     return tuple(values)
-
-
-def _to_level_tuple(values: Iterable[Level | str]) -> tuple[Level, ...]:
-    if isinstance(values, str | Segment | VertebralLevel):
-        values = [values]
-    return tuple(parse_level(value) for value in values)
 
 
 @attrs.frozen(slots=True, repr=False)
 class ProcedurePlan:
     """A procedure planned at given levels and side, under one modality, with injectates.
 
-    Construct it with :func:`plan`, which accepts ids, text and tables; constructing it
-    directly runs the same checks.
+    Construct it with :func:`plan`, which also finds the procedure by id; constructing it
+    directly runs the same checks on the same forms of input (text, tables) and stores the
+    normal form: parsed levels sorted from the head down, the side and modality as enums
+    (the usual modality when none is given), the injectates as ``Dose`` objects.
 
     Parameters
     ----------
@@ -457,25 +455,28 @@ class ProcedurePlan:
     """
 
     procedure: Procedure = attrs.field()
-    levels: tuple[Segment | VertebralLevel, ...] = attrs.field(
-        default=(), converter=_to_level_tuple
-    )
-    side: Side | None = attrs.field(default=None, converter=_to_side)
-    modality: Modality = attrs.field(
-        default=attrs.Factory(lambda self: self.procedure.usual_modality, takes_self=True),
-        converter=_to_modality,
-    )
-    injectates: tuple[Dose, ...] = attrs.field(default=(), converter=_to_doses)
+    levels: tuple[Segment | VertebralLevel, ...] = attrs.field(default=(), converter=_as_tuple)
+    side: Side | None = attrs.field(default=None, converter=_raw)
+    modality: Modality = attrs.field(default=None, converter=_raw)
+    injectates: tuple[Dose, ...] = attrs.field(default=(), converter=_as_tuple)
     target: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.procedure, Procedure):
-            raise PlanError("procedure", f"expected a Procedure, got {self.procedure!r}")
-        _check_levels(self.procedure, self.levels)
-        _check_side(self.procedure, self.side)
-        _check_modality(self.procedure, self.modality)
-        _check_injectates(self.injectates)
-        _check_target(self.procedure, self.target)
+        procedure = self.procedure
+        if not isinstance(procedure, Procedure):
+            raise PlanError("procedure", f"expected a Procedure, got {procedure!r}")
+        # Check every field against the procedure and store its normal form (frozen class:
+        # the documented attrs idiom for setting fields in __attrs_post_init__).
+        normal = {
+            "levels": _check_levels(procedure, self.levels),
+            "side": _check_side(procedure, self.side),
+            "modality": _check_modality(procedure, self.modality),
+            "injectates": _check_injectates(self.injectates),
+        }
+        _check_target(procedure, self.target)
+        for name, value in normal.items():
+            object.__setattr__(self, name, value)
+        _ = self.targets  # fail now, not later, when the atlas cannot resolve the plan
 
     @property
     def targets(self) -> tuple[Structure, ...]:
@@ -607,13 +608,11 @@ def plan(
 
             catalog = default_catalog()
         procedure = catalog[procedure_or_id]
-    checked_levels = _check_levels(procedure, levels)  # type: ignore[arg-type]
-    checked_side = _check_side(procedure, side)
-    checked_modality = _check_modality(procedure, modality)
-    doses = _check_injectates(injectates)
-    _check_target(procedure, target)
-    result = ProcedurePlan(
-        procedure, checked_levels, checked_side, checked_modality, doses, target=target
+    return ProcedurePlan(
+        procedure,
+        levels,
+        side,
+        modality,
+        injectates,
+        target=target,
     )
-    _ = result.targets  # fail now, not later, when the atlas cannot resolve the plan
-    return result
