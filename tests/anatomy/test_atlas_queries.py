@@ -61,6 +61,9 @@ def test_find(atlas: Atlas) -> None:
     assert [s.id for s in atlas.find(level="L4-L5", kind="intervertebral-disc")] == [
         "intervertebral-disc:L4-L5"
     ]
+    assert atlas.find(level="l4/l5", kind="intervertebral-disc") == atlas.find(
+        level="L4-L5", kind="intervertebral-disc"
+    )
     assert {s.id for s in atlas.find(kind="epidural-space", region="sacral")} == {
         "epidural-space:sacral"
     }

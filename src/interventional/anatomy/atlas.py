@@ -37,7 +37,12 @@ from interventional._data import load_records
 from interventional.anatomy._rules import Dermatome, Rule, expand
 from interventional.anatomy.levels import Region, Segment, Side, VertebralLevel
 from interventional.anatomy.relations import Relation
-from interventional.anatomy.structures import Edge, Structure, StructureKind
+from interventional.anatomy.structures import (
+    Edge,
+    Structure,
+    StructureKind,
+    to_level_or_segment,
+)
 from interventional.errors import CatalogError, UnknownStructureError, ValidationError, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,11 +57,8 @@ def _kind(value: StructureKind | str) -> StructureKind:
     return StructureKind.parse(value, field="kind")
 
 
-def _level(value: VertebralLevel | Segment | str) -> VertebralLevel | Segment:
-    if isinstance(value, VertebralLevel | Segment):
-        return value
-    text = str(value)
-    return Segment.parse(text) if "-" in text else VertebralLevel.parse(text)
+def _level(value: VertebralLevel | Segment | str) -> VertebralLevel | Segment | None:
+    return to_level_or_segment(value)
 
 
 class Atlas(Mapping[str, Structure]):
