@@ -54,13 +54,13 @@ from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
 from interventional.safety.model import (
     Assessment,
-    Finding,
     LabName,
     LabResult,
     MedicationUse,
     Patient,
     _is_aware,
 )
+from interventional.safety.model import Finding as _Finding
 from interventional.safety.rules import (
     Confidence,
     HoldAction,
@@ -81,7 +81,10 @@ _CAUTION = Verdict.CAUTION
 _INSUFFICIENT = Verdict.INSUFFICIENT_DATA
 _DEFER = Verdict.DEFER
 _CONTRAINDICATED = Verdict.CONTRAINDICATED
-_BLOCKING_RANK = _INSUFFICIENT.rank
+_RANKS = {member._value_: index for index, member in enumerate(Verdict)}
+_BLOCKING_RANK = _RANKS[_INSUFFICIENT._value_]
+_new = object.__new__
+_set = object.__setattr__
 
 
 class _ProcedureLike(Protocol):
@@ -193,16 +196,27 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached_facts(plan: PlanLike) -> _PlanFacts:
-    return _compute_facts(plan)
+_FACTS_LIMIT = 4096
+_facts_by_id: dict[int, tuple[PlanLike, _PlanFacts]] = {}
 
 
 def _plan_facts(plan: PlanLike) -> _PlanFacts:
-    try:
-        return _cached_facts(plan)  # type: ignore[arg-type]
-    except TypeError:  # an unhashable plan-like object
-        return _compute_facts(plan)
+    """The engine's reading of a plan, cached by identity.
+
+    Plans are immutable, so what the engine reads from one never changes; hashing a plan
+    (quantities included) costs more than a whole assessment, hence an identity cache. It
+    keeps a reference to each plan so that an id is never reused while cached, and is
+    bounded (cleared when full). It holds derived, immutable values only.
+    """
+    key = id(plan)
+    found = _facts_by_id.get(key)
+    if found is not None and found[0] is plan:
+        return found[1]
+    facts = _compute_facts(plan)
+    if len(_facts_by_id) >= _FACTS_LIMIT:
+        _facts_by_id.clear()
+    _facts_by_id[key] = (plan, facts)
+    return facts
 
 
 def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
@@ -229,10 +243,57 @@ def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
     return not (rule.min_risk is not None and facts.risk < rule.min_risk)
 
 
+@attrs.frozen(slots=True, eq=False)
+class _PlanRules:
+    """The rules whose plan selectors match one plan, indexed by what fires them."""
+
+    always: tuple[Rule, ...]
+    by_condition: dict[str, tuple[Rule, ...]]
+    by_device: dict[str, tuple[Rule, ...]]
+    by_allergy: dict[str, tuple[Rule, ...]]
+    by_pregnancy: dict[bool | None, tuple[Rule, ...]]
+    order: dict[str, int]
+
+
 @functools.lru_cache(maxsize=4096)
-def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> tuple[Rule, ...]:
-    """The non-builtin rules whose plan selectors match (patient selectors checked later)."""
-    return tuple(rule for rule in rules.rules if not rule.builtin and _plan_matches(rule, facts))
+def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
+    """Index the non-builtin rules whose plan selectors match (both keys hash by identity)."""
+    always: list[Rule] = []
+    indexes: dict[str, dict[Any, list[Rule]]] = {
+        "condition": {},
+        "device": {},
+        "allergy": {},
+        "pregnancy": {},
+    }
+    for rule in rules.rules:
+        if rule.builtin or not _plan_matches(rule, facts):
+            continue
+        if rule.conditions:
+            for code in rule.conditions:
+                indexes["condition"].setdefault(code, []).append(rule)
+        elif rule.devices:
+            for code in rule.devices:
+                indexes["device"].setdefault(code, []).append(rule)
+        elif rule.allergies:
+            for code in rule.allergies:
+                indexes["allergy"].setdefault(code, []).append(rule)
+        elif rule.pregnancy is not None:
+            key = True if rule.pregnancy == "yes" else None
+            indexes["pregnancy"].setdefault(key, []).append(rule)
+        else:
+            always.append(rule)
+
+    def freeze(index: dict[Any, list[Rule]]) -> dict[Any, tuple[Rule, ...]]:
+        return {key: tuple(value) for key, value in index.items()}
+
+    return _PlanRules(
+        tuple(always),
+        freeze(indexes["condition"]),
+        freeze(indexes["device"]),
+        freeze(indexes["allergy"]),
+        freeze(indexes["pregnancy"]),
+        {rule.id: position for position, rule in enumerate(rules.rules)},
+    )
 
 
 def _patient_matches(rule: Rule, patient: Patient) -> bool:
@@ -252,6 +313,7 @@ def _patient_matches(rule: Rule, patient: Patient) -> bool:
 # ----------------------------------------------------------------------------- formatting
 
 
+@functools.lru_cache(maxsize=4096)
 def _duration(value: timedelta) -> str:
     seconds = int(value.total_seconds())
     days, rest = divmod(seconds, 86400)
@@ -278,6 +340,26 @@ def _time(value: datetime) -> str:
 # ----------------------------------------------------------------------------- the engine
 
 
+def _finding(
+    code: str,
+    verdict: Verdict,
+    message: str,
+    references: tuple[Reference, ...],
+    *,
+    drug: str | None = None,
+    until: datetime | None = None,
+) -> _Finding:
+    """Build a :class:`Finding` without re-running its converters (exact values here)."""
+    finding: _Finding = _new(_Finding)
+    _set(finding, "code", code)
+    _set(finding, "verdict", verdict)
+    _set(finding, "message", message)
+    _set(finding, "references", references)
+    _set(finding, "drug", drug)
+    _set(finding, "until", until)
+    return finding
+
+
 class _Context:
     """The state of one assessment (plain attributes, no validation: internal)."""
 
@@ -301,7 +383,7 @@ class _Context:
         self.aware = _is_aware(at)
         self.at_u = at.astimezone(_UTC) if self.aware else at
         self.rules = rules
-        self.findings: list[Finding] = []
+        self.findings: list[_Finding] = []
         self.restart: dict[str, datetime] = {}
         self.handled_as = facts.risk
         self.renal: str = ""
@@ -322,7 +404,7 @@ class _Context:
         drug: str | None = None,
         until: datetime | None = None,
     ) -> None:
-        self.findings.append(Finding(code, verdict, message, references, drug=drug, until=until))
+        self.findings.append(_finding(code, verdict, message, references, drug=drug, until=until))
 
 
 def _check_times(patient: Patient, at: datetime) -> None:
@@ -410,11 +492,9 @@ def _renal_status(ctx: _Context) -> str:
     conditions = ctx.rules.conditions
     if any(code in conditions and conditions[code].renal for code in patient.conditions):
         status = "impaired"
-    elif patient.creatinine_clearance is None:
+    elif patient.creatinine_clearance_ml_min is None:
         status = "unknown"
-    elif magnitude(patient.creatinine_clearance, "mL/min") < (
-        ctx.rules.policy.creatinine_clearance_normal_min
-    ):
+    elif patient.creatinine_clearance_ml_min < ctx.rules.policy.creatinine_clearance_normal_min:
         status = "impaired"
     else:
         status = "normal"
@@ -423,13 +503,7 @@ def _renal_status(ctx: _Context) -> str:
 
 
 def _washout(row: HoldRule, renal: bool) -> timedelta | None:
-    values = [
-        value
-        for cell in (row.high, row.intermediate, row.low)
-        for value in ((cell.hold, cell.renal_hold) if renal else (cell.hold,))
-        if value is not None
-    ]
-    return max(values) if values else None
+    return row.washout if renal else row.washout_without_renal
 
 
 def _label(drug: Drug, medication: MedicationUse) -> str:
@@ -445,9 +519,9 @@ def _evaluate_cell(
     cell: HoldCell,
     *,
     record: bool = True,
-) -> list[Finding]:
+) -> list[_Finding]:
     """Findings of one table cell for one medication (``record``: also fill restart)."""
-    out: list[Finding] = []
+    out: list[_Finding] = []
     name = drug.name
     label = _label(drug, medication)
     risk = ctx.handled_as.value
@@ -485,14 +559,14 @@ def _evaluate_cell(
     text = cell.text
     if action is HoldAction.NONE:
         out.append(
-            Finding(
+            _finding(
                 code, _PROCEED, f"{label}: {text} before a {risk}-risk procedure.", refs, drug=name
             )
         )
     elif action is HoldAction.SHARED:
         if washed:
             out.append(
-                Finding(
+                _finding(
                     code,
                     _PROCEED,
                     f"{label}: {text} before a {risk}-risk procedure; the drug has been off for "
@@ -508,7 +582,7 @@ def _evaluate_cell(
                 else ""
             )
             out.append(
-                Finding(
+                _finding(
                     code,
                     _CAUTION,
                     f"{label}: {text} before a {risk}-risk procedure (not a hold decided by the "
@@ -520,7 +594,7 @@ def _evaluate_cell(
     elif action is HoldAction.UNKNOWN:
         if washed:
             out.append(
-                Finding(
+                _finding(
                     code,
                     _PROCEED,
                     f"{label}: {text} before a {risk}-risk procedure; the drug has been off for at "
@@ -531,7 +605,7 @@ def _evaluate_cell(
             )
         else:
             out.append(
-                Finding(
+                _finding(
                     code,
                     _INSUFFICIENT,
                     f"{label}: {text} before a {risk}-risk procedure. No rule is known for this "
@@ -546,7 +620,7 @@ def _evaluate_cell(
         if last is None:
             unknown = ctx.rules.builtin("last-dose-unknown")
             out.append(
-                Finding(
+                _finding(
                     code,
                     _INSUFFICIENT,
                     f"{label}: hold {_duration(hold)} before a {risk}-risk procedure{ranged}, "
@@ -560,7 +634,7 @@ def _evaluate_cell(
             until = ctx.local(until_u)
             if ctx.at_u >= until_u:
                 out.append(
-                    Finding(
+                    _finding(
                         code,
                         _PROCEED,
                         f"{label}: hold of {_duration(hold)} before a {risk}-risk procedure is met"
@@ -572,7 +646,7 @@ def _evaluate_cell(
                 )
             else:
                 out.append(
-                    Finding(
+                    _finding(
                         code,
                         _DEFER,
                         f"{label}: hold {_duration(hold)} before a {risk}-risk procedure{ranged}; "
@@ -590,7 +664,7 @@ def _evaluate_cell(
     if cell.confidence is Confidence.LOW and not washed:
         unverified = ctx.rules.builtin("unverified-rule")
         out.append(
-            Finding(
+            _finding(
                 f"unverified:{name}",
                 _CAUTION,
                 f"{label}: the {risk}-risk rule used ('{text}') is LOW confidence (not verified "
@@ -614,7 +688,7 @@ def _latest(ctx: _Context, name: LabName) -> LabResult | None:
     return best
 
 
-def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[Finding]:
+def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[_Finding]:
     record = ctx.rules.builtin("inr")
     refs = record.references
     policy = ctx.rules.policy
@@ -626,7 +700,7 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[Finding]:
     )
     if lab is None or lab.taken_at is None:
         return [
-            Finding(
+            _finding(
                 code,
                 _INSUFFICIENT,
                 f"{drug.display_name}: normal INR required; none recorded. Needed: {wanted}.",
@@ -637,7 +711,7 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[Finding]:
     taken_u = ctx.utc(lab.taken_at)
     if medication.last_dose is None or taken_u < ctx.utc(medication.last_dose):
         return [
-            Finding(
+            _finding(
                 code,
                 _INSUFFICIENT,
                 f"{drug.display_name}: the latest INR ({lab.magnitude:g}, {_time(lab.taken_at)}) was "
@@ -649,7 +723,7 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[Finding]:
         ]
     if ctx.at_u - taken_u > policy.inr_max_age:
         return [
-            Finding(
+            _finding(
                 code,
                 _INSUFFICIENT,
                 f"{drug.display_name}: the latest INR ({lab.magnitude:g}, {_time(lab.taken_at)}) is "
@@ -660,7 +734,7 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[Finding]:
         ]
     if lab.magnitude > policy.inr_max:
         return [
-            Finding(
+            _finding(
                 code,
                 _DEFER,
                 f"{drug.display_name}: INR {lab.magnitude:g} ({_time(lab.taken_at)}) is above "
@@ -670,7 +744,7 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[Finding]:
             )
         ]
     return [
-        Finding(
+        _finding(
             code,
             _PROCEED,
             f"{drug.display_name}: INR {lab.magnitude:g} ({_time(lab.taken_at)}) is normal "
@@ -847,15 +921,26 @@ def _labs(ctx: _Context) -> None:
 
 
 def _rules(ctx: _Context) -> None:
-    fired: list[Rule] = []
-    for rule in _rules_for_plan(ctx.rules, ctx.facts):
-        if _patient_matches(rule, ctx.patient):
-            fired.append(rule)
-    if not fired:
+    index = _rules_for_plan(ctx.rules, ctx.facts)
+    patient = ctx.patient
+    candidates: list[Rule] = list(index.always)
+    for code in patient.conditions:
+        candidates.extend(index.by_condition.get(code, ()))
+    for code in patient.devices:
+        candidates.extend(index.by_device.get(code, ()))
+    for code in patient.allergies:
+        candidates.extend(index.by_allergy.get(code, ()))
+    if patient.pregnant is not False:
+        candidates.extend(index.by_pregnancy.get(patient.pregnant, ()))
+    if not candidates:
         return
-    ids = {rule.id for rule in fired}
-    for rule in fired:
-        if rule.exclusive_of and any(other in ids for other in rule.exclusive_of):
+    fired: dict[str, Rule] = {}
+    for rule in candidates:
+        if rule.id not in fired and _patient_matches(rule, patient):
+            fired[rule.id] = rule
+    order = index.order
+    for rule in sorted(fired.values(), key=lambda rule: order[rule.id]):
+        if rule.exclusive_of and any(other in fired for other in rule.exclusive_of):
             continue
         ctx.add(f"rule:{rule.id}", rule.verdict, rule.message, rule.references)
 
@@ -910,8 +995,8 @@ def _doses(ctx: _Context) -> None:
             refs,
             drug=name,
         )
-    weight = ctx.patient.weight
-    if weight is None:
+    kg = ctx.patient.weight_kg
+    if kg is None:
         names = ", ".join(name for name, _ in facts.la_totals)
         if names:
             ctx.add(
@@ -921,7 +1006,6 @@ def _doses(ctx: _Context) -> None:
                 refs,
             )
         return
-    kg = magnitude(weight, "kg")
     near = ctx.rules.policy.local_anesthetic_near_fraction
     combined = 0.0
     for name, total in facts.la_totals:
@@ -971,11 +1055,12 @@ def _doses(ctx: _Context) -> None:
 
 
 def _finish(ctx: _Context) -> Assessment:
-    findings = sorted(ctx.findings, key=lambda f: -f.verdict.rank)
+    ranks = _RANKS
+    findings = sorted(ctx.findings, key=lambda f: -ranks[f.verdict._value_])
     earliest: datetime | None = ctx.at
     latest_u = ctx.at_u
     for finding in findings:
-        if finding.verdict.rank >= _BLOCKING_RANK and not (
+        if ranks[finding.verdict._value_] >= _BLOCKING_RANK and not (
             finding.verdict is _DEFER and finding.until is not None
         ):
             earliest = None

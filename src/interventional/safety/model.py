@@ -240,16 +240,21 @@ class LabResult:
     value: float | Quantity = attrs.field()
     taken_at: datetime | None = attrs.field(default=None, validator=_check_taken_at)
 
+    _magnitude: float = attrs.field(init=False, eq=False, hash=False, repr=False)
+
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "value", _lab_value(self.name, self.value))
+        value = _lab_value(self.name, self.value)
+        object.__setattr__(self, "value", value)
+        if isinstance(value, float):
+            plain = value
+        else:
+            plain = magnitude(value, "1/µL" if self.name is LabName.PLATELETS else "mL/min")
+        object.__setattr__(self, "_magnitude", plain)
 
     @property
     def magnitude(self) -> float:
         """The value as a plain number in the unit the rules use (ratio, /µL, mL/min)."""
-        if isinstance(self.value, float):
-            return self.value
-        unit = "1/µL" if self.name is LabName.PLATELETS else "mL/min"
-        return magnitude(self.value, unit)
+        return self._magnitude
 
 
 def _to_age(value: object) -> Quantity:
@@ -457,8 +462,22 @@ class Patient:
         default=None, converter=_to_creatinine_clearance, kw_only=True
     )
     id: str | None = attrs.field(default=None, kw_only=True)
+    _weight_kg: float | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _creatinine_clearance_ml_min: float | None = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "_weight_kg", None if self.weight is None else magnitude(self.weight, "kg")
+        )
+        object.__setattr__(
+            self,
+            "_creatinine_clearance_ml_min",
+            None
+            if self.creatinine_clearance is None
+            else magnitude(self.creatinine_clearance, "mL/min"),
+        )
         awareness = {_is_aware(moment) for moment in self.datetimes()}
         if len(awareness) > 1:
             raise ValidationError(
@@ -466,6 +485,16 @@ class Patient:
                 "naive and timezone-aware datetimes are mixed among last doses and lab times; "
                 "use one kind throughout",
             )
+
+    @property
+    def weight_kg(self) -> float | None:
+        """The weight in kg as a plain number (computed once), or ``None``."""
+        return self._weight_kg
+
+    @property
+    def creatinine_clearance_ml_min(self) -> float | None:
+        """The creatinine clearance in mL/min as a plain number, or ``None``."""
+        return self._creatinine_clearance_ml_min
 
     def datetimes(self) -> Iterable[datetime]:
         """Every date-time in the record (last doses, lab times)."""
@@ -589,6 +618,10 @@ class Finding:
         return f"{self.verdict.name}: {self.message}{cited}"
 
 
+_VERDICT_RANKS = {member._value_: index for index, member in enumerate(Verdict)}
+"""Verdict value to rank (plain strings hash faster than the enum members)."""
+
+
 def _fmt_time(moment: datetime | None) -> str:
     if moment is None:
         return "none (a finding cannot be waited out)"
@@ -628,10 +661,13 @@ class Assessment:
     verdict: Verdict = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        ranks = _VERDICT_RANKS
         verdict = Verdict.PROCEED
+        best = 0
         for finding in self.findings:
-            if finding.verdict.rank > verdict.rank:
-                verdict = finding.verdict
+            rank = ranks[finding.verdict._value_]
+            if rank > best:
+                best, verdict = rank, finding.verdict
         object.__setattr__(self, "verdict", verdict)
 
     def by_code(self, code: str) -> tuple[Finding, ...]:

@@ -233,6 +233,16 @@ class HoldRule:
             return self.intermediate
         return self.low
 
+    _washout_renal: timedelta | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _washout_plain: timedelta | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        cells = (self.high, self.intermediate, self.low)
+        renal = [v for c in cells for v in (c.hold, c.renal_hold) if v is not None]
+        plain = [c.hold for c in cells if c.hold is not None]
+        object.__setattr__(self, "_washout_renal", max(renal) if renal else None)
+        object.__setattr__(self, "_washout_plain", max(plain) if plain else None)
+
     @property
     def washout(self) -> timedelta | None:
         """The longest interval of the row (renal interval included), or ``None``.
@@ -241,13 +251,12 @@ class HoldRule:
         a shared-assessment or unknown cell then no longer blocks (the library's rule that
         keeps a higher risk class from ever being less restrictive than a lower one).
         """
-        values = [
-            value
-            for cell in (self.high, self.intermediate, self.low)
-            for value in (cell.hold, cell.renal_hold)
-            if value is not None
-        ]
-        return max(values) if values else None
+        return self._washout_renal
+
+    @property
+    def washout_without_renal(self) -> timedelta | None:
+        """The longest interval when renal function is known to be normal."""
+        return self._washout_plain
 
 
 @attrs.frozen(slots=True)
