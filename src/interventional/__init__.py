@@ -46,18 +46,33 @@ from interventional.procedures import (
     plan,
 )
 from interventional.references import Reference
+from interventional.safety import (
+    Assessment,
+    Finding,
+    LabResult,
+    MedicationUse,
+    Patient,
+    Verdict,
+    assess,
+    assess_many,
+)
 from interventional.units import Q_, ureg
 
 __all__ = [
     "Q_",
+    "Assessment",
     "Atlas",
     "BleedingRisk",
     "Catalog",
     "CatalogError",
     "Dose",
+    "Finding",
     "FluoroscopyView",
     "InterventionalError",
+    "LabResult",
+    "MedicationUse",
     "Modality",
+    "Patient",
     "PlanError",
     "Procedure",
     "ProcedurePlan",
@@ -74,8 +89,11 @@ __all__ = [
     "UnknownDrugError",
     "UnknownProcedureError",
     "UnknownStructureError",
+    "Verdict",
     "VertebralLevel",
     "__version__",
+    "assess",
+    "assess_many",
     "choose_transducer",
     "default_atlas",
     "default_catalog",
