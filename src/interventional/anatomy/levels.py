@@ -150,6 +150,7 @@ def _check_number(region: Region, number: int, count: int, what: str) -> None:
         )
 
 
+@functools.total_ordering
 @attrs.frozen(slots=True, order=False, repr=False)
 class VertebralLevel:
     """One vertebra of the spine: ``C1``-``C7``, ``T1``-``T12``, ``L1``-``L5``, ``S1``-``S5``, ``Co1``.
@@ -229,21 +230,6 @@ class VertebralLevel:
             return NotImplemented
         return self.index < other.index
 
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, VertebralLevel):
-            return NotImplemented
-        return self.index <= other.index
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, VertebralLevel):
-            return NotImplemented
-        return self.index > other.index
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, VertebralLevel):
-            return NotImplemented
-        return self.index >= other.index
-
     def __str__(self) -> str:
         return f"{self.region.prefix}{self.number}"
 
@@ -285,6 +271,7 @@ def all_levels() -> tuple[VertebralLevel, ...]:
     )
 
 
+@functools.total_ordering
 @attrs.frozen(slots=True, order=False, repr=False)
 class Segment:
     """Two adjacent vertebral levels, e.g. ``L4-L5``, ``C7-T1`` or ``L5-S1``.
@@ -361,21 +348,6 @@ class Segment:
             return NotImplemented
         return self.index < other.index
 
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Segment):
-            return NotImplemented
-        return self.index <= other.index
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Segment):
-            return NotImplemented
-        return self.index > other.index
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Segment):
-            return NotImplemented
-        return self.index >= other.index
-
     def __str__(self) -> str:
         return f"{self.upper}-{self.lower}"
 
@@ -403,6 +375,7 @@ def all_segments() -> tuple[Segment, ...]:
     return tuple(Segment(a, b) for a, b in itertools.pairwise(levels))
 
 
+@functools.total_ordering
 @attrs.frozen(slots=True, order=False, repr=False)
 class SpinalNerveLevel:
     """The number of a spinal nerve: ``C1``-``C8``, ``T1``-``T12``, ``L1``-``L5``, ``S1``-``S5``, ``Co1``.
