@@ -160,3 +160,141 @@ def test_every_injectate_drug_is_in_the_vocabulary() -> None:
     for procedure in default_catalog().values():
         for injectate in procedure.injectates:
             assert drug(injectate.drug).name == injectate.drug
+
+
+# One plan per procedure and the atlas structures it must target (anatomy_imaging.md
+# section 2: lumbar Lx-Ly facet by the L(x-1) and Lx medial branches; cervical C3-C4 to
+# C7-T1 by the medial branches above and below; thoracic by the level above and the same
+# level; cervical nerves exit above their vertebra (C6 through C5-C6), thoracic and lumbar
+# below (L3 through L3-L4); the sympathetic and peripheral targets of the landmark table).
+TARGETS: dict[str, tuple[dict[str, object], list[str]]] = {
+    "cervical-interlaminar-epidural-injection": (
+        {"levels": ["C7-T1"]},
+        ["epidural-space:cervical"],
+    ),
+    "thoracic-interlaminar-epidural-injection": (
+        {"levels": ["T7-T8"]},
+        ["epidural-space:thoracic"],
+    ),
+    "lumbar-interlaminar-epidural-injection": ({"levels": ["L3-L4"]}, ["epidural-space:lumbar"]),
+    "caudal-epidural-injection": ({}, ["sacral-hiatus", "epidural-space:sacral"]),
+    "cervical-transforaminal-epidural-injection": (
+        {"levels": ["C5-C6"], "side": "left"},
+        ["intervertebral-foramen:C5-C6:left", "spinal-nerve:C6:left"],
+    ),
+    "thoracic-transforaminal-epidural-injection": (
+        {"levels": ["T7-T8"], "side": "left"},
+        ["intervertebral-foramen:T7-T8:left", "spinal-nerve:T7:left"],
+    ),
+    "lumbar-transforaminal-epidural-injection": (
+        {"levels": ["L3-L4"], "side": "left"},
+        ["intervertebral-foramen:L3-L4:left", "spinal-nerve:L3:left"],
+    ),
+    "sacral-transforaminal-epidural-injection": (
+        {"levels": ["S1"], "side": "left"},
+        ["sacral-foramen:S1:left", "spinal-nerve:S1:left"],
+    ),
+    "cervical-medial-branch-block": (
+        {"levels": ["C5-C6"], "side": "left"},
+        ["medial-branch:C5:left", "medial-branch:C6:left"],
+    ),
+    "thoracic-medial-branch-block": (
+        {"levels": ["T7-T8"], "side": "left"},
+        ["medial-branch:T6:left", "medial-branch:T7:left"],
+    ),
+    "lumbar-medial-branch-block": (
+        {"levels": ["L3-L4"], "side": "left"},
+        ["medial-branch:L2:left", "medial-branch:L3:left"],
+    ),
+    "cervical-medial-branch-radiofrequency-ablation": (
+        {"levels": ["C5-C6"], "side": "left"},
+        ["medial-branch:C5:left", "medial-branch:C6:left"],
+    ),
+    "thoracic-medial-branch-radiofrequency-ablation": (
+        {"levels": ["T7-T8"], "side": "left"},
+        ["medial-branch:T6:left", "medial-branch:T7:left"],
+    ),
+    "lumbar-medial-branch-radiofrequency-ablation": (
+        {"levels": ["L3-L4"], "side": "left"},
+        ["medial-branch:L2:left", "medial-branch:L3:left"],
+    ),
+    "third-occipital-nerve-block": ({"side": "left"}, ["third-occipital-nerve:left"]),
+    "cervical-facet-joint-injection": (
+        {"levels": ["C5-C6"], "side": "left"},
+        ["facet-joint:C5-C6:left"],
+    ),
+    "lumbar-facet-joint-injection": (
+        {"levels": ["L3-L4"], "side": "left"},
+        ["facet-joint:L3-L4:left"],
+    ),
+    "sacroiliac-joint-injection": ({"side": "left"}, ["sacroiliac-joint:left"]),
+    "sacral-lateral-branch-block": ({"levels": ["S2"], "side": "left"}, ["lateral-branch:S2:left"]),
+    "sacral-lateral-branch-radiofrequency-ablation": (
+        {"levels": ["S2"], "side": "left"},
+        ["lateral-branch:S2:left"],
+    ),
+    "stellate-ganglion-block": ({"levels": ["C7"], "side": "left"}, ["stellate-ganglion:left"]),
+    "thoracic-sympathetic-block": (
+        {"levels": ["T3"], "side": "left"},
+        ["thoracic-sympathetic-chain:left"],
+    ),
+    "splanchnic-nerve-block": ({"levels": ["T12"], "side": "left"}, ["splanchnic-nerve:left"]),
+    "celiac-plexus-block": ({}, ["celiac-plexus"]),
+    "lumbar-sympathetic-block": (
+        {"levels": ["L3"], "side": "left"},
+        ["lumbar-sympathetic-chain:left"],
+    ),
+    "superior-hypogastric-plexus-block": ({}, ["superior-hypogastric-plexus"]),
+    "ganglion-impar-block": ({}, ["ganglion-impar"]),
+    "trigeminal-ganglion-block": ({"side": "left"}, ["trigeminal-ganglion:left"]),
+    "sphenopalatine-ganglion-block": ({"side": "left"}, ["sphenopalatine-ganglion:left"]),
+    "greater-occipital-nerve-block": ({"side": "left"}, ["greater-occipital-nerve:left"]),
+    "genicular-nerve-block": (
+        {"side": "left"},
+        [
+            "genicular-nerve:inferomedial:left",
+            "genicular-nerve:superolateral:left",
+            "genicular-nerve:superomedial:left",
+        ],
+    ),
+    "genicular-nerve-radiofrequency-ablation": (
+        {"side": "left"},
+        [
+            "genicular-nerve:inferomedial:left",
+            "genicular-nerve:superolateral:left",
+            "genicular-nerve:superomedial:left",
+        ],
+    ),
+    "suprascapular-nerve-block": ({"side": "left"}, ["suprascapular-nerve:left"]),
+    "knee-joint-injection": ({"side": "left"}, ["knee-joint:left"]),
+    "hip-joint-injection": ({"side": "left"}, ["hip-joint:left"]),
+    "shoulder-joint-injection": ({"side": "left"}, ["shoulder-joint:left"]),
+    "trigger-point-injection": ({"side": "left", "target": "trapezius"}, ["muscle:trapezius:left"]),
+    "piriformis-injection": ({"side": "left"}, ["muscle:piriformis:left"]),
+    "lumbar-discography": ({"levels": ["L3-L4"]}, ["intervertebral-disc:L3-L4"]),
+    "spinal-cord-stimulator-trial": ({"levels": ["T3"]}, ["epidural-space:thoracic"]),
+    "spinal-cord-stimulator-implant": ({"levels": ["T3"]}, ["epidural-space:thoracic"]),
+    "dorsal-root-ganglion-stimulation": (
+        {"levels": ["L4"], "side": "left"},
+        ["dorsal-root-ganglion:L4:left"],
+    ),
+    "peripheral-nerve-stimulation-trial": (
+        {"side": "left", "target": "suprascapular-nerve"},
+        ["suprascapular-nerve:left"],
+    ),
+    "intrathecal-drug-delivery-implant": ({"levels": ["L4-L5"]}, ["subarachnoid-space:lumbar"]),
+    "vertebral-augmentation": ({"levels": ["T9"]}, ["vertebra:T9"]),
+    "percutaneous-lumbar-decompression": ({"levels": ["L3-L4"]}, ["ligamentum-flavum:L3-L4"]),
+}
+
+
+def test_the_target_table_covers_every_procedure() -> None:
+    assert set(TARGETS) == set(default_catalog())
+
+
+@pytest.mark.parametrize("ident", sorted(TARGETS))
+def test_targets_per_procedure(ident: str) -> None:
+    from interventional.procedures import plan
+
+    kwargs, expected = TARGETS[ident]
+    assert [s.id for s in plan(ident, **kwargs).targets] == expected  # type: ignore[arg-type]
