@@ -616,7 +616,9 @@ def _evaluate_cell(
             )
     else:
         assert hold is not None
-        ranged = f" (sources: {cell.range}; upper bounds used)" if cell.range else ""
+        ranged = (
+            f" (the sources give ranges: {cell.range}; upper bounds used)" if cell.range else ""
+        )
         if last is None:
             unknown = ctx.rules.builtin("last-dose-unknown")
             out.append(
