@@ -257,3 +257,22 @@ def test_catalog_rejects_non_procedures() -> None:
 
 def test_procedure_type_is_exported() -> None:
     assert isinstance(default_catalog()["sgb"], Procedure)
+
+
+def test_unknown_structure_kind_in_a_target_rule() -> None:
+    with pytest.raises(CatalogError) as info:
+        load(minimal().replace("suprascapular-nerve:{side}", "suprascapular-nerf:{side}"))
+    assert info.value.field == "anchor"
+    assert "'suprascapular-nerf' is not a structure kind of the atlas" in str(info.value)
+    assert "did you mean 'suprascapular-nerve'" in str(info.value)
+
+
+def test_unknown_relation_in_a_target_rule() -> None:
+    text = minimal().replace(
+        '{ anchor = "suprascapular-nerve:{side}" }',
+        '{ anchor = "knee-joint:{side}", relation = "innervate", kinds = ["genicular-nerve"] }',
+    )
+    with pytest.raises(CatalogError) as info:
+        load(text)
+    assert info.value.field == "relation"
+    assert "did you mean 'innervates'" in str(info.value)

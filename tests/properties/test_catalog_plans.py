@@ -29,7 +29,7 @@ def test_targets_are_atlas_structures_of_the_procedures_kinds(p: ProcedurePlan) 
     atlas = default_atlas()
     for target in p.targets:
         assert atlas[target.id] == target
-        assert target.kind.value in p.procedure.target_kinds
+        assert target.kind in p.procedure.target_kinds
 
 
 @settings(max_examples=200, deadline=None)

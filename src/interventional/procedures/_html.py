@@ -47,7 +47,7 @@ def _procedure_rows(p: Procedure) -> list[tuple[str, str]]:
         ("approach", _e(p.approach.value)),
         ("regions", _join(sorted(r.value for r in p.regions))),
         ("levels", _join(p.levels)),
-        ("targets", _join(sorted(p.target_kinds))),
+        ("targets", _join(sorted(kind.value for kind in p.target_kinds))),
         (
             "modalities",
             _join(sorted(m.value for m in p.modalities))

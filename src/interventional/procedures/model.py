@@ -38,7 +38,9 @@ import attrs
 
 from interventional._enums import ParsableEnum
 from interventional.anatomy.levels import Region, Segment, VertebralLevel
-from interventional.errors import ValidationError
+from interventional.anatomy.relations import Relation
+from interventional.anatomy.structures import StructureKind
+from interventional.errors import ValidationError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
@@ -178,7 +180,10 @@ def _str_tuple(values: object, field: str) -> tuple[str, ...]:
 
 
 def _kinds(values: object) -> tuple[str, ...]:
-    return _str_tuple(values, "kinds")
+    kinds = _str_tuple(values, "kinds")
+    for kind in kinds:
+        _check_kind(kind, "kinds")
+    return kinds
 
 
 def _structures_at_risk(values: object) -> tuple[str, ...]:
@@ -408,6 +413,23 @@ def _check_anchor(instance: TargetRule, attribute: attrs.Attribute[str], value: 
             f"unknown placeholder(s) {sorted(unknown)} in {value!r}; "
             f"use {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))}",
         )
+    if not value.startswith("{"):
+        _check_kind(value.split(":", 1)[0], "anchor")
+
+
+def _check_kind(kind: str, field: str) -> StructureKind:
+    values = [member.value for member in StructureKind]
+    if kind not in values:
+        raise ValidationError(
+            field, f"{kind!r} is not a structure kind of the atlas", suggest(kind, values)
+        )
+    return StructureKind(kind)
+
+
+def _relation(value: object) -> Relation | None:
+    if value is None:
+        return None
+    return Relation.parse(value, field="relation")  # type: ignore[arg-type]
 
 
 @attrs.frozen(slots=True)
@@ -434,7 +456,7 @@ class TargetRule:
     """
 
     anchor: str = attrs.field(validator=_check_anchor)
-    relation: str | None = attrs.field(default=None, kw_only=True)
+    relation: Relation | None = attrs.field(default=None, kw_only=True, converter=_relation)
     direction: str = attrs.field(default="in", kw_only=True)
     kinds: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_kinds)
 
@@ -462,15 +484,15 @@ class TargetRule:
 
     @property
     def anchor_kind(self) -> str:
-        """The structure kind of the anchor (its id prefix)."""
+        """The structure kind of the anchor (its id prefix; a placeholder for ``{target}``)."""
         return self.anchor.split(":", 1)[0]
 
     @property
-    def target_kinds(self) -> frozenset[str]:
-        """The kinds this rule can produce."""
+    def target_kinds(self) -> frozenset[StructureKind]:
+        """The structure kinds this rule can produce."""
         if self.relation is None and not self.kinds:
-            return frozenset({self.anchor_kind})
-        return frozenset(self.kinds)
+            return frozenset({_check_kind(self.anchor_kind, "anchor")})
+        return frozenset(_check_kind(kind, "kinds") for kind in self.kinds)
 
 
 def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -621,7 +643,7 @@ class Procedure:
     >>> mbb = default_catalog()["lumbar-mbb"]
     >>> mbb.id, mbb.bleeding_risk, mbb.lateralized
     ('lumbar-medial-branch-block', <BleedingRisk.LOW: 'low'>, True)
-    >>> sorted(mbb.target_kinds)
+    >>> sorted(kind.value for kind in mbb.target_kinds)
     ['dorsal-ramus', 'medial-branch']
     """
 
@@ -661,9 +683,9 @@ class Procedure:
         _validate_procedure(self)
 
     @property
-    def target_kinds(self) -> frozenset[str]:
+    def target_kinds(self) -> frozenset[StructureKind]:
         """The structure kinds (atlas id prefixes) the procedure targets."""
-        kinds: set[str] = set()
+        kinds: set[StructureKind] = set()
         for rule in self.target_rules:
             kinds |= rule.target_kinds
         return frozenset(kinds)

@@ -274,8 +274,6 @@ def _substitutions(
 def _resolve_rule(
     atlas: Atlas, rule: TargetRule, values: Mapping[str, str], procedure_id: str
 ) -> list[Structure]:
-    from interventional.anatomy.relations import Relation
-
     missing = rule.placeholders - set(values)
     if missing:
         raise PlanError(
@@ -303,7 +301,7 @@ def _resolve_rule(
                 f"{anchor!r} is a {structure.kind.value}, not a {' or '.join(rule.kinds)}",
             )
         return [structure]
-    relation = Relation.parse(rule.relation)
+    relation = rule.relation
     direction: Literal["in", "out"] = "in" if rule.direction == "in" else "out"
     related = atlas.related(anchor, relation, direction=direction)
     found = [s for s in related if not rule.kinds or s.kind.value in rule.kinds]
