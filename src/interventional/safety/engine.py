@@ -196,27 +196,33 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
     )
 
 
-_FACTS_LIMIT = 4096
-_facts_by_id: dict[int, tuple[PlanLike, _PlanFacts]] = {}
+class _Identity:
+    """A key that hashes and compares a plan by identity (it also keeps the plan alive)."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: PlanLike) -> None:
+        self.plan = plan
+
+    def __hash__(self) -> int:
+        return id(self.plan)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.plan is self.plan
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_facts(key: _Identity) -> _PlanFacts:
+    return _compute_facts(key.plan)
 
 
 def _plan_facts(plan: PlanLike) -> _PlanFacts:
     """The engine's reading of a plan, cached by identity.
 
-    Plans are immutable, so what the engine reads from one never changes; hashing a plan
-    (quantities included) costs more than a whole assessment, hence an identity cache. It
-    keeps a reference to each plan so that an id is never reused while cached, and is
-    bounded (cleared when full). It holds derived, immutable values only.
+    Plans are immutable, so what the engine reads from one never changes; hashing a plan by
+    value (quantities included) costs more than a whole assessment, hence the identity key.
     """
-    key = id(plan)
-    found = _facts_by_id.get(key)
-    if found is not None and found[0] is plan:
-        return found[1]
-    facts = _compute_facts(plan)
-    if len(_facts_by_id) >= _FACTS_LIMIT:
-        _facts_by_id.clear()
-    _facts_by_id[key] = (plan, facts)
-    return facts
+    return _cached_facts(_Identity(plan))
 
 
 def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
