@@ -127,6 +127,9 @@ class Catalog(Mapping[str, Procedure]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (tuple(self._by_id.values()), self._source))
+
     def __repr__(self) -> str:
         return f"<Catalog of {len(self)} procedures>"
 
@@ -249,6 +252,10 @@ class Catalog(Mapping[str, Procedure]):
         from interventional.procedures._html import catalog_html
 
         return catalog_html(self)
+
+
+def _rebuild(procedures: tuple[Procedure, ...], source: str) -> Catalog:
+    return Catalog(procedures, source=source)
 
 
 def _plain(value: Any) -> Any:

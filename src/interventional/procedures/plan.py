@@ -83,6 +83,9 @@ class UnknownInjectateError(PlanError, UnknownDrugError):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.name, self.suggestions))
+
 
 def _describe_levels(levels: Sequence[Level]) -> str:
     if not levels:
