@@ -296,3 +296,11 @@ def test_catalogue_procedures_and_plans_pickle() -> None:
     again = pickle.loads(pickle.dumps(error))
     assert str(again) == str(error)
     assert again.suggestions == ("lidocaine",)
+
+
+def test_reversed_injectate_range() -> None:
+    text = minimal() + 'injectates = [{ drug = "lidocaine", volume = "3-1 mL" }]\n'
+    with pytest.raises(CatalogError) as info:
+        load(text)
+    assert info.value.field == "volume"
+    assert "the low bound 3 mL exceeds the high bound 1 mL" in str(info.value)

@@ -35,3 +35,18 @@ def test_loader_round_trip_of_records() -> None:
     records = tuple(default_catalog().values())
     text = Catalog(records).to_toml()
     assert loads_records(text, Procedure, table="procedure") == records
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=100_000),
+    st.integers(min_value=0, max_value=100_000),
+    st.sampled_from(["mL", "mg"]),
+)
+def test_quantity_ranges_round_trip_through_their_text(low: int, extra: int, unit: str) -> None:
+    from interventional.procedures import QuantityRange
+
+    text = f"{low / 1000}-{(low + extra) / 1000} {unit}"
+    parsed = QuantityRange.parse(text, like=unit)
+    assert QuantityRange.parse(str(parsed), like=unit) == parsed
+    assert parsed.low <= parsed.high

@@ -284,15 +284,16 @@ class QuantityRange:
             result = text
         elif isinstance(text, str):
             match = re.match(r"^\s*([0-9.]+)\s*(?:-|–|to)\s*([0-9.]+)\s*(\S.*)$", text)
-            check = like or "dimensionless"
             if match is not None:
                 low_text, high_text, unit = match.groups()
                 low = _range_bound(f"{low_text} {unit}", like, field)
                 high = _range_bound(f"{high_text} {unit}", like, field)
             else:
                 low = high = _range_bound(text, like, field)
-            del check
-            result = cls(low, high)
+            try:
+                result = cls(low, high)
+            except ValidationError as error:
+                raise ValidationError(field, error.reason) from None
         else:
             raise ValidationError(field, f"expected a range such as '1.5-3 mL', got {text!r}")
         if like is not None and not result.low.is_compatible_with(like):
@@ -300,9 +301,21 @@ class QuantityRange:
         return result
 
     def contains(self, value: Quantity | str) -> bool:
-        """Whether ``value`` lies within the range (bounds included)."""
+        """Whether ``value`` lies within the range (bounds included).
+
+        Raises
+        ------
+        UnitError
+            When ``value`` is not a quantity of the range's dimension.
+        """
         quantity = as_quantity(value, str(self.low.units), field="value")
         return bool(self.low <= quantity <= self.high)
+
+    def __contains__(self, value: object) -> bool:
+        try:
+            return self.contains(value)  # type: ignore[arg-type]
+        except ValidationError:
+            return False
 
     def __str__(self) -> str:
         if self.low == self.high:
