@@ -62,11 +62,11 @@ from interventional.safety.model import (
 )
 from interventional.safety.model import Finding as _Finding
 from interventional.safety.rules import (
-    Confidence,
     HoldAction,
     HoldCell,
     HoldRule,
     Rule,
+    RuleConfidence,
     RuleSet,
     Verdict,
     default_rules,
@@ -669,7 +669,7 @@ def _evaluate_cell(
             ctx.restart[name] = ctx.local(ctx.at_u + cell.restart)
         if cell.lab == "inr":
             out.extend(_inr(ctx, drug, medication))
-    if cell.confidence is Confidence.LOW and not washed:
+    if cell.confidence is RuleConfidence.LOW and not washed:
         unverified = ctx.rules.builtin("unverified-rule")
         out.append(
             _finding(

@@ -47,13 +47,13 @@ from interventional.units import as_quantity, as_timedelta, magnitude
 __all__ = [
     "BUILTIN_RULES",
     "ConditionCode",
-    "Confidence",
     "DeviceCode",
     "HoldAction",
     "HoldCell",
     "HoldRule",
     "Policy",
     "Rule",
+    "RuleConfidence",
     "RuleSet",
     "Setting",
     "Verdict",
@@ -98,7 +98,7 @@ class HoldAction(ParsableEnum):
     UNKNOWN = "unknown"
 
 
-class Confidence(ParsableEnum):
+class RuleConfidence(ParsableEnum):
     """How well a rule's value is supported (the fact sheet's confidence scale)."""
 
     HIGH = "high"
@@ -119,8 +119,8 @@ def _action_converter(value: Any) -> HoldAction:
     return HoldAction.parse(value)
 
 
-def _confidence_converter(value: Any) -> Confidence:
-    return Confidence.parse(value)
+def _rule_confidence_converter(value: Any) -> RuleConfidence:
+    return RuleConfidence.parse(value)
 
 
 def _verdict_converter(value: Any) -> Verdict:
@@ -165,7 +165,7 @@ class HoldCell:
         A laboratory condition: ``"inr"`` (normal INR).
     range : str, optional
         The range the sources give, when ``hold``/``restart`` is one of its bounds.
-    confidence : Confidence
+    confidence : RuleConfidence
         Of the fact sheet; a LOW cell never gives PROCEED on its own.
     text : str
         The guideline's words.
@@ -177,7 +177,9 @@ class HoldCell:
     restart: timedelta | None = attrs.field(default=None, converter=_restart_converter)
     lab: str | None = attrs.field(default=None)
     range: str | None = attrs.field(default=None)
-    confidence: Confidence = attrs.field(default=Confidence.HIGH, converter=_confidence_converter)
+    confidence: RuleConfidence = attrs.field(
+        default=RuleConfidence.HIGH, converter=_rule_confidence_converter
+    )
     text: str = attrs.field(default="")
 
     def __attrs_post_init__(self) -> None:
@@ -336,8 +338,8 @@ class Rule:
         default=None, converter=_optional_risk, kw_only=True
     )
     exclusive_of: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
-    confidence: Confidence = attrs.field(
-        default=Confidence.HIGH, converter=_confidence_converter, kw_only=True
+    confidence: RuleConfidence = attrs.field(
+        default=RuleConfidence.HIGH, converter=_rule_confidence_converter, kw_only=True
     )
     builtin: bool = attrs.field(default=False, kw_only=True)
     note: str | None = attrs.field(default=None, kw_only=True)
