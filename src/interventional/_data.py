@@ -94,6 +94,10 @@ def _is_leaf(tp: object) -> bool:
     return False
 
 
+def _is_frozenset(tp: object) -> bool:
+    return tp is frozenset or typing.get_origin(tp) is frozenset
+
+
 def _unstructure_enum(value: enum.Enum) -> object:
     return value.value
 
@@ -138,8 +142,9 @@ def converter() -> cattrs.Converter:
         lambda tp: isinstance(tp, type) and hasattr(tp, "parse") and not issubclass(tp, enum.Enum),
         str,
     )
-    conv.register_unstructure_hook(
-        frozenset, lambda value: sorted(conv.unstructure(v) for v in value)
+    conv.register_unstructure_hook_func(
+        _is_frozenset,
+        lambda value: sorted((conv.unstructure(v) for v in value), key=repr),
     )
     conv.register_unstructure_hook(timedelta, lambda value: f"{value.total_seconds() / 3600!r} h")
     return conv

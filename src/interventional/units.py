@@ -32,6 +32,7 @@ interventional.errors.UnitError: amount: expected a quantity in units like 'mg' 
 
 from __future__ import annotations
 
+import copyreg
 import difflib
 import math
 from collections.abc import Callable
@@ -75,6 +76,24 @@ ureg.formatter.default_format = "~"
 
 Q_ = ureg.Quantity
 """Construct a Quantity of :data:`ureg`: ``Q_(10, "mg")`` or ``Q_("10 mg")``."""
+
+
+def _unpickle_quantity(magnitude: object, units: str) -> Quantity:
+    """Rebuild a pickled Quantity in :data:`ureg` (not in pint's application registry)."""
+    return Q_(magnitude, units)
+
+
+def _unpickle_unit(units: str) -> pint.Unit:
+    """Rebuild a pickled Unit in :data:`ureg`."""
+    return ureg.Unit(units)
+
+
+# Pint unpickles every Quantity into its *application* registry, so a domain object sent to
+# a worker process (assess_many) would come back holding quantities of a foreign registry.
+# Registering reducers for this registry's own classes keeps them in ``ureg`` and leaves
+# every other registry (and the user's application registry) untouched.
+copyreg.pickle(ureg.Quantity, lambda q: (_unpickle_quantity, (q.magnitude, str(q.units))))
+copyreg.pickle(ureg.Unit, lambda u: (_unpickle_unit, (str(u),)))
 
 
 _COMMON_PREFIXES = ("", "m", "mc", "µ", "k", "c", "M")

@@ -200,3 +200,11 @@ def test_unstructure_writes_plain_values() -> None:
 def test_random_text_raises_only_catalog_errors(text: str) -> None:
     with contextlib.suppress(CatalogError):
         loads_records(text, Injection, table="injection")
+
+
+def test_frozensets_of_enums_unstructure_to_sorted_lists() -> None:
+    @attrs.frozen
+    class Sides:
+        sides: frozenset[Side]
+
+    assert unstructure(Sides(frozenset({Side.RIGHT, Side.LEFT}))) == {"sides": ["left", "right"]}

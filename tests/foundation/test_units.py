@@ -154,3 +154,22 @@ def test_format_quantity_round_trips(value: float, unit: str) -> None:
 def test_equal_quantities_in_other_units_compare_equal(value: float, unit: str) -> None:
     quantity = as_quantity(Q_(value, unit), "mg", field="amount")
     assert quantity.to("mg").magnitude == pytest.approx(Q_(value, unit).to("mg").magnitude)
+
+
+def test_pickled_quantities_stay_in_the_library_registry() -> None:
+    import pickle
+
+    quantity = Q_(10, "mg")
+    restored = pickle.loads(pickle.dumps(quantity))
+    assert restored._REGISTRY is ureg
+    assert restored == quantity
+    unit = pickle.loads(pickle.dumps(quantity.units))
+    assert Q_(1, unit) == Q_(1, "mg")
+
+
+def test_other_registries_still_pickle_their_own_way() -> None:
+    import pickle
+
+    other = pint.UnitRegistry()
+    restored = pickle.loads(pickle.dumps(other.Quantity(1, "m")))
+    assert restored._REGISTRY is not ureg
