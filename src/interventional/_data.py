@@ -12,6 +12,9 @@ Whatever goes wrong is raised as :class:`~interventional.errors.CatalogError` na
 file, the record (its id where it has one) and the field. Loading is pure: it returns new
 objects and changes nothing already loaded, so a failed load leaves no trace.
 
+A class that needs its own data form defines ``_from_data(value)`` (a class method) and
+``_to_data()``; the converter uses them wherever that class appears.
+
 The policy for leaf values: quantities, dates, durations, citation keys and the domain's
 text-parsed types (anything with a ``parse`` class method, such as vertebral levels) are
 passed to the attrs class as written, and the class's own converters read them, so that a
@@ -145,6 +148,16 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         _is_frozenset,
         lambda value: sorted((conv.unstructure(v) for v in value), key=repr),
+    )
+    # A class may define its own data form: a `_from_data(value)` class method and a
+    # `_to_data()` method (e.g. Dose, whose drug is written as its generic name).
+    conv.register_structure_hook_func(
+        lambda tp: isinstance(tp, type) and hasattr(tp, "_from_data"),
+        lambda value, tp: tp._from_data(value),
+    )
+    conv.register_unstructure_hook_func(
+        lambda tp: isinstance(tp, type) and hasattr(tp, "_to_data"),
+        lambda value: value._to_data(),
     )
     conv.register_unstructure_hook(timedelta, lambda value: f"{value.total_seconds() / 3600!r} h")
     return conv

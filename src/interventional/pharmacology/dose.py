@@ -284,6 +284,15 @@ class Dose:
             )
         return float(self.amount.to(unit).magnitude)
 
+    @classmethod
+    def _from_data(cls, value: object) -> Dose:
+        """Read a dose from its data form (a table with ``drug`` as a generic name)."""
+        return _structure_dose(value, cls)
+
+    def _to_data(self) -> dict[str, Any]:
+        """The data form: the drug's generic name and the quantities as text."""
+        return _unstructure_dose(self)
+
     def __str__(self) -> str:
         parts = [self.drug.name]
         if self.amount is not None:
@@ -332,10 +341,3 @@ def _structure_dose(value: object, _: object) -> Dose:
     )
 
 
-def _register_hooks() -> None:
-    conv = converter()
-    conv.register_unstructure_hook(Dose, _unstructure_dose)
-    conv.register_structure_hook(Dose, _structure_dose)
-
-
-_register_hooks()
