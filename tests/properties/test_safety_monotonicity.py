@@ -1,7 +1,9 @@
 """Properties of the contraindication engine, named after the rules they check.
 
 - more information against the procedure never relaxes the verdict (a medication, a
-  condition; a missing lab is never better than a normal one);
+  condition); a missing lab is never better than a normal one, and a required lab that
+  goes missing is never a pass (a lab that no rule requires, such as a low platelet count
+  before a knee injection, can only be flagged when it is given);
 - waiting never tightens it (after the last doses, labs still recent);
 - a higher bleeding-risk class never relaxes it;
 - ``earliest_time`` is after every last dose plus its hold, and assessing then clears
@@ -142,19 +144,32 @@ def test_a_missing_lab_is_never_better_than_a_normal_one(
 
 
 @SETTINGS
-@given(patients(), st.data())
-def test_a_missing_lab_never_lets_an_abnormal_one_through(
-    patient: Patient, data: st.DataObject
+@given(
+    patients(),
+    st.sampled_from(["warfarin", "acenocoumarol"]),
+    st.integers(3 * 24 * 60, 10 * 24 * 60),
+    st.sampled_from([0.9, 1.2, 1.3, 2.5]),
+    st.sampled_from(PLANS[2:]),  # intermediate and high risk: a normal INR is required
+)
+def test_a_required_inr_that_goes_missing_is_never_a_pass(
+    patient: Patient, vka: str, minutes: int, value: float, chosen: Any
 ) -> None:
-    # Dropping any lab may turn a DEFER (abnormal value) into INSUFFICIENT_DATA (missing
-    # value), which is still not a go: never below either.
-    chosen = data.draw(plans)
-    if not patient.labs:
-        return
-    dropped = data.draw(st.sampled_from(patient.labs))
-    before = assess(patient, chosen, at=AT).verdict
-    fewer = attrs.evolve(patient, labs=tuple(lab for lab in patient.labs if lab is not dropped))
-    assert assess(fewer, chosen, at=AT).verdict >= min(before, Verdict.INSUFFICIENT_DATA)
+    # Whatever the INR said (normal or not), without it the answer is at least
+    # INSUFFICIENT_DATA, with a finding that names the INR.
+    last = AT - timedelta(minutes=minutes)
+    with_inr = attrs.evolve(
+        patient,
+        medications=(*patient.medications, MedicationUse(vka, last_dose=last)),
+        labs=(LabResult("inr", value, taken_at=AT - timedelta(minutes=30)),),
+    )
+    without = attrs.evolve(with_inr, labs=())
+    result = assess(without, chosen, at=AT)
+    assert result.verdict >= Verdict.INSUFFICIENT_DATA
+    assert any(
+        f.verdict is Verdict.INSUFFICIENT_DATA and "INR" in f.message
+        for f in result.by_code("lab:inr")
+    )
+    assert result.verdict >= min(assess(with_inr, chosen, at=AT).verdict, Verdict.INSUFFICIENT_DATA)
 
 
 @SETTINGS
@@ -262,10 +277,14 @@ def test_earliest_time_is_after_every_hold_and_clears_them(patient: Patient, cho
     for finding in result.findings:
         if finding.until is not None:
             assert result.earliest_time >= finding.until
-    for medication in patient.medications:
-        for finding in result.by_code(f"hold:{medication.drug}"):
-            if finding.until is not None and medication.last_dose is not None:
-                assert finding.until > medication.last_dose or finding.until == medication.last_dose
+    for finding in result.findings:
+        if finding.code.startswith("hold:") and finding.until is not None:
+            doses = [
+                m.last_dose
+                for m in patient.medications
+                if m.drug == finding.drug and m.last_dose is not None
+            ]
+            assert any(dose <= finding.until for dose in doses)
     later = assess(patient, chosen, at=result.earliest_time)
     assert not [
         f for f in later.findings if f.code.startswith("hold:") and f.verdict is Verdict.DEFER
