@@ -3,20 +3,24 @@
 #
 #   tools/mutation.sh [safety|anatomy] [--worktree]
 #
-# Not part of CI (`.ci/run`): a run over safety/ takes tens of minutes on two cores (the date,
-# score and duration of the last measured run are in docs/explanation/quality-report.md).
+# Not part of CI (`.ci/run`): a whole run over safety/ takes about an hour on two cores (the
+# date, score and duration of the last measured run are in docs/explanation/quality-report.md).
 #
 # The run happens in a scratch copy of the project (MUTATION_WORKDIR, default a fresh temporary
-# directory), so the checkout is never touched: by default a snapshot of the committed tree
-# (`git archive HEAD`), with --worktree a copy of the working tree instead. mutmut is
-# configured there through a generated setup.cfg. Hypothesis runs derandomised, so that a
-# mutant is killed or survives the same way on every run.
+# directory), so the checkout is never touched: a snapshot of the committed tree
+# (`git archive HEAD`), or with --worktree of the working tree. mutmut is configured there
+# through a generated setup.cfg. Hypothesis tests run derandomised with at most
+# MUTATION_MAX_EXAMPLES examples each (tools/mutation_plugin.py), so that a mutant is judged
+# the same way on every run. Tests that fail on the unmutated code are left out (and listed).
 #
-# Environment: PYTHON (default: the interpreter of /work/venv if present, else python3; it
-# needs the package's test dependencies and mutmut), MUTATION_CHILDREN (parallel workers,
-# default 2), MUTATION_TIMEOUT (seconds for the whole run, default 1500; a run cut short
-# reports the mutants it checked), MUTATION_WORKDIR (kept afterwards for `mutmut results` and
-# `mutmut show NAME`).
+# A run cut short by MUTATION_TIMEOUT keeps its results: run the script again with the same
+# MUTATION_WORKDIR to continue (the tests are refreshed from the checkout, the source is
+# not); MUTATION_RECHECK=1 then also re-runs every surviving mutant against the current tests.
+#
+# Environment: PYTHON (default: /work/venv/bin/python if present, else python3; needs the
+# package's test dependencies and mutmut), MUTATION_CHILDREN (parallel workers, default 2),
+# MUTATION_TIMEOUT (seconds, default 1500), MUTATION_MAX_EXAMPLES (default 10),
+# MUTATION_WORKDIR (kept afterwards for `mutmut results` and `mutmut show NAME`).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +30,7 @@ source_kind=${2:-}
 case "$area" in
 safety)
     tests=(tests/safety tests/safety_mutation tests/properties/test_safety_monotonicity.py
-        tests/properties/test_units_fields.py tests/properties/test_threads.py)
+        tests/properties/test_threads.py)
     ;;
 anatomy)
     tests=(tests/anatomy tests/properties/test_atlas_graph.py tests/properties/test_atlas_levels.py
@@ -41,64 +45,90 @@ esac
 if [ -z "${PYTHON:-}" ]; then
     if [ -x /work/venv/bin/python ]; then PYTHON=/work/venv/bin/python; else PYTHON=python3; fi
 fi
-bindir=$(dirname "$PYTHON")
 mutmut=("$PYTHON" -m mutmut)
-[ -x "$bindir/mutmut" ] && mutmut=("$bindir/mutmut")
+[ -x "$(dirname "$PYTHON")/mutmut" ] && mutmut=("$(dirname "$PYTHON")/mutmut")
 
 work=${MUTATION_WORKDIR:-$(mktemp -d -t interventional-mutation.XXXXXX)}
 mkdir -p "$work"
 echo "scratch copy: $work"
 
-if [ "$source_kind" = "--worktree" ]; then
-    (cd "$root" && tar cf - --exclude='__pycache__' --exclude='*.pyc' src tests examples pyproject.toml) |
-        (cd "$work" && tar xf -)
-    revision="working tree of $(git -C "$root" rev-parse --short HEAD)"
+snapshot() { # snapshot PATHS... : the committed tree (or the working tree) on stdout, as tar
+    if [ "$source_kind" = "--worktree" ]; then
+        (cd "$root" && tar cf - --exclude='__pycache__' --exclude='*.pyc' "$@")
+    else
+        git -C "$root" archive HEAD "$@"
+    fi
+}
+
+common_args=(-p no:cacheprovider -p mutation_plugin -o "addopts=--strict-markers"
+    -W "ignore::DeprecationWarning")
+export MPLBACKEND=Agg PYTHONPATH="$work${PYTHONPATH:+:$PYTHONPATH}"
+export MUTATION_MAX_EXAMPLES=${MUTATION_MAX_EXAMPLES:-10}
+
+if [ -f "$work/setup.cfg" ] && [ -d "$work/mutants" ]; then
+    echo "continuing the run in $work (tests refreshed from the checkout)"
+    rm -rf "$work/tests" "$work/mutants/tests"
+    snapshot tests | (cd "$work" && tar xf -)
+    cp -r "$work/tests" "$work/mutants/tests"
+    revision=$(cat "$work/revision")
 else
-    git -C "$root" archive HEAD src tests examples pyproject.toml | (cd "$work" && tar xf -)
-    revision=$(git -C "$root" rev-parse --short HEAD)
+    snapshot src tests examples pyproject.toml | (cd "$work" && tar xf -)
+    cp "$root/tools/mutation_plugin.py" "$work/"
+    if [ "$source_kind" = "--worktree" ]; then
+        revision="working tree of $(git -C "$root" rev-parse --short HEAD)"
+    else
+        revision=$(git -C "$root" rev-parse --short HEAD)
+    fi
+    echo "$revision" >"$work/revision"
+    for path in "${tests[@]}"; do # a fixed selection, so that a later run can continue
+        case "$path" in *.py) [ -e "$work/$path" ] || touch "$work/$path" ;; *) mkdir -p "$work/$path" ;; esac
+    done
+    selection=("${tests[@]}")
+    # Tests that fail on the unmutated code cannot judge a mutant (mutmut refuses to start
+    # when one does): run the selection once and leave the failures out.
+    (cd "$work" && "$PYTHON" -m pytest -q -rf "${common_args[@]}" "${selection[@]}" \
+        >clean-run.log 2>&1) || true
+    mapfile -t failing < <(sed -n 's/^FAILED \([^ ]*\).*/\1/p' "$work/clean-run.log")
+    for nodeid in "${failing[@]}"; do
+        echo "left out (fails on the unmutated code): $nodeid"
+        selection+=(--deselect "$nodeid")
+    done
+    {
+        echo "[mutmut]"
+        echo "source_paths = src"
+        echo "also_copy ="
+        echo "    examples"
+        echo "    mutation_plugin.py"
+        echo "only_mutate = src/interventional/$area/*"
+        echo "pytest_add_cli_args_test_selection ="
+        printf '    %s\n' "${selection[@]}"
+        echo "pytest_add_cli_args ="
+        printf '    %s\n' "${common_args[@]}"
+        echo "timeout_multiplier = 5.0"
+    } >"$work/setup.cfg"
 fi
 
-# Only the selected tests run (and only those that reach a mutated function, per mutant).
-selection=()
-for path in "${tests[@]}"; do
-    [ -e "$work/$path" ] && selection+=("$path")
-done
-# Tests that fail on the unmutated code cannot judge a mutant (mutmut refuses to start when
-# one does): run the selection once, derandomised, and leave the failures out (listed).
-common_args=(-p no:cacheprovider --hypothesis-seed=0 -o "addopts=--strict-markers"
-    -W "ignore::DeprecationWarning")
-(cd "$work" && MPLBACKEND=Agg "$PYTHON" -m pytest -q -rf "${common_args[@]}" "${selection[@]}" \
-    >clean-run.log 2>&1) || true
-mapfile -t failing < <(sed -n 's/^FAILED \([^ ]*\).*/\1/p' "$work/clean-run.log")
-for nodeid in "${failing[@]}"; do
-    echo "left out (fails on the unmutated code): $nodeid"
-    selection+=(--deselect "$nodeid")
-done
-
-{
-    echo "[mutmut]"
-    echo "source_paths = src"
-    echo "also_copy = examples"
-    echo "only_mutate = src/interventional/$area/*"
-    echo "pytest_add_cli_args_test_selection ="
-    printf '    %s\n' "${selection[@]}"
-    echo "pytest_add_cli_args ="
-    printf '    %s\n' "${common_args[@]}"
-    echo "timeout_multiplier = 5.0"
-} >"$work/setup.cfg"
-
 cd "$work"
-export MPLBACKEND=Agg
 started=$(date +%s)
+limit=${MUTATION_TIMEOUT:-1500}
 status=0
-timeout "${MUTATION_TIMEOUT:-1500}" "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" \
-    >mutmut-run.log 2>&1 || status=$?
+timeout "$limit" "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" \
+    >>mutmut-run.log 2>&1 || status=$?
+if [ "${MUTATION_RECHECK:-0}" = 1 ] && [ "$status" -eq 0 ]; then
+    mapfile -t survivors < <("${mutmut[@]}" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): survived$/\1/p')
+    left=$((limit - ($(date +%s) - started)))
+    if [ "${#survivors[@]}" -gt 0 ] && [ "$left" -gt 60 ]; then
+        echo "re-checking ${#survivors[@]} survivors against the current tests"
+        timeout "$left" "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" \
+            "${survivors[@]}" >>mutmut-run.log 2>&1 || status=$?
+    fi
+fi
 elapsed=$(($(date +%s) - started))
-tail -n 5 mutmut-run.log | tr '\r' '\n' | tail -n 3
-[ "$status" -eq 124 ] && echo "(stopped by MUTATION_TIMEOUT after ${elapsed}s: partial results)"
+echo "$elapsed" >>durations
+[ "$status" -eq 124 ] && echo "(stopped by MUTATION_TIMEOUT after ${elapsed}s: run again to continue)"
 
 "${mutmut[@]}" export-cicd-stats >/dev/null
-"$PYTHON" - "$area" "$revision" "$elapsed" <<'EOF'
+"$PYTHON" - "$area" "$revision" "$(paste -sd+ durations | bc)" <<'EOF'
 import json
 import sys
 from datetime import datetime, timezone
@@ -113,8 +143,8 @@ print(f"mutation score of {area}/ at {revision}, {datetime.now(timezone.utc):%Y-
 print(f"  mutants: {stats['total']}  killed: {stats['killed']}  timeout: {stats['timeout']}"
       f"  killed by signal: {stats['segfault']}  survived: {stats['survived']}"
       f"  no tests: {stats['no_tests']}  suspicious: {stats['suspicious']}"
-      f"  not checked: {stats['total'] - done}")
+      f"  not checked yet: {stats['total'] - done}")
 print(f"  score = killed / (killed + survived + no tests + suspicious): {score:.1f}%")
-print(f"  duration: {elapsed // 60} min {elapsed % 60} s")
+print(f"  time spent mutating (all runs in this scratch copy): {elapsed // 60} min {elapsed % 60} s")
 EOF
-echo "survivors: cd $work && ${mutmut[*]} results"
+echo "survivors: cd $work && ${mutmut[*]} results; ${mutmut[*]} show NAME"
