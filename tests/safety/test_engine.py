@@ -372,3 +372,25 @@ def test_assess_many_equals_the_loop_and_keeps_order() -> None:
     assert assess_many([], at=AT) == []
     with pytest.raises(ValueError, match="workers"):
         assess_many(pairs, at=AT, workers=0)
+
+
+@pytest.mark.parametrize(
+    ("concentration", "expected"),
+    [("300 mg/mL", Verdict.PROCEED), ("350 mg/mL", Verdict.DEFER), (None, Verdict.CAUTION)],
+)
+def test_neuraxial_contrast_must_be_intrathecal_labelled(
+    concentration: str | None, expected: Verdict
+) -> None:
+    tf = make_plan(
+        "lumbar-transforaminal-epidural-injection",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[
+            Dose("dexamethasone", "10 mg"),
+            Dose("iohexol", volume="1 mL", concentration=concentration),
+        ],
+    )
+    result = assess(_patient(), tf, at=AT)
+    (finding,) = result.by_code("contrast-label")
+    assert finding.verdict is expected
+    assert result.verdict is expected

@@ -61,7 +61,10 @@ def _interlaminar(**kwargs: object) -> object:
         "lumbar-interlaminar-epidural-injection",
         levels=["L4-L5"],
         modality="fluoroscopy",
-        injectates=[Dose("iohexol", volume="3 mL"), Dose("dexamethasone", "10 mg")],
+        injectates=[
+            Dose("iohexol", volume="3 mL", concentration="300 mg/mL"),
+            Dose("dexamethasone", "10 mg"),
+        ],
     )
 
 

@@ -49,7 +49,7 @@ import attrs
 from interventional.anatomy.levels import Region, Segment, VertebralLevel
 from interventional.errors import ValidationError
 from interventional.imaging.modality import Modality
-from interventional.pharmacology import Drug, DrugClass, drugs
+from interventional.pharmacology import Drug, DrugClass, drugs, intrathecal_labelled
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
 from interventional.safety.model import (
@@ -146,10 +146,17 @@ class _PlanFacts:
     uppermost: tuple[VertebralLevel, ...]
     la_totals: tuple[tuple[str, float], ...]
     la_unknown: tuple[str, ...]
+    contrast_labels: tuple[tuple[str, bool | None], ...]
 
 
 def _value(member: Any) -> str:
     return str(getattr(member, "value", member))
+
+
+def _describe_dose(dose: Any) -> str:
+    strength = getattr(dose, "concentration", None)
+    name: str = dose.drug.name
+    return name + ("" if strength is None else f" {strength:~}")
 
 
 def _compute_facts(plan: PlanLike) -> _PlanFacts:
@@ -158,6 +165,8 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
     injected: list[Drug] = []
     totals: dict[str, float] = {}
     unknown: list[str] = []
+    labels: list[tuple[str, bool | None]] = []
+    neuraxial = bool(procedure.neuraxial)
     for dose in plan.injectates:
         agent: Drug = dose.drug
         injected.append(agent)
@@ -167,6 +176,8 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
                 tokens.add("particulate-corticosteroid")
             elif agent.particulate is None:
                 tokens.add("corticosteroid-unknown-particle")
+        if neuraxial and agent.drug_class is DrugClass.IODINATED_CONTRAST:
+            labels.append((_describe_dose(dose), intrathecal_labelled(dose)))
         if agent.drug_class is DrugClass.LOCAL_ANESTHETIC:
             amount = getattr(dose, "amount", None)
             if amount is None:
@@ -182,7 +193,7 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
     return _PlanFacts(
         procedure_id=procedure.id,
         risk=BleedingRisk.parse(procedure.bleeding_risk),
-        neuraxial=bool(procedure.neuraxial),
+        neuraxial=neuraxial,
         technique=_value(procedure.technique),
         approach=_value(procedure.approach),
         category=_value(procedure.category),
@@ -193,6 +204,7 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
         uppermost=tuple(uppermost),
         la_totals=tuple(totals.items()),
         la_unknown=tuple(unknown),
+        contrast_labels=tuple(labels),
     )
 
 
@@ -1062,6 +1074,38 @@ def _doses(ctx: _Context) -> None:
         )
 
 
+def _contrast(ctx: _Context) -> None:
+    if not ctx.facts.contrast_labels:
+        return
+    refs = ctx.rules.builtin("neuraxial-contrast-label").references
+    for described, labelled in ctx.facts.contrast_labels:
+        if labelled is False:
+            ctx.add(
+                "contrast-label",
+                _DEFER,
+                f"{described}: this presentation is labelled against intrathecal use (boxed "
+                "warning) and intrathecal spread is possible in a neuraxial procedure: re-plan "
+                "with an intrathecal-labelled contrast.",
+                refs,
+            )
+        elif labelled is None:
+            ctx.add(
+                "contrast-label",
+                _CAUTION,
+                f"{described}: the presentation cannot be identified as intrathecal-labelled "
+                "(give the concentration, e.g. '300 mg/mL'); only intrathecal-labelled "
+                "iodinated contrast should be used where intrathecal spread is possible.",
+                refs,
+            )
+        else:
+            ctx.add(
+                "contrast-label",
+                _PROCEED,
+                f"{described}: an intrathecal-labelled presentation.",
+                refs,
+            )
+
+
 def _finish(ctx: _Context) -> Assessment:
     ranks = _RANKS
     findings = sorted(ctx.findings, key=lambda f: -ranks[f.verdict._value_])
@@ -1141,6 +1185,7 @@ def assess(
     _labs(ctx)
     _rules(ctx)
     _allergies(ctx)
+    _contrast(ctx)
     _doses(ctx)
     return _finish(ctx)
 

@@ -478,6 +478,7 @@ BUILTIN_RULES = (
     "inr",
     "last-dose-unknown",
     "local-anesthetic-dose",
+    "neuraxial-contrast-label",
     "no-hold-rule",
     "platelets",
     "renal-function",
