@@ -470,14 +470,22 @@ def _antithrombotic(drug: Drug) -> bool:
     )
 
 
+@functools.cache
+def _antithrombotic_names() -> frozenset[str]:
+    """Generic ids of the vocabulary's drugs that affect haemostasis."""
+    return frozenset(name for name, drug in drugs().items() if _antithrombotic(drug))
+
+
 def _upgrade(ctx: _Context, catalogue: Any) -> None:
     patient = ctx.patient
+    known = ctx.rules.conditions
     reasons = [
-        f"{code} ({ctx.rules.conditions[code].description})"
-        for code in sorted(patient.conditions)
-        if code in ctx.rules.conditions and ctx.rules.conditions[code].upgrades
+        f"{code} ({known[code].description})"
+        for code in patient.conditions  # sorted at construction
+        if code in known and known[code].upgrades
     ]
-    acting = [m.drug for m in patient.medications if _antithrombotic(catalogue[m.drug])]
+    acting_names = _antithrombotic_names()
+    acting = [m.drug for m in patient.medications if m.drug in acting_names]
     if len(acting) >= ctx.rules.policy.concurrent_antithrombotics_min:
         reasons.append(f"concurrent antithrombotics ({', '.join(acting)})")
     if not reasons or ctx.facts.risk is BleedingRisk.HIGH:
@@ -548,9 +556,7 @@ def _evaluate_cell(
     renal_applies = False
     hold = cell.hold
     renal_note = ""
-    if cell.renal_hold is not None or any(
-        c.renal_hold is not None for c in (row.high, row.intermediate, row.low)
-    ):
+    if row.washout != row.washout_without_renal or cell.renal_hold is not None:
         status = _renal_status(ctx)
         renal_applies = status != "normal"
         if cell.renal_hold is not None:
@@ -855,6 +861,8 @@ def _choose_variant(
 
 def _labs(ctx: _Context) -> None:
     patient = ctx.patient
+    if not patient.labs and not patient.conditions:
+        return
     conditions = ctx.rules.conditions
     policy = ctx.rules.policy
     flags = [conditions[code] for code in patient.conditions if code in conditions]
