@@ -97,6 +97,48 @@ def _is_leaf(tp: object) -> bool:
     return False
 
 
+def _strict_primitive(value: object, tp: type) -> object:
+    """Accept a TOML value of exactly the field's type (no ``"no"`` read as ``True``)."""
+    if tp is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif tp is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, tp)
+    if not ok:
+        raise TypeError(f"expected {tp.__name__}, got {type(value).__name__} {value!r}")
+    return float(value) if tp is float else value  # type: ignore[arg-type]
+
+
+_COLLECTIONS = (tuple, frozenset, list, set)
+
+
+def _is_homogeneous_collection(tp: object) -> bool:
+    origin = typing.get_origin(tp)
+    if origin not in _COLLECTIONS:
+        return False
+    args = typing.get_args(tp)
+    return origin is not tuple or (len(args) == 2 and args[1] is Ellipsis)
+
+
+def _strict_collection(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure tuples, sets and lists only from TOML arrays (a string is not a list)."""
+
+    def factory(tp: Any) -> Callable[[Any, Any], Any]:
+        origin = typing.get_origin(tp)
+        (item_type, *_) = typing.get_args(tp) or (Any,)
+        item = conv.get_structure_hook(item_type)
+
+        def structure(value: Any, _: Any) -> Any:
+            if not isinstance(value, list | tuple | set | frozenset):
+                raise TypeError(f"expected a list, got {type(value).__name__} {value!r}")
+            return origin(item(element, item_type) for element in value)
+
+        return structure
+
+    return factory
+
+
 def _is_frozenset(tp: object) -> bool:
     return tp is frozenset or typing.get_origin(tp) is frozenset
 
@@ -115,6 +157,9 @@ def converter() -> cattrs.Converter:
     from interventional.references import Reference, bibliography, cite
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    for primitive in (bool, int, float, str):
+        conv.register_structure_hook(primitive, _strict_primitive)
+    conv.register_structure_hook_factory(_is_homogeneous_collection, _strict_collection(conv))
     conv.register_structure_hook_func(_is_leaf, _passthrough)
     conv.register_structure_hook_func(
         lambda tp: isinstance(tp, type) and issubclass(tp, ParsableEnum),

@@ -208,3 +208,49 @@ def test_frozensets_of_enums_unstructure_to_sorted_lists() -> None:
         sides: frozenset[Side]
 
     assert unstructure(Sides(frozenset({Side.RIGHT, Side.LEFT}))) == {"sides": ["left", "right"]}
+
+
+@attrs.frozen
+class Flags:
+    id: str
+    lateralized: bool
+    count: int
+    ratio: float
+    aliases: tuple[str, ...] = ()
+    kinds: frozenset[str] = frozenset()
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('lateralized = "no"', "lateralized"),
+        ("count = 2.5", "count"),
+        ("count = true", "count"),
+        ('ratio = "0.5"', "ratio"),
+        ('aliases = "abc"', "aliases"),
+        ('kinds = "abc"', "kinds"),
+        ("aliases = [1, 2]", "aliases"),
+    ],
+)
+def test_values_are_not_coerced(line: str, field: str) -> None:
+    base = {
+        "lateralized": "lateralized = true",
+        "count": "count = 2",
+        "ratio": "ratio = 0.5",
+        "aliases": 'aliases = ["a"]',
+        "kinds": 'kinds = ["k"]',
+    }
+    base[field] = line
+    text = '[[flags]]\nid = "x"\n' + "\n".join(base.values()) + "\n"
+    with pytest.raises(CatalogError) as caught:
+        loads_records(text, Flags, table="flags")
+    assert caught.value.field is not None
+    assert caught.value.field.startswith(field)
+
+
+def test_ints_are_accepted_as_floats() -> None:
+    text = '[[flags]]\nid = "x"\nlateralized = false\ncount = 2\nratio = 1\nkinds = ["b", "a"]\n'
+    (record,) = loads_records(text, Flags, table="flags")
+    assert record.ratio == 1.0
+    assert isinstance(record.ratio, float)
+    assert record.kinds == frozenset({"a", "b"})
