@@ -47,6 +47,7 @@ from interventional.errors import UnitError, ValidationError
 __all__ = [
     "Q_",
     "Quantity",
+    "as_any_quantity",
     "as_quantity",
     "as_timedelta",
     "format_quantity",
@@ -222,6 +223,31 @@ def as_quantity(value: object, like: str, *, field: str) -> Quantity:
     ):
         raise UnitError(field, f"expected a finite real magnitude, got {magnitude_value!r}")
     return quantity
+
+
+def as_any_quantity(value: object, *, field: str) -> Quantity:
+    """Return ``value`` as a Quantity of :data:`ureg`, of whatever dimension it has.
+
+    For fields whose dimension is set by another field (the bounds of a range). A Quantity
+    of another pint registry is converted, text is parsed; a bare number is refused.
+
+    Examples
+    --------
+    >>> as_any_quantity("3 mL", field="high")
+    <Quantity(3, 'milliliter')>
+    >>> as_any_quantity(3, field="high")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.UnitError: high: expected a quantity such as '3 mL', got int 3
+    """
+    if isinstance(value, pint.Quantity):
+        return value if value._REGISTRY is ureg else _from_foreign(value, field)
+    if isinstance(value, str):
+        parsed = _parse(value, "dimensionless", field)
+        return as_quantity(parsed, str(parsed.units), field=field)
+    raise UnitError(
+        field, f"expected a quantity such as '3 mL', got {type(value).__name__} {value!r}"
+    )
 
 
 def quantity_converter(like: str, field: str) -> Callable[[object], Quantity]:

@@ -133,32 +133,18 @@ def test_leaf_values_round_trip_through_their_text(data: st.DataObject) -> None:
     assert to_references([unstructure(reference)]) == (reference,)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="procedures: structuring a ProcedurePlan raises NameError: name 'Dose' is not "
-    "defined (its annotations name Dose, imported only for type checking)",
-)
 def test_procedure_plans_round_trip() -> None:
     from interventional.procedures import plan
 
     round_trips(plan("lumbar-mbb", levels=["L4-L5"], side="left"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imaging: TransducerChoice has no converters, so its quantities read back as text",
-)
 def test_transducer_choices_round_trip() -> None:
     from interventional.imaging import choose_transducer
 
     round_trips(choose_transducer("3 cm"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="safety: an Assessment whose earliest_time is None does not read back: "
-    "unstructure drops the None (TOML has no null) but the field has no default",
-)
 def test_an_assessment_that_cannot_be_waited_out_round_trips() -> None:
     from interventional.procedures import plan
     from interventional.safety import Patient, assess

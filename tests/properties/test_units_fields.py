@@ -225,8 +225,6 @@ def test_an_equal_quantity_in_other_units_gives_the_same_value(
 def test_a_quantity_of_another_registry_is_converted(label: str, field: str) -> None:
     instance = EXAMPLES[label]()
     value = getattr(instance, field)
-    if (label, field) == ("MedicationUse", "dose"):
-        pytest.skip("shown by test_a_foreign_dose_of_a_medication_is_converted (xfail)")
     try:
         foreign = OTHER_REGISTRY.Quantity(value.magnitude, str(value.units))
     except pint.errors.UndefinedUnitError:
@@ -235,24 +233,15 @@ def test_a_quantity_of_another_registry_is_converted(label: str, field: str) -> 
     assert getattr(again, field).to(value.units).magnitude == pytest.approx(value.magnitude)
 
 
-# --- known failures in other areas (xfail strict: they start passing when fixed) -----
+# --- regressions once found in other areas -----
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imaging: TransducerChoice has no converters, so a wrong dimension or text is stored as is",
-)
 def test_a_transducer_choice_rejects_a_wrong_dimension() -> None:
     choice = EXAMPLES["TransducerChoice"]()
     with pytest.raises(ValidationError):
         attrs.evolve(choice, frequency="3 kg")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="procedures: QuantityRange bounds have no converter; text or a wrong dimension "
-    "raises a bare ValueError ('Unit expression cannot have a scaling factor'), not a UnitError",
-)
 def test_a_quantity_range_rejects_a_wrong_dimension_naming_the_field() -> None:
     from interventional.procedures import QuantityRange
 
@@ -262,11 +251,6 @@ def test_a_quantity_range_rejects_a_wrong_dimension_naming_the_field() -> None:
     assert caught.value.field == "high"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="procedures: a QuantityRange bound from another pint registry raises ValueError "
-    "('different registries') instead of being converted",
-)
 def test_a_quantity_range_converts_a_foreign_quantity() -> None:
     from interventional.procedures import QuantityRange
 
@@ -275,11 +259,6 @@ def test_a_quantity_range_converts_a_foreign_quantity() -> None:
     assert again == bounds
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="safety: MedicationUse(dose=<mg quantity of another pint registry>) raises "
-    "pint's UndefinedUnitError ('IU' looked up in the foreign registry), not a conversion",
-)
 def test_a_foreign_dose_of_a_medication_is_converted() -> None:
     from interventional.safety import MedicationUse
 

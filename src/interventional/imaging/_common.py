@@ -19,7 +19,7 @@ import attrs
 import pint
 
 from interventional.errors import UnitError, ValidationError
-from interventional.units import Q_, Quantity, as_quantity, format_quantity, ureg
+from interventional.units import Q_, Quantity, as_any_quantity, as_quantity, format_quantity, ureg
 
 __all__ = [
     "QuantityRange",
@@ -73,18 +73,7 @@ def data_file(name: str) -> Traversable:
 
 def any_quantity(value: object) -> Quantity:
     """Return ``value`` as a Quantity of the library registry, of any dimension."""
-    if isinstance(value, pint.Quantity):
-        if value._REGISTRY is not ureg:  # another registry: go through text
-            return any_quantity(f"{value.magnitude} {value.units}")
-        return value
-    if isinstance(value, str):
-        try:
-            parsed: object = Q_(value)
-        except Exception as error:
-            raise UnitError("range", f"cannot read {value!r} as a quantity ({error})") from None
-        if isinstance(parsed, pint.Quantity):
-            return parsed
-    raise UnitError("range", f"expected a quantity or text such as '5 MHz', got {value!r}")
+    return as_any_quantity(value, field="range")
 
 
 def _ordered(

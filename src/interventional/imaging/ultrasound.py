@@ -50,6 +50,7 @@ from interventional.references import Reference, to_references
 from interventional.units import (
     Q_,
     Quantity,
+    as_quantity,
     format_quantity,
     optional_quantity_converter,
 )
@@ -460,14 +461,26 @@ def transducer(kind: str | TransducerKind) -> Transducer:
     return next(t for t in transducers() if t.kind is wanted)
 
 
+def _choice_frequency(value: object) -> Quantity:
+    return as_quantity(value, "MHz", field="frequency")
+
+
+def _choice_penetration(value: object) -> Quantity:
+    return as_quantity(value, "cm", field="penetration")
+
+
+def _choice_depth(value: object) -> Quantity:
+    return as_quantity(value, "cm", field="depth")
+
+
 @attrs.frozen(slots=True)
 class TransducerChoice:
     """The result of :func:`choose_transducer`: a transducer, a frequency and its reach."""
 
     transducer: Transducer
-    frequency: Quantity
-    penetration: Quantity
-    depth: Quantity
+    frequency: Quantity = attrs.field(converter=_choice_frequency)
+    penetration: Quantity = attrs.field(converter=_choice_penetration)
+    depth: Quantity = attrs.field(converter=_choice_depth)
 
     def _repr_markdown_(self) -> str:
         return f"**Transducer choice**: {self}"

@@ -339,5 +339,3 @@ def _structure_dose(value: object, _: object) -> Dose:
         volume=value.get("volume"),
         concentration=value.get("concentration"),
     )
-
-

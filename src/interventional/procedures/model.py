@@ -40,11 +40,11 @@ from interventional._enums import ParsableEnum
 from interventional.anatomy.levels import Region, Segment, VertebralLevel
 from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import StructureKind
-from interventional.errors import ValidationError, suggest
+from interventional.errors import UnitError, ValidationError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
-from interventional.units import Quantity, as_quantity, format_quantity
+from interventional.units import Quantity, as_any_quantity, as_quantity, format_quantity
 
 __all__ = [
     "Approach",
@@ -235,6 +235,14 @@ def _regions(values: object) -> frozenset[Region]:
     )
 
 
+def _low_bound(value: object) -> Quantity:
+    return as_any_quantity(value, field="low")
+
+
+def _high_bound(value: object) -> Quantity:
+    return as_any_quantity(value, field="high")
+
+
 @attrs.frozen(slots=True, repr=False)
 class QuantityRange:
     """A closed range of quantities of one dimension, e.g. ``1.5-3 mL``.
@@ -253,13 +261,13 @@ class QuantityRange:
     '0.5 mL'
     """
 
-    low: Quantity = attrs.field()
-    high: Quantity = attrs.field()
+    low: Quantity = attrs.field(converter=_low_bound)
+    high: Quantity = attrs.field(converter=_high_bound)
 
     @high.validator
     def _ordered(self, _: attrs.Attribute[Quantity], value: Quantity) -> None:
         if not self.low.is_compatible_with(value):
-            raise ValidationError("range", f"bounds {self.low} and {value} differ in dimension")
+            raise UnitError("high", f"bounds {self.low} and {value} differ in dimension")
         if value < self.low:
             raise ValidationError(
                 "range", f"the low bound {self.low} exceeds the high bound {value}"

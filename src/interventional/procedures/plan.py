@@ -40,12 +40,12 @@ from interventional.errors import (
     suggest,
 )
 from interventional.imaging.modality import Modality
+from interventional.pharmacology import Dose, Drug
 from interventional.procedures.model import Level, Procedure, TargetRule, parse_level
 
 if TYPE_CHECKING:
     from interventional.anatomy.atlas import Atlas
     from interventional.anatomy.structures import Structure
-    from interventional.pharmacology import Dose, Drug
     from interventional.procedures.catalog import Catalog
     from interventional.units import Quantity
 

@@ -31,7 +31,6 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-import pint
 
 from interventional._data import DataSource, read_table, structure_record
 from interventional._enums import ParsableEnum
@@ -40,7 +39,7 @@ from interventional.pharmacology import DrugClass, drug, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
 from interventional.safety.rules import Verdict, default_rules
-from interventional.units import Q_, Quantity, as_quantity, magnitude
+from interventional.units import Q_, Quantity, as_any_quantity, as_quantity, magnitude
 
 __all__ = [
     "Assessment",
@@ -130,11 +129,10 @@ def _optional_route(value: object) -> Route | None:
 def _optional_dose(value: object) -> Quantity | None:
     if value is None:
         return None
-    if (isinstance(value, str) and "IU" in value) or (
-        isinstance(value, pint.Quantity) and value.is_compatible_with("IU")
-    ):
-        return as_quantity(value, "IU", field="dose")
-    return as_quantity(value, "mg", field="dose")
+    quantity = as_any_quantity(value, field="dose")
+    if quantity.is_compatible_with("IU"):
+        return quantity
+    return as_quantity(quantity, "mg", field="dose")
 
 
 @attrs.frozen(slots=True)
@@ -656,8 +654,8 @@ class Assessment:
     bleeding_risk: BleedingRisk
     handled_as: BleedingRisk
     findings: tuple[Finding, ...]
-    earliest_time: datetime | None
-    restart: Mapping[str, datetime] = attrs.field(hash=False)
+    earliest_time: datetime | None = None
+    restart: Mapping[str, datetime] = attrs.field(factory=dict, hash=False)
     verdict: Verdict = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
