@@ -35,11 +35,13 @@ from __future__ import annotations
 import copyreg
 import difflib
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+import attrs
 import pint
 
 from interventional.errors import UnitError, ValidationError
@@ -47,6 +49,7 @@ from interventional.errors import UnitError, ValidationError
 __all__ = [
     "Q_",
     "Quantity",
+    "QuantityRange",
     "as_any_quantity",
     "as_quantity",
     "as_timedelta",
@@ -244,6 +247,8 @@ def as_any_quantity(value: object, *, field: str) -> Quantity:
         return value if value._REGISTRY is ureg else _from_foreign(value, field)
     if isinstance(value, str):
         parsed = _parse(value, "dimensionless", field)
+        if parsed.unitless:
+            raise UnitError(field, f"expected a quantity with a unit such as '3 mL', got {value!r}")
         return as_quantity(parsed, str(parsed.units), field=field)
     raise UnitError(
         field, f"expected a quantity such as '3 mL', got {type(value).__name__} {value!r}"
@@ -339,3 +344,142 @@ def format_quantity(value: Quantity) -> str:
     '0.5 dB / cm / MHz'
     """
     return f"{value.magnitude!r} {value.units:~}".strip()
+
+
+def _low_bound(value: object) -> Quantity:
+    return as_any_quantity(value, field="low")
+
+
+def _high_bound(value: object) -> Quantity:
+    return as_any_quantity(value, field="high")
+
+
+_SHARED_UNIT = re.compile(
+    r"^\s*([+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?:-|–|to)\s*"
+    r"([+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([^\d\s].*)$"
+)
+
+
+@attrs.frozen(slots=True, repr=False)
+class QuantityRange:
+    """A closed range of quantities of one dimension, ``low`` to ``high`` (both included).
+
+    Text forms: ``"1.5-3 mL"`` (one unit for both bounds), ``"-60 deg to -45 deg"`` (each
+    bound with its unit), or a single value ``"0.5 mL"``; a pair ``[low, high]`` also reads.
+    ``str()`` writes the first form where it can and the second otherwise, and
+    :meth:`parse` reads either back to an equal range.
+
+    Parameters
+    ----------
+    low, high : Quantity or str
+        The bounds, of one dimension, ``low <= high``; equal bounds make a single value.
+
+    Raises
+    ------
+    UnitError
+        When a bound is not a quantity, or the bounds differ in dimension.
+    ValidationError
+        When ``low`` exceeds ``high``.
+
+    Examples
+    --------
+    >>> r = QuantityRange.parse("4-15 mg", like="mg")
+    >>> str(r), r.contains("10 mg"), Q_(20, "mg") in r
+    ('4-15 mg', True, False)
+    >>> str(QuantityRange("-60 deg", "-45 deg")), str(QuantityRange.parse("0.5 mL"))
+    ('-60 deg to -45 deg', '0.5 mL')
+    >>> QuantityRange.parse("5 MHz to 15 MHz").high
+    <Quantity(15, 'megahertz')>
+    """
+
+    low: Quantity = attrs.field(converter=_low_bound)
+    high: Quantity = attrs.field(converter=_high_bound)
+
+    @high.validator
+    def _ordered(self, _: attrs.Attribute[Quantity], value: Quantity) -> None:
+        if not self.low.is_compatible_with(value):
+            raise UnitError("high", f"bounds {self.low} and {value} differ in dimension")
+        if value < self.low:
+            raise ValidationError(
+                "high", f"the low bound {self.low} exceeds the high bound {value}"
+            )
+
+    @classmethod
+    def parse(
+        cls, value: object, *, like: str | None = None, field: str = "range"
+    ) -> QuantityRange:
+        """Read a range from text, a pair ``[low, high]``, or a QuantityRange.
+
+        Parameters
+        ----------
+        value : str, pair or QuantityRange
+            See the text forms above.
+        like : str, optional
+            A unit of the required dimension (``"mL"``); any dimension when omitted.
+        field : str, optional
+            The field named in errors.
+
+        Raises
+        ------
+        UnitError, ValidationError
+            Naming ``field``.
+        """
+        try:
+            result = cls._read(value)
+        except ValidationError as error:
+            raise type(error)(field, error.reason, error.suggestions) from None
+        if like is not None:
+            as_quantity(result.low, like, field=field)  # raises UnitError naming the field
+        return result
+
+    @classmethod
+    def _read(cls, value: object) -> QuantityRange:
+        if isinstance(value, QuantityRange):
+            return value
+        if isinstance(value, str):
+            if " to " in value:
+                low, high = value.split(" to ", 1)
+                return cls(low.strip(), high.strip())
+            match = _SHARED_UNIT.match(value)
+            if match is not None:
+                low_text, high_text, unit = match.groups()
+                return cls(f"{low_text} {unit}", f"{high_text} {unit}")
+            single = as_any_quantity(value, field="range")
+            return cls(single, single)
+        if isinstance(value, Sequence) and len(value) == 2:
+            return cls(value[0], value[1])
+        raise ValidationError("range", f"expected a range such as '1.5-3 mL', got {value!r}")
+
+    def contains(self, value: Quantity | str) -> bool:
+        """Whether ``value`` lies within the range (bounds included).
+
+        Raises
+        ------
+        UnitError
+            When ``value`` is not a quantity of the range's dimension.
+        """
+        quantity = as_quantity(value, str(self.low.units), field="value")
+        return bool(self.low <= quantity <= self.high)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, pint.Quantity | str):
+            return False
+        try:
+            return self.contains(value)
+        except ValidationError:
+            return False
+
+    def within(self, other: QuantityRange) -> bool:
+        """Whether this whole range lies inside ``other``."""
+        return self.low in other and self.high in other
+
+    def __str__(self) -> str:
+        if self.low == self.high:
+            return format_quantity(self.high)
+        low = self.low.to(self.high.units)
+        if low.magnitude >= 0 and self.high.magnitude >= 0:
+            return f"{low.magnitude!r}-{format_quantity(self.high)}"
+        return f"{format_quantity(self.low)} to {format_quantity(self.high)}"
+
+    def __repr__(self) -> str:
+        return f"QuantityRange.parse({str(self)!r})"

@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-import attrs
 import pint
 
-from interventional.errors import UnitError, ValidationError
-from interventional.units import Q_, Quantity, as_any_quantity, as_quantity, format_quantity, ureg
+from interventional.errors import ValidationError
+from interventional.units import (
+    Q_,
+    Quantity,
+    QuantityRange,
+    as_any_quantity,
+    as_quantity,
+    format_quantity,
+    ureg,
+)
 
 __all__ = [
     "QuantityRange",
@@ -76,75 +83,11 @@ def any_quantity(value: object) -> Quantity:
     return as_any_quantity(value, field="range")
 
 
-def _ordered(
-    instance: QuantityRange, attribute: attrs.Attribute[Quantity], value: Quantity
-) -> None:
-    if not value.is_compatible_with(instance.low):
-        raise UnitError("range", f"{value} and {instance.low} have different dimensions")
-    if value < instance.low:
-        raise ValidationError("range", f"the low end {instance.low} is above the high end {value}")
-
-
-@attrs.frozen(slots=True)
-class QuantityRange:
-    """A closed range of quantities, ``low`` to ``high`` (both included).
-
-    Parameters
-    ----------
-    low, high : Quantity or str
-        The ends of the range, of one dimension, ``low <= high``.
-
-    Examples
-    --------
-    >>> QuantityRange("1 MHz", "5 MHz").high
-    <Quantity(5, 'megahertz')>
-    >>> Q_(20, "deg") in QuantityRange("15 deg", "30 deg")
-    True
-    """
-
-    low: Quantity = attrs.field(converter=any_quantity)
-    high: Quantity = attrs.field(converter=any_quantity, validator=_ordered)
-
-    @classmethod
-    def parse(cls, value: object) -> QuantityRange:
-        """Read a range from ``"a to b"``, a pair ``[a, b]``, or a QuantityRange."""
-        if isinstance(value, QuantityRange):
-            return value
-        if isinstance(value, str):
-            parts = value.split(" to ")
-            if len(parts) != 2:
-                raise ValidationError(
-                    "range", f"expected text such as '5 MHz to 15 MHz', got {value!r}"
-                )
-            return cls(parts[0].strip(), parts[1].strip())
-        if isinstance(value, Sequence) and len(value) == 2:
-            return cls(value[0], value[1])
-        raise ValidationError("range", f"expected 'low to high' or a pair, got {value!r}")
-
-    def __contains__(self, value: object) -> bool:
-        if not isinstance(value, pint.Quantity) or not value.is_compatible_with(self.low):
-            return False
-        return bool(self.low <= value <= self.high)
-
-    def within(self, other: QuantityRange) -> bool:
-        """Whether this whole range lies inside ``other``."""
-        return self.low in other and self.high in other
-
-    def __str__(self) -> str:
-        return f"{format_quantity(self.low)} to {format_quantity(self.high)}"
-
-
 def range_converter(like: str, field: str) -> Callable[[object], QuantityRange]:
     """Make an attrs converter to a :class:`QuantityRange` of the dimension of ``like``."""
 
     def convert(value: object) -> QuantityRange:
-        try:
-            result = QuantityRange.parse(value)
-        except ValidationError as error:
-            raise type(error)(field, error.reason) from None
-        for end in (result.low, result.high):
-            quantity_of(end, like, field=field)
-        return result
+        return QuantityRange.parse(value, like=like, field=field)
 
     return convert
 

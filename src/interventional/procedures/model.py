@@ -40,11 +40,11 @@ from interventional._enums import ParsableEnum
 from interventional.anatomy.levels import Region, Segment, VertebralLevel
 from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import StructureKind
-from interventional.errors import UnitError, ValidationError, suggest
+from interventional.errors import ValidationError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
-from interventional.units import Quantity, as_any_quantity, as_quantity, format_quantity
+from interventional.units import QuantityRange
 
 __all__ = [
     "Approach",
@@ -235,127 +235,16 @@ def _regions(values: object) -> frozenset[Region]:
     )
 
 
-def _low_bound(value: object) -> Quantity:
-    return as_any_quantity(value, field="low")
-
-
-def _high_bound(value: object) -> Quantity:
-    return as_any_quantity(value, field="high")
-
-
-@attrs.frozen(slots=True, repr=False)
-class QuantityRange:
-    """A closed range of quantities of one dimension, e.g. ``1.5-3 mL``.
-
-    Parameters
-    ----------
-    low, high : Quantity
-        The bounds, ``low <= high``; equal bounds make a single value.
-
-    Examples
-    --------
-    >>> r = QuantityRange.parse("4-15 mg", like="mg")
-    >>> str(r), r.contains("10 mg")
-    ('4-15 mg', True)
-    >>> str(QuantityRange.parse("0.5 mL"))
-    '0.5 mL'
-    """
-
-    low: Quantity = attrs.field(converter=_low_bound)
-    high: Quantity = attrs.field(converter=_high_bound)
-
-    @high.validator
-    def _ordered(self, _: attrs.Attribute[Quantity], value: Quantity) -> None:
-        if not self.low.is_compatible_with(value):
-            raise UnitError("high", f"bounds {self.low} and {value} differ in dimension")
-        if value < self.low:
-            raise ValidationError(
-                "range", f"the low bound {self.low} exceeds the high bound {value}"
-            )
-
-    @classmethod
-    def parse(
-        cls, text: str | QuantityRange, *, like: str | None = None, field: str = "range"
-    ) -> QuantityRange:
-        """Read ``"1.5-3 mL"`` (one unit for both bounds) or a single ``"0.5 mL"``.
-
-        Parameters
-        ----------
-        text : str
-            The range.
-        like : str, optional
-            A unit of the required dimension (``"mL"``); any dimension when omitted.
-        field : str
-            The field named in errors.
-        """
-        if isinstance(text, QuantityRange):
-            result = text
-        elif isinstance(text, str):
-            match = re.match(r"^\s*([0-9.]+)\s*(?:-|–|to)\s*([0-9.]+)\s*(\S.*)$", text)
-            if match is not None:
-                low_text, high_text, unit = match.groups()
-                low = _range_bound(f"{low_text} {unit}", like, field)
-                high = _range_bound(f"{high_text} {unit}", like, field)
-            else:
-                low = high = _range_bound(text, like, field)
-            try:
-                result = cls(low, high)
-            except ValidationError as error:
-                raise ValidationError(field, error.reason) from None
-        else:
-            raise ValidationError(field, f"expected a range such as '1.5-3 mL', got {text!r}")
-        if like is not None and not result.low.is_compatible_with(like):
-            as_quantity(result.low, like, field=field)  # raises UnitError
-        return result
-
-    def contains(self, value: Quantity | str) -> bool:
-        """Whether ``value`` lies within the range (bounds included).
-
-        Raises
-        ------
-        UnitError
-            When ``value`` is not a quantity of the range's dimension.
-        """
-        quantity = as_quantity(value, str(self.low.units), field="value")
-        return bool(self.low <= quantity <= self.high)
-
-    def __contains__(self, value: object) -> bool:
-        try:
-            return self.contains(value)  # type: ignore[arg-type]
-        except ValidationError:
-            return False
-
-    def __str__(self) -> str:
-        if self.low == self.high:
-            return format_quantity(self.high)
-        low = self.low.to(self.high.units)
-        return f"{low.magnitude!r}-{format_quantity(self.high)}"
-
-    def __repr__(self) -> str:
-        return f"QuantityRange.parse({str(self)!r})"
-
-
-def _range_bound(text: str, like: str | None, field: str) -> Quantity:
-    if like is None:
-        from interventional.units import Q_
-
-        try:
-            return Q_(text)
-        except Exception as error:
-            raise ValidationError(field, f"cannot read {text!r} as a quantity ({error})") from None
-    return as_quantity(text, like, field=field)
-
-
 def _volume_range(value: object) -> QuantityRange | None:
     if value is None:
         return None
-    return QuantityRange.parse(value, like="mL", field="volume")  # type: ignore[arg-type]
+    return QuantityRange.parse(value, like="mL", field="volume")
 
 
 def _amount_range(value: object) -> QuantityRange | None:
     if value is None:
         return None
-    return QuantityRange.parse(value, like="mg", field="amount")  # type: ignore[arg-type]
+    return QuantityRange.parse(value, like="mg", field="amount")
 
 
 @attrs.frozen(slots=True)
