@@ -27,6 +27,7 @@ Apixaban: shared assessment and risk stratification (low-risk value not verified
 
 from __future__ import annotations
 
+from interventional.safety._draw import draw_timeline
 from interventional.safety.engine import assess, assess_many
 from interventional.safety.model import (
     Assessment,
@@ -65,6 +66,7 @@ __all__ = [
     "assess_many",
     "default_policy",
     "default_rules",
+    "draw_timeline",
     "load_patient",
     "load_patients",
     "load_rules",

@@ -668,6 +668,21 @@ class Assessment:
                 best, verdict = rank, finding.verdict
         object.__setattr__(self, "verdict", verdict)
 
+    def draw_timeline(
+        self,
+        patient: Patient | None = None,
+        ax: Any = None,
+        *,
+        procedure_time: datetime | None = None,
+    ) -> Any:
+        """Draw the holds and restarts on a time axis (needs matplotlib, the ``plot`` extra).
+
+        See :func:`interventional.safety.draw_timeline` for the parameters.
+        """
+        from interventional.safety._draw import draw_timeline
+
+        return draw_timeline(self, patient, ax=ax, procedure_time=procedure_time)
+
     def by_code(self, code: str) -> tuple[Finding, ...]:
         """The findings whose code is ``code`` or starts with ``code + ':'``."""
         prefix = code + ":"
