@@ -269,3 +269,66 @@ def test_demo_json() -> None:
     data = json.loads(out)
     assert data["targets"] == ["intervertebral-foramen:L4-L5:left", "spinal-nerve:L4:left"]
     assert data["assessment"]["verdict"] == "DEFER"
+
+
+# --- every command through the real entry point ---------------------------------------------
+
+ASSESS = [
+    "assess",
+    str(PATIENT),
+    "--procedure",
+    "knee-joint-injection",
+    "--side",
+    "left",
+    "--at",
+    "2026-03-10T09:00:00+00:00",
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "codes"),
+    [
+        (["procedures", "--json"], {0}),
+        (["show", "lumbar-tfesi"], {0}),
+        (["innervation", "facet-joint:C2-C3:left"], {0}),
+        (["structure", "stellate-ganglion:left"], {0}),
+        (ASSESS, {0, 1}),
+        (["graph", "medial-branch:L3:left", "--format", "dot"], {0}),
+        (["demo"], {0}),
+    ],
+    ids=lambda v: v[0] if isinstance(v, list) else "",
+)
+def test_each_command_through_the_entry_point(argv: list[str], codes: set[int]) -> None:
+    result = run_process(*argv)
+    assert result.returncode in codes, result.stderr
+    assert result.stdout.strip()
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", "lumbar-tfesii"],
+        ["innervation", "facet-joint:L4-L6:left"],
+        ["structure", "stelate-ganglion:left"],
+        ["graph", "medial-branch:L9:left"],
+        ["assess", "no-such-file.toml", "--procedure", "sgb", "--side", "left"],
+        ["assess", str(PATIENT), "--procedure", "sgbb", "--side", "left"],
+    ],
+    ids=lambda v: v[0],
+)
+def test_bad_ids_and_files_through_the_entry_point(argv: list[str]) -> None:
+    result = run_process(*argv)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"interventional {argv[0]}: error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_toml_file_through_the_entry_point(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[[patient]\nage = ", encoding="utf-8")
+    result = run_process("assess", str(bad), "--procedure", "sgb", "--side", "left")
+    assert result.returncode == 2
+    assert "broken.toml" in result.stderr
+    assert "invalid TOML" in result.stderr
