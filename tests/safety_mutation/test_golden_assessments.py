@@ -1,0 +1,252 @@
+"""An approval test: a fixed battery of assessments, compared line by line with a stored file.
+
+Every held drug is assessed before a low-, an intermediate- and a high-risk procedure with
+its last dose just inside, exactly at and just after each hold interval, and unknown; with
+each indication or route the rules distinguish (and none); with normal, high and stale INRs,
+low and normal platelet counts, impaired renal function, conditions, devices, allergies and
+local-anaesthetic doses near and over the maximum. Each line records the verdict, the risk
+class handled as, the earliest time, the restarts and every finding's code, verdict, time
+and message, so a changed word, boundary or interval anywhere in the engine fails.
+
+When a rule or message changes on purpose, regenerate the file and review the diff:
+
+    INTERVENTIONAL_REGENERATE_GOLDEN=1 python -m pytest tests/safety_mutation/test_golden_assessments.py
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interventional.pharmacology import Dose
+from interventional.procedures import plan
+from interventional.safety import (
+    Assessment,
+    LabResult,
+    MedicationUse,
+    Patient,
+    assess,
+    default_rules,
+)
+
+GOLDEN = Path(__file__).with_name("golden_assessments.txt")
+AT = datetime(2026, 3, 10, 9, 0)
+MINUTE = timedelta(minutes=1)
+
+
+def _plans() -> dict[str, Any]:
+    return {
+        "low": plan("lumbar-medial-branch-block", levels=["L4-L5"], side="left"),
+        "intermediate": plan(
+            "lumbar-transforaminal-epidural-injection",
+            levels=["L4-L5"],
+            side="left",
+            injectates=[Dose("dexamethasone", "10 mg"), Dose("iohexol", volume="1 mL")],
+        ),
+        "high": plan("spinal-cord-stimulator-trial", levels=["T8"]),
+    }
+
+
+def _line(name: str, result: Assessment) -> str:
+    parts = [
+        f"{name} => {result.verdict.name} as {result.handled_as.value}",
+        f"earliest {result.earliest_time}",
+    ]
+    parts += [f"restart {drug} {moment}" for drug, moment in result.restart.items()]
+    for finding in result.findings:
+        until = f" until {finding.until}" if finding.until else ""
+        parts.append(f"[{finding.verdict.name}] {finding.code}{until}: {finding.message}")
+    return "\n    ".join(parts)
+
+
+def _variants(rows: tuple[Any, ...]) -> list[dict[str, str | None]]:
+    seen: list[dict[str, str | None]] = [{}]
+    for row in rows:
+        variant = {"indication": row.indication, "route": row.route}
+        if variant not in seen and (row.indication or row.route):
+            seen.append(variant)
+    return seen
+
+
+def cases() -> Iterator[tuple[str, Patient, Any]]:
+    plans = _plans()
+    rules = default_rules()
+    held = sorted({name for row in rules.holds for name in row.drugs})
+    for name in held:
+        rows = rules.holds_for(name)
+        for variant in _variants(rows):
+            label = "/".join(v for v in variant.values() if v) or "-"
+            for risk, chosen in plans.items():
+                intervals = sorted(
+                    {
+                        cell.hold
+                        for row in rows
+                        for cell in (row.high, row.intermediate, row.low)
+                        if cell.hold is not None
+                    }
+                    | {
+                        cell.renal_hold
+                        for row in rows
+                        for cell in (row.high, row.intermediate, row.low)
+                        if cell.renal_hold is not None
+                    }
+                )
+                moments: list[tuple[str, datetime | None]] = [("unknown", None)]
+                for interval in intervals:
+                    moments += [
+                        (f"{interval}-1m", AT - interval + MINUTE),
+                        (f"{interval}", AT - interval),
+                        (f"{interval}+1m", AT - interval - MINUTE),
+                    ]
+                for when, last in moments:
+                    use = MedicationUse(name, last_dose=last, **variant)
+                    yield (
+                        f"{name} {label} {risk} last {when}",
+                        Patient(age=60, weight="70 kg", pregnant=False, medications=[use]),
+                        chosen,
+                    )
+    yield from _lab_cases(plans)
+    yield from _other_cases(plans)
+
+
+def _lab_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
+    policy = default_rules().policy
+    warfarin = MedicationUse("warfarin", last_dose=AT - timedelta(days=6))
+    inr_times = {
+        "fresh": AT - timedelta(hours=2),
+        "at-max-age": AT - policy.inr_max_age,
+        "stale": AT - policy.inr_max_age - MINUTE,
+        "before-dose": AT - timedelta(days=7),
+    }
+    for risk, chosen in plans.items():
+        for value in (1.0, policy.inr_max, round(policy.inr_max + 0.1, 2), 3.0):
+            for when, taken in inr_times.items():
+                patient = Patient(
+                    age=60,
+                    pregnant=False,
+                    medications=[warfarin],
+                    labs=[LabResult("inr", value, taken)],
+                )
+                yield f"warfarin inr {value} {when} {risk}", patient, chosen
+        platelet_times = {
+            "fresh": AT - timedelta(hours=3),
+            "at-max-age": AT - policy.platelets_max_age,
+            "stale": AT - policy.platelets_max_age - MINUTE,
+        }
+        limits = (policy.platelets_min_neuraxial, policy.platelets_min_neuromodulation)
+        for count in sorted({*limits, limits[0] - 1, limits[1] - 1, 20_000.0, 250_000.0}):
+            for when, taken in platelet_times.items():
+                patient = Patient(
+                    age=60,
+                    pregnant=False,
+                    labs=[LabResult("platelets", f"{count} / µL", taken)],
+                )
+                yield f"platelets {count:g} {when} {risk}", patient, chosen
+            needing = Patient(age=60, pregnant=False, conditions=["thrombocytopenia"])
+        yield f"thrombocytopenia without count {risk}", needing, chosen
+        clearance = policy.creatinine_clearance_normal_min
+        for value in (clearance - 1, clearance, 29.0):
+            for drug in ("dabigatran", "apixaban", "enoxaparin"):
+                patient = Patient(
+                    age=80,
+                    pregnant=False,
+                    creatinine_clearance=f"{value} mL/min",
+                    medications=[
+                        MedicationUse(
+                            drug,
+                            last_dose=AT - timedelta(days=3),
+                            indication="therapeutic" if drug == "enoxaparin" else None,
+                        )
+                    ],
+                )
+                yield f"{drug} clearance {value:g} {risk}", patient, chosen
+            lab = LabResult("creatinine-clearance", f"{value} mL/min", AT - timedelta(hours=5))
+            patient = Patient(
+                age=80,
+                pregnant=False,
+                labs=[lab],
+                medications=[MedicationUse("dabigatran", last_dose=AT - timedelta(days=4))],
+            )
+            yield f"dabigatran clearance-lab {value:g} {risk}", patient, chosen
+
+
+def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
+    rules = default_rules()
+    for risk, chosen in plans.items():
+        for code in sorted(rules.conditions):
+            yield (
+                f"condition {code} {risk}",
+                Patient(age=60, pregnant=False, conditions=[code]),
+                chosen,
+            )
+        for code in sorted(rules.devices):
+            yield f"device {code} {risk}", Patient(age=60, pregnant=False, devices=[code]), chosen
+        for pregnant in (True, None):
+            yield f"pregnant {pregnant} {risk}", Patient(age=30, pregnant=pregnant), chosen
+        for allergy in ("iodinated-contrast", "corticosteroid", "dexamethasone", "lidocaine"):
+            patient = Patient(age=60, pregnant=False, allergies=[allergy])
+            yield f"allergy {allergy} {risk}", patient, chosen
+        many = [
+            MedicationUse(
+                "aspirin", last_dose=AT - timedelta(days=1), indication="primary-prophylaxis"
+            ),
+            MedicationUse("ibuprofen", last_dose=AT - timedelta(days=2)),
+            MedicationUse("fluoxetine", last_dose=AT - timedelta(hours=20)),
+        ]
+        yield (
+            f"three antithrombotics {risk}",
+            Patient(age=60, pregnant=False, medications=many),
+            chosen,
+        )
+        yield f"no weight {risk}", Patient(age=60), chosen
+    for mg in (200, 270, 300, 400):
+        for weight in ("60 kg", None):
+            dosed = plan(
+                "lumbar-medial-branch-block",
+                levels=["L4-L5"],
+                side="left",
+                injectates=[Dose("lidocaine", f"{mg} mg")],
+            )
+            patient = Patient(age=60, weight=weight, pregnant=False)
+            yield f"lidocaine {mg} mg weight {weight}", patient, dosed
+    both = plan(
+        "lumbar-medial-branch-block",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[Dose("lidocaine", "150 mg"), Dose("bupivacaine", "100 mg")],
+    )
+    yield "lidocaine and bupivacaine", Patient(age=60, weight="60 kg", pregnant=False), both
+    particulate = plan(
+        "cervical-transforaminal-epidural-injection",
+        levels=["C5-C6"],
+        side="left",
+        injectates=[Dose("triamcinolone-acetonide", "40 mg")],
+    )
+    yield "cervical tfesi particulate", Patient(age=60, pregnant=False), particulate
+
+
+def render() -> Iterator[str]:
+    for name, patient, chosen in cases():
+        yield _line(name, assess(patient, chosen, at=AT))
+
+
+def test_the_battery_matches_the_approved_assessments() -> None:
+    if os.environ.get("INTERVENTIONAL_REGENERATE_GOLDEN"):
+        GOLDEN.write_text("\n".join(render()) + "\n", encoding="utf-8")
+    approved = iter(GOLDEN.read_text(encoding="utf-8").splitlines())
+    number = 0
+    for entry in render():  # lazily: a mutant fails at its first differing line
+        for got in entry.split("\n"):
+            number += 1
+            expected = next(approved, None)
+            if expected != got:
+                pytest.fail(
+                    f"{GOLDEN.name} line {number} differs (regenerate if intended):\n"
+                    f"- {expected}\n+ {got}"
+                )
+    assert next(approved, None) is None, "the battery is shorter than the approved file"
