@@ -4,7 +4,7 @@ Examples
 --------
 >>> r = QuantityRange.parse("5 MHz to 15 MHz")
 >>> Q_(10, "MHz") in r, str(r)
-(True, '5 MHz to 15 MHz')
+(True, '5-15 MHz')
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ Examples
 --------
 >>> view = standard_view("scotty-dog-oblique")
 >>> view.rotation, str(view.rotation_range)
-(<Quantity(25, 'degree')>, '20 deg to 30 deg')
+(<Quantity(25, 'degree')>, '20-30 deg')
 >>> import attrs
 >>> attrs.evolve(view, rotation="28 deg").rotation
 <Quantity(28, 'degree')>

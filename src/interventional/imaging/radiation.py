@@ -218,7 +218,7 @@ class TypicalDose:
     --------
     >>> typical = typical_dose("lumbar-transforaminal-epidural-injection")
     >>> str(typical.fluoroscopy_time), typical.fluoroscopy_time_mean
-    ('11 s to 161 s', <Quantity(36.0, 'second')>)
+    ('11-161 s', <Quantity(36.0, 'second')>)
     >>> typical.place(RadiationDose("200 s")).fluoroscopy_time
     <DosePosition.ABOVE: 'above'>
     """

@@ -126,7 +126,7 @@ class Tissue:
     >>> print(tissue("fat").speed_of_sound)
     1450.0 m / s
     >>> str(tissue("bone").speed_of_sound_range)
-    '3500.0 m / s to 4100.0 m / s'
+    '3500.0-4100.0 m / s'
     """
 
     id: str
@@ -425,7 +425,7 @@ class Transducer:
     --------
     >>> t = transducer("linear")
     >>> str(t.frequency_range), t.max_usual_depth
-    ('5 MHz to 15 MHz', <Quantity(6, 'centimeter')>)
+    ('5-15 MHz', <Quantity(6, 'centimeter')>)
     """
 
     kind: TransducerKind = attrs.field(converter=_transducer_kind)
