@@ -350,3 +350,45 @@ def test_medication_doses_in_mass_or_units() -> None:
     with pytest.raises(ValidationError) as caught:
         MedicationUse("heparin", route="rectal")
     assert caught.value.field == "route"
+
+
+def test_lab_messages_name_the_problem_exactly() -> None:
+    cases = [
+        (
+            ("platelets", 150_000),
+            "a platelet count needs a unit: '150000 / µL' and '150000e9 / L' differ by a "
+            "factor of a million; write e.g. '150e3 / µL' or '150e9 / L'",
+        ),
+        (
+            ("platelets", 1.5),
+            "a platelet count needs a unit: '1.5 / µL' and '1.5e9 / L' differ by a factor of "
+            "a million; write e.g. '150e3 / µL' or '150e9 / L'",
+        ),
+        (("platelets", "-5 / µL"), "a platelet count cannot be negative, got '-5 / µL'"),
+        (
+            ("creatinine-clearance", "-5 mL/min"),
+            "a creatinine clearance cannot be negative, got '-5 mL/min'",
+        ),
+        (
+            ("inr", "1.1"),
+            "an INR is a ratio with no unit; give a plain number such as 1.1, got '1.1'",
+        ),
+        (("inr", -1), "an INR must be a positive ratio, got -1"),
+    ]
+    for (name, value), reason in cases:
+        with pytest.raises(ValidationError) as caught:
+            LabResult(name, value)
+        assert (caught.value.field, caught.value.reason) == ("value", reason)
+    with pytest.raises(ValidationError) as caught:
+        LabResult("platelets", "5 mL/min")
+    assert caught.value.field == "value"
+    with pytest.raises(ValidationError) as caught:
+        LabResult("creatinine-clearance", "5 / µL")
+    assert caught.value.field == "value"
+    with pytest.raises(ValidationError) as caught:
+        LabResult("glucose", 5.0)
+    assert caught.value.field == "name"
+    assert LabResult("INR", 0.5).name.value == "inr"
+    assert LabResult("creatinine-clearance", "0 mL/min").magnitude == 0
+    assert LabResult("inr", 1).magnitude == 1.0
+    assert isinstance(LabResult("inr", 1).value, float)

@@ -1,0 +1,157 @@
+"""Engine edges the approval battery does not reach: assess_many, time checks, messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from interventional.errors import ValidationError
+from interventional.procedures import plan
+from interventional.safety import (
+    LabResult,
+    MedicationUse,
+    Patient,
+    assess,
+    assess_many,
+    default_rules,
+)
+from interventional.safety import engine as en
+
+AT = datetime(2026, 3, 10, 9, 0)
+KNEE = plan("knee-joint-injection", side="left", modality="ultrasound")
+TFESI = plan("lumbar-tfesi", levels=["L4-L5"], side="left")
+
+
+def _pairs() -> list[tuple[Patient, object]]:
+    people = [
+        Patient(age=50),
+        Patient(
+            age=70, medications=[MedicationUse("clopidogrel", last_dose=AT - timedelta(days=3))]
+        ),
+        Patient(age=60, conditions=["patient-refusal"]),
+        Patient(age=65, medications=[MedicationUse("warfarin", last_dose=AT - timedelta(days=6))]),
+        Patient(age=40, labs=[LabResult("platelets", "40e3 / µL", AT - timedelta(hours=1))]),
+    ]
+    return [(p, q) for p in people for q in (KNEE, TFESI)]
+
+
+def test_assess_many_keeps_order_in_one_process() -> None:
+    pairs = _pairs()
+    expected = [assess(p, q, at=AT) for p, q in pairs]
+    assert assess_many(pairs, at=AT) == expected
+    assert assess_many(pairs, at=AT, workers=1) == expected
+    assert assess_many(iter(pairs[:1]), at=AT, workers=4) == expected[:1]
+    assert assess_many([], at=AT, workers=2) == []
+
+
+def test_assess_many_in_worker_processes_keeps_order() -> None:
+    pairs = _pairs()
+    expected = [assess(p, q, at=AT) for p, q in pairs]
+    assert assess_many(pairs, at=AT, workers=2) == expected
+    assert assess_many(pairs[:3], at=AT, workers=3) == expected[:3]
+    assert assess_many(pairs, at=AT, workers=2, rules=default_rules()) == expected
+
+
+def test_assess_many_checks_its_workers_and_rules() -> None:
+    for bad in (0, -1, True, 1.5, "2"):
+        with pytest.raises(ValidationError) as caught:
+            assess_many(_pairs(), at=AT, workers=bad)  # type: ignore[arg-type]
+        assert caught.value.field == "workers"
+        assert caught.value.reason == f"must be a positive integer or None, got {bad!r}"
+    custom = default_rules().with_policy(attrs.evolve(default_rules().policy, inr_max="1.3"))
+    with pytest.raises(ValidationError) as caught:
+        assess_many(_pairs(), at=AT, workers=2, rules=custom)
+    assert (caught.value.field, caught.value.reason) == (
+        "rules",
+        "a custom rule set cannot be sent to worker processes",
+    )
+    same = assess_many(_pairs()[:2], at=AT, rules=custom)
+    assert same == [assess(p, q, at=AT, rules=custom) for p, q in _pairs()[:2]]
+
+
+def test_assess_checks_its_patient_and_times() -> None:
+    with pytest.raises(ValidationError) as caught:
+        assess("patient", KNEE, at=AT)  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.reason) == ("patient", "expected a Patient, got str")
+    with pytest.raises(ValidationError) as caught:
+        assess(Patient(age=50), KNEE, at="2026-03-10")  # type: ignore[arg-type]
+    assert caught.value.field == "at"
+    assert caught.value.reason == "expected a datetime, got str '2026-03-10'"
+    later = Patient(
+        age=50, medications=[MedicationUse("aspirin", last_dose=AT + timedelta(hours=1))]
+    )
+    with pytest.raises(ValidationError) as caught:
+        assess(later, KNEE, at=AT)
+    assert caught.value.field == "medications[0].last_dose"
+    assert caught.value.reason == (
+        "aspirin: last dose 2026-03-10 10:00 is after the procedure time 2026-03-10 09:00; "
+        "a future dose cannot be assessed"
+    )
+    assert assess(later, KNEE, at=AT + timedelta(hours=1)).procedure == KNEE.procedure.id
+    aware = AT.replace(tzinfo=UTC)
+    with pytest.raises(ValidationError) as caught:
+        assess(later, KNEE, at=aware)
+    assert caught.value.field == "medications[0].last_dose"
+    assert "naive and timezone-aware datetimes mixed" in caught.value.reason
+    lab = Patient(age=50, labs=[LabResult("inr", 1.0, AT + timedelta(minutes=5))])
+    with pytest.raises(ValidationError) as caught:
+        assess(lab, KNEE, at=AT)
+    assert caught.value.field == "labs[0].taken_at"
+    assert caught.value.reason == (
+        "inr: taken at 2026-03-10 09:05, after the procedure time 2026-03-10 09:00"
+    )
+    with pytest.raises(ValidationError) as caught:
+        assess(lab, KNEE, at=aware)
+    assert caught.value.field == "labs[0].taken_at"
+    assert caught.value.reason.startswith("inr: naive and timezone-aware datetimes mixed")
+    unknown = Patient(
+        age=50,
+        medications=[MedicationUse("aspirin")],
+        labs=[LabResult("inr", 1.0)],
+    )
+    assert assess(unknown, KNEE, at=aware).procedure == KNEE.procedure.id
+
+
+def test_aware_times_in_other_zones_compare_as_instants() -> None:
+    from datetime import timezone
+
+    plus2 = timezone(timedelta(hours=2))
+    at = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    dose = MedicationUse("clopidogrel", last_dose=datetime(2026, 3, 3, 11, 0, tzinfo=plus2))
+    result = assess(Patient(age=60, medications=[dose]), TFESI, at=at)
+    hold = result.by_code("hold:clopidogrel")[0]
+    assert (
+        hold.until == datetime(2026, 3, 10, 11, 0, tzinfo=plus2)
+        or hold.until is None
+        or (hold.until.astimezone(UTC) == datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    )
+    local = assess(Patient(age=60, medications=[dose]), TFESI, at=at.astimezone(plus2))
+    assert local.verdict is result.verdict
+    assert [f.code for f in local.findings] == [f.code for f in result.findings]
+
+
+def test_durations_and_times_in_messages() -> None:
+    assert en._duration(timedelta(days=2)) == "2 days"
+    assert en._duration(timedelta(days=1)) == "1 day"
+    assert en._duration(timedelta(hours=12)) == "12 h"
+    assert en._duration(timedelta(hours=1, minutes=30)) == "1 h 30 min"
+    assert en._duration(timedelta(days=1, hours=2, minutes=3)) == "1 d 2 h 3 min"
+    assert en._duration(timedelta(days=3, minutes=1)) == "3 d 1 min"
+    assert en._duration(timedelta(days=2, hours=1)) == "2 d 1 h"
+    assert en._duration(timedelta(minutes=5)) == "5 min"
+    assert en._duration(timedelta(0)) == "0 h"
+    assert en._time(datetime(2026, 3, 10, 9, 5)) == "2026-03-10 09:05"
+
+
+def test_plans_are_read_once_per_object() -> None:
+    first = en._plan_facts(TFESI)
+    assert en._plan_facts(TFESI) is first
+    again = plan("lumbar-tfesi", levels=["L4-L5"], side="left")
+    assert en._plan_facts(again) is not first
+    key = en._Identity(TFESI)
+    assert key == en._Identity(TFESI)
+    assert key != en._Identity(again)
+    assert key != TFESI
+    assert hash(key) == id(TFESI)
