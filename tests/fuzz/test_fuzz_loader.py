@@ -33,7 +33,7 @@ SLOW = {"holds", "rules", "vocabulary", "policy"}
 
 
 def _budget(name: str) -> settings:
-    return settings(FUZZ, max_examples=15 if name in SLOW else 40)
+    return settings(FUZZ, max_examples=10 if name in SLOW else 30)
 
 
 def _text(package: str, name: str) -> str:

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from interventional._enums import ParsableEnum
 from interventional.errors import InterventionalError, ValidationError
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 for _package in ("anatomy", "imaging", "pharmacology", "procedures", "safety"):
     importlib.import_module(f"interventional.{_package}")

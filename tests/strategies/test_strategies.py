@@ -19,7 +19,7 @@ from interventional.procedures import BleedingRisk, ProcedurePlan, default_catal
 from interventional.safety import LabName, LabResult, MedicationUse, Patient, assess
 
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_importing_the_package_does_not_import_hypothesis() -> None:
