@@ -52,7 +52,6 @@ __all__ = [
     "Level",
     "Procedure",
     "ProcedureCategory",
-    "QuantityRange",
     "TargetRule",
     "Technique",
     "parse_level",
