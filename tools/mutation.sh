@@ -15,7 +15,8 @@
 #
 # A run cut short by MUTATION_TIMEOUT keeps its results: run the script again with the same
 # MUTATION_WORKDIR to continue (the tests are refreshed from the checkout, the source is
-# not); MUTATION_RECHECK=1 then also re-runs every surviving mutant against the current tests.
+# not); MUTATION_RECHECK=1 then also re-runs every surviving (or untested) mutant against the
+# current tests.
 #
 # Environment: PYTHON (default: /work/venv/bin/python if present, else python3; needs the
 # package's test dependencies and mutmut), MUTATION_CHILDREN (parallel workers, default 2),
@@ -115,7 +116,8 @@ status=0
 timeout "$limit" "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" \
     >>mutmut-run.log 2>&1 || status=$?
 if [ "${MUTATION_RECHECK:-0}" = 1 ] && [ "$status" -eq 0 ]; then
-    mapfile -t survivors < <("${mutmut[@]}" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): survived$/\1/p')
+    mapfile -t survivors < <("${mutmut[@]}" results --all true 2>/dev/null |
+        sed -n 's/^ *\([^ :]*\): \(survived\|no tests\)$/\1/p')
     left=$((limit - ($(date +%s) - started)))
     if [ "${#survivors[@]}" -gt 0 ] && [ "$left" -gt 60 ]; then
         echo "re-checking ${#survivors[@]} survivors against the current tests"

@@ -392,3 +392,68 @@ def test_lab_messages_name_the_problem_exactly() -> None:
     assert LabResult("creatinine-clearance", "0 mL/min").magnitude == 0
     assert LabResult("inr", 1).magnitude == 1.0
     assert isinstance(LabResult("inr", 1).value, float)
+
+
+class _Resource:
+    """A packaged file that is not a path (as in a zipped package): read_text only."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return "zip://patients.toml"
+
+
+def test_patients_from_a_resource_that_is_not_a_path() -> None:
+    one = _Resource('[[patient]]\nid = "a"\nage = 40\n')
+    assert load_patient(one).id == "a"  # type: ignore[arg-type]
+    two = _Resource("[[patient]]\nage = 40\n[[patient]]\nage = 41\n")
+    with pytest.raises(CatalogError) as caught:
+        load_patient(two)  # type: ignore[arg-type]
+    assert caught.value.file == "zip://patients.toml"
+    bad = _Resource('[[patient]]\nage = 40\npregnant = "yes"\n')
+    with pytest.raises(CatalogError) as caught:
+        load_patients(bad)  # type: ignore[arg-type]
+    assert caught.value.file == "zip://patients.toml"
+    wrong = _Resource('[[patient]]\nage = "forty"\n')
+    with pytest.raises(CatalogError) as caught:
+        load_patients(wrong)  # type: ignore[arg-type]
+    assert caught.value.file == "zip://patients.toml"
+    assert caught.value.record == "patient #1"
+    assert caught.value.field == "age"
+
+
+def test_a_field_error_names_file_record_and_field(tmp_path: Path) -> None:
+    path = _file(tmp_path, '[[patient]]\nid = "p1"\nage = 40\nweight = "70 mL"\n')
+    with pytest.raises(CatalogError) as caught:
+        load_patients(path)
+    assert caught.value.file == str(path)
+    assert caught.value.record == "patient 'p1'"
+    assert caught.value.field == "weight"
+    with pytest.raises(CatalogError) as caught:
+        load_patients(str(path))
+    assert caught.value.file == str(path)
+
+
+def test_the_patient_html_joins_several_allergies() -> None:
+    patient = Patient(age=40, allergies=["lidocaine", "iodine"])
+    assert "<td>iodinated-contrast, lidocaine</td>" in patient._repr_html_()
+
+
+def test_the_assessment_html_joins_references_and_restarts() -> None:
+    two = Finding("hold:x", "defer", "m", [REF, Reference("K2", "B")], until=AT)
+    made = Assessment(
+        "x",
+        AT,
+        BleedingRisk.LOW,
+        BleedingRisk.LOW,
+        (two,),
+        AT,
+        {"a": datetime(2026, 3, 11, 9, 0), "b": datetime(2026, 3, 12, 9, 0)},
+    )
+    page = made._repr_html_()
+    assert "<td>K1, K2</td>" in page
+    assert "<ul><li>a: 2026-03-11 09:00</li><li>b: 2026-03-12 09:00</li></ul>" in page

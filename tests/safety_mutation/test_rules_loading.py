@@ -418,3 +418,22 @@ def test_load_rules_reports_a_broken_rule_set_as_a_catalog_error(tmp_path: Path)
         load_rules(rules=_write(tmp_path / "rules.toml", rules))
     assert caught.value.field == "conditions"
     assert "unknown code 'patient-refusl'" in str(caught.value)
+
+
+def test_vocabulary_codes_must_be_unique(tmp_path: Path) -> None:
+    text = (DATA / "vocabulary.toml").read_text(encoding="utf-8")
+    first = text.index("[[condition]]")
+    block = text[first : text.index("[[condition]]", first + 5)]
+    with pytest.raises(CatalogError) as caught:
+        load_rules(vocabulary=_write(tmp_path / "vocabulary.toml", text + "\n" + block))
+    assert "code" in str(caught.value) or "duplicate" in str(caught.value)
+    first = text.index("[[device]]")
+    end = text.find("[[", first + 5)
+    block = text[first : end if end != -1 else len(text)]
+    with pytest.raises(CatalogError):
+        load_rules(vocabulary=_write(tmp_path / "vocabulary.toml", text + "\n" + block))
+
+
+def test_a_loaded_rule_set_keeps_its_settings(fresh: rl.RuleSet) -> None:
+    assert len(fresh.settings) == len(_raw("policy.toml")["setting"])
+    assert fresh.settings[0].id == "inr-max"
