@@ -30,8 +30,7 @@ source_kind=${2:-}
 
 case "$area" in
 safety)
-    tests=(tests/safety tests/safety_mutation tests/properties/test_safety_monotonicity.py
-        tests/properties/test_threads.py)
+    tests=(tests/safety tests/safety_mutation tests/properties/test_safety_monotonicity.py)
     ;;
 anatomy)
     tests=(tests/anatomy tests/properties/test_atlas_graph.py tests/properties/test_atlas_levels.py
