@@ -33,8 +33,7 @@ safety)
     tests=(tests/safety tests/safety_mutation tests/properties/test_safety_monotonicity.py)
     ;;
 anatomy)
-    tests=(tests/anatomy tests/properties/test_atlas_graph.py tests/properties/test_atlas_levels.py
-        tests/properties/test_atlas_invariants.py)
+    tests=(tests/anatomy tests/properties/test_atlas_graph.py tests/properties/test_atlas_levels.py)
     ;;
 *)
     echo "usage: tools/mutation.sh [safety|anatomy] [--worktree]" >&2
