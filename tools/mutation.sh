@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing with mutmut (3.x) over one area of the library, printing the score.
 #
-#   tools/mutation.sh [safety|anatomy] [--worktree]
+#   tools/mutation.sh [safety|anatomy] [--worktree | --report]
 #
 # Not part of CI (`.ci/run`): a whole run over safety/ takes about an hour on two cores (the
 # date, score and duration of the last measured run are in docs/explanation/quality-report.md).
@@ -22,9 +22,18 @@
 # package's test dependencies and mutmut), MUTATION_CHILDREN (parallel workers, default 2),
 # MUTATION_TIMEOUT (seconds, default 1500), MUTATION_MAX_EXAMPLES (default 10),
 # MUTATION_WORKDIR (kept afterwards for `mutmut results` and `mutmut show NAME`).
+# --report prints the score of the run in MUTATION_WORKDIR without running anything.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+# bash reads a script as it runs: run a private copy, so that editing this file during a
+# long run cannot break it.
+if [ -z "${MUTATION_SCRIPT_COPY:-}" ]; then
+    MUTATION_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+    copy=$(mktemp -t mutation-script.XXXXXX)
+    cp "$0" "$copy"
+    MUTATION_SCRIPT_COPY=$copy MUTATION_ROOT=$MUTATION_ROOT exec bash "$copy" "$@"
+fi
+root=$MUTATION_ROOT
 area=${1:-safety}
 source_kind=${2:-}
 
@@ -64,7 +73,9 @@ common_args=(-p no:cacheprovider -p mutation_plugin -o "addopts=--strict-markers
 export MPLBACKEND=Agg PYTHONPATH="$work${PYTHONPATH:+:$PYTHONPATH}"
 export MUTATION_MAX_EXAMPLES=${MUTATION_MAX_EXAMPLES:-10}
 
-if [ -f "$work/setup.cfg" ] && [ -d "$work/mutants" ]; then
+if [ "$source_kind" = "--report" ]; then
+    revision=$(cat "$work/revision" 2>/dev/null || echo unknown)
+elif [ -f "$work/setup.cfg" ] && [ -d "$work/mutants" ]; then
     echo "continuing the run in $work (tests refreshed from the checkout)"
     rm -rf "$work/tests" "$work/mutants/tests"
     snapshot tests | (cd "$work" && tar xf -)
@@ -108,12 +119,17 @@ else
 fi
 
 cd "$work"
+if [ "$source_kind" = "--report" ]; then
+    MUTATION_TIMEOUT=0
+fi
 started=$(date +%s)
 limit=${MUTATION_TIMEOUT:-1500}
 status=0
-timeout "$limit" "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" \
-    >>mutmut-run.log 2>&1 || status=$?
-if [ "${MUTATION_RECHECK:-0}" = 1 ] && [ "$status" -eq 0 ]; then
+if [ "$limit" -gt 0 ]; then
+    timeout "$limit" "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" \
+        >>mutmut-run.log 2>&1 || status=$?
+fi
+if [ "${MUTATION_RECHECK:-0}" = 1 ] && [ "$status" -eq 0 ] && [ "$limit" -gt 0 ]; then
     mapfile -t survivors < <("${mutmut[@]}" results --all true 2>/dev/null |
         sed -n 's/^ *\([^ :]*\): \(survived\|no tests\)$/\1/p')
     left=$((limit - ($(date +%s) - started)))
@@ -124,11 +140,12 @@ if [ "${MUTATION_RECHECK:-0}" = 1 ] && [ "$status" -eq 0 ]; then
     fi
 fi
 elapsed=$(($(date +%s) - started))
-echo "$elapsed" >>durations
+[ "$limit" -gt 0 ] && echo "$elapsed" >>durations
 [ "$status" -eq 124 ] && echo "(stopped by MUTATION_TIMEOUT after ${elapsed}s: run again to continue)"
 
 "${mutmut[@]}" export-cicd-stats >/dev/null
-"$PYTHON" - "$area" "$revision" "$(paste -sd+ durations | bc)" <<'EOF'
+total=$( (cat durations 2>/dev/null || true) | paste -sd+ | bc)
+"$PYTHON" - "$area" "$revision" "${total:-0}" <<'EOF'
 import json
 import sys
 from datetime import datetime, timezone
