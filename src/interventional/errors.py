@@ -60,8 +60,8 @@ def suggest(name: str, candidates: Iterable[str], *, limit: int = 3) -> tuple[st
     """
     by_folded: dict[str, str] = {}
     for candidate in candidates:
-        by_folded.setdefault(candidate.casefold(), candidate)
-    folded = name.casefold()
+        by_folded.setdefault(str(candidate).casefold(), str(candidate))
+    folded = str(name).casefold()  # a look-up of something that is not text still suggests
     if folded in by_folded:
         return (by_folded[folded],)
     matches = difflib.get_close_matches(folded, list(by_folded), n=limit, cutoff=0.5)

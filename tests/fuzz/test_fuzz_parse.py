@@ -282,11 +282,6 @@ def test_an_imaging_range_of_empty_texts_is_rejected() -> None:
         QuantityRange.parse(["", ""])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="foundation: cite(None) raises AttributeError ('NoneType' has no 'casefold'), "
-    "not UnknownReferenceError",
-)
 def test_citing_something_not_text_raises_a_documented_error() -> None:
     from interventional.references import cite
 
@@ -294,10 +289,6 @@ def test_citing_something_not_text_raises_a_documented_error() -> None:
         cite(None)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imaging: standard_view(None) raises AttributeError, not UnknownViewError",
-)
 def test_a_view_that_is_not_text_raises_a_documented_error() -> None:
     from interventional.imaging import standard_view
 
