@@ -60,7 +60,11 @@ def _line(name: str, result: Assessment) -> str:
     parts += [f"restart {drug} {moment}" for drug, moment in result.restart.items()]
     for finding in result.findings:
         until = f" until {finding.until}" if finding.until else ""
-        parts.append(f"[{finding.verdict.name}] {finding.code}{until}: {finding.message}")
+        drug = f" drug={finding.drug}" if finding.drug else ""
+        keys = ",".join(ref.key for ref in finding.references) or "-"
+        parts.append(
+            f"[{finding.verdict.name}] {finding.code}{drug}{until} ({keys}): {finding.message}"
+        )
     return "\n    ".join(parts)
 
 
@@ -118,6 +122,8 @@ def _lab_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
     policy = default_rules().policy
     warfarin = MedicationUse("warfarin", last_dose=AT - timedelta(days=6))
     inr_times = {
+        "at-last-dose": AT - timedelta(days=6),
+        "just-after-last-dose": AT - timedelta(days=6) + MINUTE,
         "fresh": AT - timedelta(hours=2),
         "at-max-age": AT - policy.inr_max_age,
         "stale": AT - policy.inr_max_age - MINUTE,
@@ -203,6 +209,19 @@ def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
             Patient(age=60, pregnant=False, medications=many),
             chosen,
         )
+        for other in ("normal-saline", "phenol", "dexamethasone", "lidocaine", "iohexol"):
+            two = [*many[:2], MedicationUse(other, last_dose=AT - timedelta(days=1))]
+            patient = Patient(age=60, pregnant=False, medications=two)
+            yield f"two antithrombotics and {other} {risk}", patient, chosen
+        for code in ("renal-impairment", "advanced-renal-disease"):
+            if code in rules.conditions:
+                renal = Patient(
+                    age=70,
+                    pregnant=False,
+                    conditions=[code],
+                    medications=[MedicationUse("dabigatran", last_dose=AT - timedelta(days=3))],
+                )
+                yield f"dabigatran with {code} {risk}", renal, chosen
         yield f"no weight {risk}", Patient(age=60), chosen
     for mg in (200, 270, 300, 400):
         for weight in ("60 kg", None):
@@ -221,6 +240,24 @@ def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
         injectates=[Dose("lidocaine", "150 mg"), Dose("bupivacaine", "100 mg")],
     )
     yield "lidocaine and bupivacaine", Patient(age=60, weight="60 kg", pregnant=False), both
+    strong = plan(
+        "lumbar-medial-branch-block",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[Dose("lidocaine", volume="25 mL", concentration="1 %")],
+    )
+    for allergy in ((), ("lidocaine",), ("local-anesthetic",)):
+        patient = Patient(age=60, weight="60 kg", pregnant=False, allergies=list(allergy))
+        yield f"lidocaine 25 mL 1 % allergy {allergy}", patient, strong
+    contrast = plan(
+        "lumbar-transforaminal-epidural-injection",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[Dose("iohexol", volume="2 mL", concentration="300 mg/mL")],
+    )
+    for allergy in ((), ("iodine",)):
+        patient = Patient(age=60, pregnant=False, allergies=list(allergy))
+        yield f"iohexol 300 mg/mL allergy {allergy}", patient, contrast
     particulate = plan(
         "cervical-transforaminal-epidural-injection",
         levels=["C5-C6"],
