@@ -260,3 +260,20 @@ def test_a_foreign_dose_of_a_medication_is_converted() -> None:
     use = MedicationUse("aspirin", dose=OTHER_REGISTRY.Quantity(81, "mg"))
     assert use.dose is not None
     assert use.dose.to("mg").magnitude == pytest.approx(81)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="foundation: equality of objects holding equal quantities in different units is "
+    "not symmetric (pint compares exact floats after converting one side: 100 mm == "
+    "3.937... inch but not the reverse), though the hashes agree; Dose avoids it by storing "
+    "canonical units, quantity_converter does not",
+)
+def test_equal_quantities_in_other_units_make_equal_objects_both_ways() -> None:
+    from interventional.imaging import Needle
+
+    needle = Needle("rf-cannula", 20, "100 mm", active_tip="10 mm")
+    in_inches = attrs.evolve(needle, length=needle.length.to("inch"))
+    assert hash(needle) == hash(in_inches)
+    assert needle == in_inches
+    assert in_inches == needle
