@@ -183,7 +183,8 @@ def _lab_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
 
 def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
     rules = default_rules()
-    for risk, chosen in plans.items():
+    deep = {"intermediate-not-neuraxial": plan("stellate-ganglion-block", side="left")}
+    for risk, chosen in {**plans, **deep}.items():
         for code in sorted(rules.conditions):
             yield (
                 f"condition {code} {risk}",
@@ -258,6 +259,24 @@ def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
     for allergy in ((), ("iodine",)):
         patient = Patient(age=60, pregnant=False, allergies=list(allergy))
         yield f"iohexol 300 mg/mL allergy {allergy}", patient, contrast
+    adult = Patient(age=60, weight="70 kg", pregnant=False)
+    for levels in (["C6-C7"], ["C7-T1"]):
+        cervical = plan("cervical-interlaminar-epidural-injection", levels=levels)
+        yield f"cervical interlaminar {levels}", adult, cervical
+    volume_only = plan(
+        "lumbar-medial-branch-block",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[Dose("lidocaine", volume="5 mL"), Dose("bupivacaine", volume="2 mL")],
+    )
+    yield "local anaesthetics by volume only", adult, volume_only
+    twice = plan(
+        "lumbar-medial-branch-block",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[Dose("lidocaine", "150 mg"), Dose("lidocaine", "130 mg")],
+    )
+    yield "lidocaine twice", Patient(age=60, weight="60 kg", pregnant=False), twice
     particulate = plan(
         "cervical-transforaminal-epidural-injection",
         levels=["C5-C6"],
