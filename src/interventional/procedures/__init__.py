@@ -16,12 +16,12 @@ from interventional.procedures.model import (
     Injectate,
     Procedure,
     ProcedureCategory,
-    QuantityRange,
     TargetRule,
     Technique,
 )
 from interventional.procedures.plan import ProcedurePlan, UnknownInjectateError, plan
 from interventional.procedures.risk import BleedingRisk
+from interventional.units import QuantityRange
 
 __all__ = [
     "Approach",
