@@ -114,22 +114,28 @@ def test_assess_checks_its_patient_and_times() -> None:
     assert assess(unknown, KNEE, at=aware).procedure == KNEE.procedure.id
 
 
-def test_aware_times_in_other_zones_compare_as_instants() -> None:
+def test_aware_times_keep_the_zone_of_the_procedure_time() -> None:
     from datetime import timezone
 
     plus2 = timezone(timedelta(hours=2))
     at = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
-    dose = MedicationUse("clopidogrel", last_dose=datetime(2026, 3, 3, 11, 0, tzinfo=plus2))
-    result = assess(Patient(age=60, medications=[dose]), TFESI, at=at)
-    hold = result.by_code("hold:clopidogrel")[0]
-    assert (
-        hold.until == datetime(2026, 3, 10, 11, 0, tzinfo=plus2)
-        or hold.until is None
-        or (hold.until.astimezone(UTC) == datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
-    )
-    local = assess(Patient(age=60, medications=[dose]), TFESI, at=at.astimezone(plus2))
-    assert local.verdict is result.verdict
-    assert [f.code for f in local.findings] == [f.code for f in result.findings]
+    dose = MedicationUse("clopidogrel", last_dose=datetime(2026, 3, 8, 11, 0, tzinfo=plus2))
+    patient = Patient(age=60, medications=[dose])
+    in_utc = assess(patient, TFESI, at=at)
+    local = assess(patient, TFESI, at=at.astimezone(plus2))
+    assert local.verdict is in_utc.verdict
+    assert [f.code for f in local.findings] == [f.code for f in in_utc.findings]
+    held = [f for f in local.findings if f.until is not None]
+    assert held
+    for finding in held:
+        assert finding.until is not None
+        assert finding.until.utcoffset() == timedelta(hours=2)
+    assert local.earliest_time is None or local.earliest_time.utcoffset() == timedelta(hours=2)
+    for moment in local.restart.values():
+        assert moment.utcoffset() == timedelta(hours=2)
+    for finding in in_utc.findings:
+        if finding.until is not None:
+            assert finding.until.utcoffset() == timedelta(0)
 
 
 def test_durations_and_times_in_messages() -> None:
@@ -155,3 +161,24 @@ def test_plans_are_read_once_per_object() -> None:
     assert key != en._Identity(again)
     assert key != TFESI
     assert hash(key) == id(TFESI)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="safety: of two INRs taken at the same moment, the first listed counts, so "
+    "[1.0, 2.0] proceeds and [2.0, 1.0] defers; a fail-safe reading would not depend on "
+    "the order (take the worse, or report the conflict)",
+)
+def test_simultaneous_lab_results_do_not_depend_on_their_order() -> None:
+    high = plan("spinal-cord-stimulator-trial", levels=["T8"])
+    taken = AT - timedelta(hours=3)
+    warfarin = [MedicationUse("warfarin", last_dose=AT - timedelta(days=6))]
+    verdicts = {
+        assess(
+            Patient(age=60, medications=warfarin, labs=[LabResult("inr", v, taken) for v in order]),
+            high,
+            at=AT,
+        ).verdict
+        for order in ((1.0, 2.0), (2.0, 1.0))
+    }
+    assert len(verdicts) == 1

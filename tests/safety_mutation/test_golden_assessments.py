@@ -277,6 +277,22 @@ def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
         injectates=[Dose("lidocaine", "150 mg"), Dose("lidocaine", "130 mg")],
     )
     yield "lidocaine twice", Patient(age=60, weight="60 kg", pregnant=False), twice
+    same_time = AT - timedelta(hours=3)
+    for values in ((1.0, 2.0), (2.0, 1.0)):
+        patient = Patient(
+            age=60,
+            pregnant=False,
+            medications=[MedicationUse("warfarin", last_dose=AT - timedelta(days=6))],
+            labs=[LabResult("inr", value, same_time) for value in values],
+        )
+        yield f"two INRs at the same time {values}", patient, plans["high"]
+    both = MedicationUse(
+        "aspirin",
+        last_dose=AT - timedelta(days=2),
+        indication="secondary-prophylaxis",
+        route="oral",
+    )
+    yield "aspirin with indication and route", Patient(age=60, medications=[both]), plans["high"]
     particulate = plan(
         "cervical-transforaminal-epidural-injection",
         levels=["C5-C6"],
