@@ -163,12 +163,6 @@ def test_plans_are_read_once_per_object() -> None:
     assert hash(key) == id(TFESI)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="safety: of two INRs taken at the same moment, the first listed counts, so "
-    "[1.0, 2.0] proceeds and [2.0, 1.0] defers; a fail-safe reading would not depend on "
-    "the order (take the worse, or report the conflict)",
-)
 def test_simultaneous_lab_results_do_not_depend_on_their_order() -> None:
     high = plan("spinal-cord-stimulator-trial", levels=["T8"])
     taken = AT - timedelta(hours=3)

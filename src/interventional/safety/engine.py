@@ -702,15 +702,25 @@ def _evaluate_cell(
     return out
 
 
+# For results taken at the same moment, the worse one counts (fail-safe, whatever their
+# order): a higher INR, fewer platelets, a lower creatinine clearance.
+_HIGHER_IS_WORSE = {
+    LabName.INR: True,
+    LabName.PLATELETS: False,
+    LabName.CREATININE_CLEARANCE: False,
+}
+
+
 def _latest(ctx: _Context, name: LabName) -> LabResult | None:
+    """The most recent result of ``name``; of simultaneous ones, the worse."""
+    sign = 1.0 if _HIGHER_IS_WORSE[name] else -1.0
     best: LabResult | None = None
+    best_key: tuple[datetime, float] | None = None
     for lab in ctx.patient.labs:
-        if (
-            lab.name is name
-            and lab.taken_at is not None
-            and (best is None or ctx.utc(lab.taken_at) > ctx.utc(best.taken_at))  # type: ignore[arg-type]
-        ):
-            best = lab
+        if lab.name is name and lab.taken_at is not None:
+            key = (ctx.utc(lab.taken_at), sign * lab.magnitude)
+            if best_key is None or key > best_key:
+                best, best_key = lab, key
     return best
 
 
