@@ -321,10 +321,12 @@ def _codes(values: object, field: str) -> list[str]:
     return out
 
 
-def _to_conditions(values: object) -> tuple[str, ...]:
-    known = default_rules().conditions
+def _known_codes(
+    values: object, field: str, known: Mapping[str, object], what: str
+) -> tuple[str, ...]:
+    """Codes from the rules' vocabulary (folded), or free ``other:...`` codes; sorted."""
     out = set()
-    for code in _codes(values, "conditions"):
+    for code in _codes(values, field):
         folded = code.casefold().replace("_", "-").replace(" ", "-")
         if folded.startswith(_OTHER):
             out.add(code)
@@ -332,30 +334,20 @@ def _to_conditions(values: object) -> tuple[str, ...]:
             out.add(folded)
         else:
             raise ValidationError(
-                "conditions",
-                f"unknown condition code {code!r} (use a listed code, or 'other:...' for "
+                field,
+                f"unknown {what} code {code!r} (use a listed code, or 'other:...' for "
                 "something the rules do not use)",
                 suggest(code, known),
             )
     return tuple(sorted(out))
 
 
+def _to_conditions(values: object) -> tuple[str, ...]:
+    return _known_codes(values, "conditions", default_rules().conditions, "condition")
+
+
 def _to_devices(values: object) -> tuple[str, ...]:
-    known = default_rules().devices
-    out = set()
-    for code in _codes(values, "devices"):
-        folded = code.casefold().replace("_", "-").replace(" ", "-")
-        if folded.startswith(_OTHER):
-            out.add(code)
-        elif folded in known:
-            out.add(folded)
-        else:
-            raise ValidationError(
-                "devices",
-                f"unknown device code {code!r} (use a listed code, or 'other:...')",
-                suggest(code, known),
-            )
-    return tuple(sorted(out))
+    return _known_codes(values, "devices", default_rules().devices, "device")
 
 
 _ALLERGY_ALIASES = {
