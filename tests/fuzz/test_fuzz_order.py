@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,12 +40,6 @@ def test_listing_order_does_not_change_the_assessment(
 AT = datetime(2026, 3, 10, 9, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="safety: of two INRs taken at the same moment, the first listed counts, so "
-    "[1.0, 2.0] proceeds and [2.0, 1.0] defers; a fail-safe reading would not depend on "
-    "the order (take the worse, or report the conflict)",
-)
 def test_simultaneous_lab_results_do_not_depend_on_their_order() -> None:
     high = plan("spinal-cord-stimulator-trial", levels=["T8"])
     taken = AT - timedelta(hours=3)
