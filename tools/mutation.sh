@@ -21,7 +21,9 @@
 # Environment: PYTHON (default: /work/venv/bin/python if present, else python3; needs the
 # package's test dependencies and mutmut), MUTATION_CHILDREN (parallel workers, default 2),
 # MUTATION_TIMEOUT (seconds, default 1500), MUTATION_MAX_EXAMPLES (default 10),
-# MUTATION_WORKDIR (kept afterwards for `mutmut results` and `mutmut show NAME`).
+# MUTATION_WORKDIR (kept afterwards for `mutmut results` and `mutmut show NAME`),
+# MUTATION_TESTS_REV (when continuing: take the tests of this commit, e.g. one whose approval
+# files match the source being mutated).
 # --report prints the score of the run in MUTATION_WORKDIR without running anything.
 set -euo pipefail
 
@@ -78,7 +80,11 @@ if [ "$source_kind" = "--report" ]; then
 elif [ -f "$work/setup.cfg" ] && [ -d "$work/mutants" ]; then
     echo "continuing the run in $work (tests refreshed from the checkout)"
     rm -rf "$work/tests" "$work/mutants/tests"
-    snapshot tests | (cd "$work" && tar xf -)
+    if [ -n "${MUTATION_TESTS_REV:-}" ]; then # the tests of another commit (matching the source)
+        git -C "$root" archive "$MUTATION_TESTS_REV" tests | (cd "$work" && tar xf -)
+    else
+        snapshot tests | (cd "$work" && tar xf -)
+    fi
     cp -r "$work/tests" "$work/mutants/tests"
     revision=$(cat "$work/revision")
 else
