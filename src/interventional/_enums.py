@@ -105,20 +105,23 @@ class ParsableEnum(enum.Enum):
 class OrderedEnum(ParsableEnum):
     """A :class:`ParsableEnum` whose members are ordered as they are defined."""
 
+    _rank: int
+
+    def __init__(self, *args: object) -> None:
+        # Members are made in definition order: a member's rank is the number made before it
+        # (kept as a plain attribute: comparisons and sorting read it without a call).
+        self._rank = len(type(self)._member_names_)
+
     @property
     def rank(self) -> int:
         """The position of the member, from 0 for the first (lowest)."""
-        return _ranks(type(self))[self]
+        return self._rank
 
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.rank < other.rank
+        return self._rank < other._rank
 
-    def __hash__(self) -> int:
-        return hash(self._name_)
-
-
-@functools.cache
-def _ranks(cls: type[OrderedEnum]) -> dict[OrderedEnum, int]:
-    return {member: index for index, member in enumerate(cls)}
+    # Members are singletons compared by identity: hashing by identity agrees with equality
+    # and runs in C (Enum's own __hash__ is a Python call: these members key the engine's caches).
+    __hash__ = object.__hash__

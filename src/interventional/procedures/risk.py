@@ -31,5 +31,8 @@ class BleedingRisk(OrderedEnum):
 
     def upgraded(self) -> BleedingRisk:
         """The class one step higher (``HIGH`` stays ``HIGH``)."""
-        members = list(BleedingRisk)
-        return members[min(self.rank + 1, len(members) - 1)]
+        return _BY_RANK[min(self._rank + 1, len(_BY_RANK) - 1)]
+
+
+_BY_RANK = tuple(BleedingRisk)
+"""The classes from the lowest: ``upgraded`` steps along it."""

@@ -42,6 +42,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Any, Protocol
 
 import attrs
@@ -54,10 +55,13 @@ from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
 from interventional.safety.model import (
     Assessment,
+    Indication,
     LabName,
     LabResult,
+    LazyText,
     MedicationUse,
     Patient,
+    Route,
     _is_aware,
 )
 from interventional.safety.model import Finding as _Finding
@@ -81,8 +85,7 @@ _CAUTION = Verdict.CAUTION
 _INSUFFICIENT = Verdict.INSUFFICIENT_DATA
 _DEFER = Verdict.DEFER
 _CONTRAINDICATED = Verdict.CONTRAINDICATED
-_RANKS = {member._value_: index for index, member in enumerate(Verdict)}
-_BLOCKING_RANK = _RANKS[_INSUFFICIENT._value_]
+_BLOCKING_RANK = _INSUFFICIENT.rank
 _new = object.__new__
 _set = object.__setattr__
 
@@ -271,6 +274,10 @@ class _PlanRules:
     by_allergy: dict[str, tuple[Rule, ...]]
     by_pregnancy: dict[bool | None, tuple[Rule, ...]]
     order: dict[str, int]
+    findings: dict[str, _Finding]
+    """Each rule's finding (the same for every patient it fires for)."""
+    always_findings: tuple[_Finding, ...]
+    """The findings when only the rules without patient selectors fire."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -304,6 +311,12 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
     def freeze(index: dict[Any, list[Rule]]) -> dict[Any, tuple[Rule, ...]]:
         return {key: tuple(value) for key, value in index.items()}
 
+    findings = {
+        rule.id: _finding(f"rule:{rule.id}", rule.verdict, rule.message, rule.references)
+        for rule in rules.rules
+        if not rule.builtin
+    }
+    fired = {rule.id for rule in always}
     return _PlanRules(
         tuple(always),
         freeze(indexes["condition"]),
@@ -311,6 +324,12 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         freeze(indexes["allergy"]),
         freeze(indexes["pregnancy"]),
         {rule.id: position for position, rule in enumerate(rules.rules)},
+        findings,
+        tuple(
+            findings[rule.id]
+            for rule in always
+            if not any(other in fired for other in rule.exclusive_of)
+        ),
     )
 
 
@@ -361,7 +380,7 @@ def _time(value: datetime) -> str:
 def _finding(
     code: str,
     verdict: Verdict,
-    message: str,
+    message: str | LazyText,
     references: tuple[Reference, ...],
     *,
     drug: str | None = None,
@@ -371,7 +390,7 @@ def _finding(
     finding: _Finding = _new(_Finding)
     _set(finding, "code", code)
     _set(finding, "verdict", verdict)
-    _set(finding, "message", message)
+    _set(finding, "_message", message)
     _set(finding, "references", references)
     _set(finding, "drug", drug)
     _set(finding, "until", until)
@@ -416,7 +435,7 @@ class _Context:
         self,
         code: str,
         verdict: Verdict,
-        message: str,
+        message: str | LazyText,
         references: tuple[Reference, ...],
         *,
         drug: str | None = None,
@@ -431,8 +450,8 @@ def _check_times(patient: Patient, at: datetime) -> None:
     aware = _is_aware(at)
     for index, medication in enumerate(patient.medications):
         moment = medication.last_dose
-        if moment is None:
-            continue
+        if moment is None or (moment.tzinfo is None and not aware and moment <= at):
+            continue  # the common case: naive times, in order
         field = f"medications[{index}].last_dose"
         if _is_aware(moment) != aware:
             raise ValidationError(
@@ -476,37 +495,54 @@ def _antithrombotic_names() -> frozenset[str]:
     return frozenset(name for name, drug in drugs().items() if _antithrombotic(drug))
 
 
-def _upgrade(ctx: _Context, catalogue: Any) -> None:
+@functools.lru_cache(maxsize=64)
+def _upgrading_conditions(rules: RuleSet) -> frozenset[str]:
+    """The condition codes that move a procedure up one bleeding-risk class."""
+    return frozenset(code for code, condition in rules.conditions.items() if condition.upgrades)
+
+
+def _write_upgrade(
+    risk: BleedingRisk,
+    handled_as: BleedingRisk,
+    conditions: tuple[str, ...],
+    acting: tuple[str, ...],
+    rules: RuleSet,
+) -> str:
+    """The words of the ``bleeding-risk-upgraded`` finding."""
+    reasons = [f"{code} ({rules.conditions[code].description})" for code in conditions]
+    if acting:
+        reasons.append(f"concurrent antithrombotics ({', '.join(acting)})")
+    if handled_as is risk:
+        return f"Patient at high bleeding risk ({'; '.join(reasons)}); the procedure is already high risk."
+    return (
+        f"Procedure bleeding risk {risk.value} handled as {handled_as.value} because of "
+        f"patient factors: {'; '.join(reasons)}."
+    )
+
+
+def _upgrade(ctx: _Context) -> None:
     patient = ctx.patient
-    known = ctx.rules.conditions
-    reasons = [
-        f"{code} ({known[code].description})"
-        for code in patient.conditions  # sorted at construction
-        if code in known and known[code].upgrades
-    ]
+    rules = ctx.rules
+    if (
+        not patient.conditions
+        and len(patient.medications) < rules.policy.concurrent_antithrombotics_min
+    ):
+        return  # nothing can upgrade
+    upgrading = _upgrading_conditions(rules)
+    conditions = [code for code in patient.conditions if code in upgrading]
     acting_names = _antithrombotic_names()
     acting = [m.drug for m in patient.medications if m.drug in acting_names]
-    if len(acting) >= ctx.rules.policy.concurrent_antithrombotics_min:
-        reasons.append(f"concurrent antithrombotics ({', '.join(acting)})")
-    if not reasons or ctx.facts.risk is BleedingRisk.HIGH:
-        if reasons:
-            record = ctx.rules.builtin("bleeding-risk-upgraded")
-            ctx.add(
-                "bleeding-risk-upgraded",
-                _CAUTION,
-                "Patient at high bleeding risk (" + "; ".join(reasons) + "); the procedure is "
-                "already high risk.",
-                record.references,
-            )
+    if len(acting) < rules.policy.concurrent_antithrombotics_min:
+        acting = []
+    if not conditions and not acting:
         return
-    ctx.handled_as = ctx.facts.risk.upgraded()
-    record = ctx.rules.builtin("bleeding-risk-upgraded")
+    risk = ctx.facts.risk
+    ctx.handled_as = handled_as = risk.upgraded()
     ctx.add(
         "bleeding-risk-upgraded",
         _CAUTION,
-        f"Procedure bleeding risk {ctx.facts.risk.value} handled as {ctx.handled_as.value} "
-        "because of patient factors: " + "; ".join(reasons) + ".",
-        record.references,
+        LazyText(_write_upgrade, risk, handled_as, tuple(conditions), tuple(acting), rules),
+        rules.builtin("bleeding-risk-upgraded").references,
     )
 
 
@@ -528,178 +564,231 @@ def _renal_status(ctx: _Context) -> str:
     return status
 
 
-def _washout(row: HoldRule, renal: bool) -> timedelta | None:
-    return row.washout if renal else row.washout_without_renal
-
-
-def _label(drug: Drug, medication: MedicationUse) -> str:
-    qualifiers = [q.value for q in (medication.indication, medication.route) if q is not None]
+def _label(drug: Drug, indication: Indication | None, route: Route | None) -> str:
+    qualifiers = [q.value for q in (indication, route) if q is not None]
     return f"{drug.display_name} ({', '.join(qualifiers)})" if qualifiers else drug.display_name
+
+
+def _article(risk: str) -> str:
+    return "an" if risk[:1] in "aeiou" else "a"
+
+
+def _write_hold(
+    kind: str,
+    prepared: _Cell,
+    medication: MedicationUse | _Variant,
+    hold: timedelta | None,
+    renal: str,
+    washout: timedelta | None,
+    elapsed: timedelta | None,
+    until: datetime | None,
+    late: timedelta | None,
+) -> str:
+    """The words of a hold-table finding (``kind`` says which; see :func:`_evaluate_cell`)."""
+    drug, cell, risk = prepared.drug, prepared.cell, prepared.risk
+    label = _label(drug, medication.indication, medication.route)
+    text = cell.text
+    before = f"before {_article(risk)} {risk}-risk procedure"
+    last = medication.last_dose
+    since = (
+        "" if last is None else f" Last dose {_time(last)} ({_duration(elapsed or _ZERO)} before)."
+    )
+    renal_note = _RENAL_NOTES[renal]
+    ranged = f" (the sources give ranges: {cell.range}; upper bounds used)" if cell.range else ""
+    hold_text = _duration(hold or _ZERO)
+    if kind == "none":
+        return f"{label}: {text} {before}."
+    if kind == "washed":
+        known = " known" if cell.action is HoldAction.UNKNOWN else ""
+        return (
+            f"{label}: {text} {before}; the drug has been off for at least "
+            f"{_duration(washout or _ZERO)}, its longest{known} interval.{since}"
+        )
+    if kind == "shared":
+        restart = (
+            f" If it is stopped, restart {_duration(cell.restart)} after." if cell.restart else ""
+        )
+        return f"{label}: {text} {before} (not a hold decided by the library).{restart}{since}"
+    if kind == "unknown":
+        return f"{label}: {text} {before}. No rule is known for this class: decide with the prescriber."
+    if kind == "no-last-dose":
+        return (
+            f"{label}: hold {hold_text} {before}{ranged}, but the last dose is unknown: record "
+            f"when it was taken.{renal_note}"
+        )
+    if kind == "met":
+        return (
+            f"{label}: hold of {hold_text} {before} is met{ranged}.{since} Met at "
+            f"{_time(until)}.{renal_note}"  # type: ignore[arg-type]
+        )
+    if kind == "deferred":
+        return (
+            f"{label}: hold {hold_text} {before}{ranged}; not met until "
+            f"{_time(until)} ({_duration(late or _ZERO)} after the planned time)."  # type: ignore[arg-type]
+            f"{since}{renal_note}"
+        )
+    assert kind == "unverified"
+    return (
+        f"{label}: the {risk}-risk rule used ('{text}') is LOW confidence (not verified in a "
+        "source): confirm with the prescriber or the primary guideline."
+    )
+
+
+_ZERO = timedelta(0)
+_RENAL_NOTES = {
+    "": "",
+    "impaired": " Renal function impaired: the renal interval applies.",
+    "unknown": (
+        " Renal function unknown (no creatinine clearance or renal condition): the longer "
+        "renal interval is applied; give a creatinine clearance to allow the shorter one."
+    ),
+}
+
+
+@attrs.frozen(slots=True, eq=False)
+class _Cell:
+    """One hold-table cell made ready for evaluation: all that does not depend on a patient."""
+
+    drug: Drug
+    cell: HoldCell
+    risk: str
+    """The value of the class the cell is read at."""
+    code: str
+    references: tuple[Reference, ...]
+    action: HoldAction
+    renal_sensitive: bool
+    """Whether renal function changes the interval or the washout."""
+    washout: timedelta | None
+    washout_renal: timedelta | None
+    restart: timedelta | None
+    inr: bool
+    low_confidence: bool
+    unknown_references: tuple[Reference, ...]
+    """The references of a hold whose last dose is unknown."""
+    unverified_references: tuple[Reference, ...]
+
+
+@functools.lru_cache(maxsize=8192)
+def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk) -> _Cell:
+    cell = row.cell(risk)
+    return _Cell(
+        drug=drug,
+        cell=cell,
+        risk=risk.value,
+        code="hold:" + drug.name,
+        references=row.references,
+        action=cell.action,
+        renal_sensitive=cell.renal_hold is not None or row.washout != row.washout_without_renal,
+        washout=row.washout_without_renal,
+        washout_renal=row.washout,
+        restart=cell.restart,
+        inr=cell.lab == "inr",
+        low_confidence=cell.confidence is RuleConfidence.LOW,
+        unknown_references=row.references + rules.builtin("last-dose-unknown").references,
+        unverified_references=row.references + rules.builtin("unverified-rule").references,
+    )
+
+
+_HOLD = HoldAction.HOLD
+_NONE = HoldAction.NONE
+_SHARED = HoldAction.SHARED
 
 
 def _evaluate_cell(
     ctx: _Context,
-    drug: Drug,
+    prepared: _Cell,
     medication: MedicationUse,
-    row: HoldRule,
-    cell: HoldCell,
+    out: list[_Finding],
     *,
     record: bool = True,
-) -> list[_Finding]:
-    """Findings of one table cell for one medication (``record``: also fill restart)."""
-    out: list[_Finding] = []
-    name = drug.name
-    label = _label(drug, medication)
-    risk = ctx.handled_as.value
-    refs = row.references
-    code = f"hold:{name}"
-    renal_applies = False
+) -> None:
+    """Add the findings of one table cell for one medication to ``out``.
+
+    The decision (verdict, until) is made here; the words are written by
+    :func:`_write_hold` when a message is first read. ``record``: also fill the restarts.
+    """
+    cell = prepared.cell
     hold = cell.hold
-    renal_note = ""
-    if row.washout != row.washout_without_renal or cell.renal_hold is not None:
-        status = _renal_status(ctx)
-        renal_applies = status != "normal"
-        if cell.renal_hold is not None:
-            if status == "impaired":
+    renal = ""
+    washout = prepared.washout
+    if prepared.renal_sensitive:
+        status = ctx.renal or _renal_status(ctx)
+        if status != "normal":
+            washout = prepared.washout_renal
+            if cell.renal_hold is not None:
                 hold = cell.renal_hold
-                renal_note = " Renal function impaired: the renal interval applies."
-            elif status == "unknown":
-                hold = cell.renal_hold
-                renal_note = (
-                    " Renal function unknown (no creatinine clearance or renal condition): "
-                    "the longer renal interval is applied; give a creatinine clearance to "
-                    "allow the shorter one."
-                )
+                renal = status
     last = medication.last_dose
-    elapsed = None if last is None else ctx.at_u - ctx.utc(last)
-    washout = _washout(row, renal_applies)
-    washed = elapsed is not None and washout is not None and elapsed >= washout
-    since = (
-        ""
-        if last is None
-        else f" Last dose {_time(last)} ({_duration(elapsed or timedelta(0))} before)."
-    )
-    action = cell.action
-    text = cell.text
-    if action is HoldAction.NONE:
-        out.append(
-            _finding(
-                code, _PROCEED, f"{label}: {text} before a {risk}-risk procedure.", refs, drug=name
-            )
-        )
-    elif action is HoldAction.SHARED:
-        if washed:
-            out.append(
-                _finding(
-                    code,
-                    _PROCEED,
-                    f"{label}: {text} before a {risk}-risk procedure; the drug has been off for "
-                    f"at least {_duration(washout or timedelta(0))}, its longest interval.{since}",
-                    refs,
-                    drug=name,
-                )
-            )
-        else:
-            restart = (
-                f" If it is stopped, restart {_duration(cell.restart)} after."
-                if cell.restart
-                else ""
-            )
-            out.append(
-                _finding(
-                    code,
-                    _CAUTION,
-                    f"{label}: {text} before a {risk}-risk procedure (not a hold decided by the "
-                    f"library).{restart}{since}",
-                    refs,
-                    drug=name,
-                )
-            )
-    elif action is HoldAction.UNKNOWN:
-        if washed:
-            out.append(
-                _finding(
-                    code,
-                    _PROCEED,
-                    f"{label}: {text} before a {risk}-risk procedure; the drug has been off for at "
-                    f"least {_duration(washout or timedelta(0))}, its longest known interval.{since}",
-                    refs,
-                    drug=name,
-                )
-            )
-        else:
-            out.append(
-                _finding(
-                    code,
-                    _INSUFFICIENT,
-                    f"{label}: {text} before a {risk}-risk procedure. No rule is known for this "
-                    "class: decide with the prescriber.",
-                    refs,
-                    drug=name,
-                )
-            )
+    at_u = ctx.at_u
+    if last is None:
+        last_u = elapsed = None
+        washed = False
     else:
-        assert hold is not None
-        ranged = (
-            f" (the sources give ranges: {cell.range}; upper bounds used)" if cell.range else ""
-        )
-        if last is None:
-            unknown = ctx.rules.builtin("last-dose-unknown")
-            out.append(
-                _finding(
-                    code,
-                    _INSUFFICIENT,
-                    f"{label}: hold {_duration(hold)} before a {risk}-risk procedure{ranged}, "
-                    f"but the last dose is unknown: record when it was taken.{renal_note}",
-                    refs + unknown.references,
-                    drug=name,
-                )
-            )
+        last_u = last.astimezone(_UTC) if ctx.aware else last
+        elapsed = at_u - last_u
+        washed = washout is not None and elapsed >= washout
+    action = prepared.action
+    verdict: Verdict
+    until = late = None
+    references = prepared.references
+    if action is _HOLD:
+        if last_u is None:
+            kind, verdict = "no-last-dose", _INSUFFICIENT
+            references = prepared.unknown_references
         else:
-            until_u = ctx.utc(last) + hold
-            until = ctx.local(until_u)
-            if ctx.at_u >= until_u:
-                out.append(
-                    _finding(
-                        code,
-                        _PROCEED,
-                        f"{label}: hold of {_duration(hold)} before a {risk}-risk procedure is met"
-                        f"{ranged}.{since} Met at {_time(until)}.{renal_note}",
-                        refs,
-                        drug=name,
-                        until=until,
-                    )
-                )
+            until_u = last_u + hold  # type: ignore[operator]
+            until = until_u.astimezone(ctx.at.tzinfo) if ctx.aware else until_u
+            if at_u >= until_u:
+                kind, verdict = "met", _PROCEED
             else:
-                out.append(
-                    _finding(
-                        code,
-                        _DEFER,
-                        f"{label}: hold {_duration(hold)} before a {risk}-risk procedure{ranged}; "
-                        f"not met until {_time(until)} ({_duration(until_u - ctx.at_u)} after the "
-                        f"planned time).{since}{renal_note}",
-                        refs,
-                        drug=name,
-                        until=until,
-                    )
-                )
-        if record and cell.restart is not None:
-            ctx.restart[name] = ctx.local(ctx.at_u + cell.restart)
-        if cell.lab == "inr":
-            out.extend(_inr(ctx, drug, medication))
-    if cell.confidence is RuleConfidence.LOW and not washed:
-        unverified = ctx.rules.builtin("unverified-rule")
+                kind, verdict = "deferred", _DEFER
+                late = until_u - at_u
+    elif action is _NONE:
+        kind, verdict = "none", _PROCEED
+    elif action is _SHARED:
+        kind, verdict = ("washed", _PROCEED) if washed else ("shared", _CAUTION)
+    else:
+        kind, verdict = ("washed", _PROCEED) if washed else ("unknown", _INSUFFICIENT)
+    finding: _Finding = _new(_Finding)
+    _set(finding, "code", prepared.code)
+    _set(finding, "verdict", verdict)
+    _set(
+        finding,
+        "_message",
+        LazyText(
+            _write_hold, kind, prepared, medication, hold, renal, washout, elapsed, until, late
+        ),
+    )
+    _set(finding, "references", references)
+    _set(finding, "drug", prepared.drug.name)
+    _set(finding, "until", until)
+    out.append(finding)
+    if action is _HOLD:
+        if record and prepared.restart is not None:
+            ctx.restart[prepared.drug.name] = ctx.local(at_u + prepared.restart)
+        if prepared.inr:
+            out.append(_inr(ctx, prepared.drug, medication))
+    if prepared.low_confidence and not washed:
         out.append(
             _finding(
-                f"unverified:{name}",
+                "unverified:" + prepared.drug.name,
                 _CAUTION,
-                f"{label}: the {risk}-risk rule used ('{text}') is LOW confidence (not verified "
-                "in a source): confirm with the prescriber or the primary guideline.",
-                refs + unverified.references,
-                drug=name,
+                LazyText(
+                    _write_hold,
+                    "unverified",
+                    prepared,
+                    medication,
+                    hold,
+                    renal,
+                    washout,
+                    elapsed,
+                    until,
+                    late,
+                ),
+                prepared.unverified_references,
+                drug=prepared.drug.name,
             )
         )
-    return out
 
 
 # For results taken at the same moment, the worse one counts (fail-safe, whatever their
@@ -724,149 +813,206 @@ def _latest(ctx: _Context, name: LabName) -> LabResult | None:
     return best
 
 
-def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> list[_Finding]:
-    record = ctx.rules.builtin("inr")
-    refs = record.references
-    policy = ctx.rules.policy
-    code = f"lab:inr:{drug.name}"
-    lab = _latest(ctx, LabName.INR)
+def _write_inr(
+    kind: str, drug: Drug, lab: LabResult | None, max_age: timedelta, inr_max: float
+) -> str:
+    """The words of an INR finding (``kind`` says which; see :func:`_inr`)."""
+    name = drug.display_name
     wanted = (
-        f"an INR taken after the last {drug.display_name} dose and within "
-        f"{_duration(policy.inr_max_age)} before the procedure (library policy)"
+        f"an INR taken after the last {name} dose and within {_duration(max_age)} before the "
+        "procedure (library policy)"
     )
     if lab is None or lab.taken_at is None:
-        return [
-            _finding(
-                code,
-                _INSUFFICIENT,
-                f"{drug.display_name}: normal INR required; none recorded. Needed: {wanted}.",
-                refs,
-                drug=drug.name,
-            )
-        ]
-    taken_u = ctx.utc(lab.taken_at)
-    if medication.last_dose is None or taken_u < ctx.utc(medication.last_dose):
-        return [
-            _finding(
-                code,
-                _INSUFFICIENT,
-                f"{drug.display_name}: the latest INR ({lab.magnitude:g}, {_time(lab.taken_at)}) was "
-                f"not taken after the last dose, so it does not show the effect of stopping. "
-                f"Needed: {wanted}.",
-                refs,
-                drug=drug.name,
-            )
-        ]
-    if ctx.at_u - taken_u > policy.inr_max_age:
-        return [
-            _finding(
-                code,
-                _INSUFFICIENT,
-                f"{drug.display_name}: the latest INR ({lab.magnitude:g}, {_time(lab.taken_at)}) is "
-                f"older than {_duration(policy.inr_max_age)} (library policy). Needed: {wanted}.",
-                refs,
-                drug=drug.name,
-            )
-        ]
-    if lab.magnitude > policy.inr_max:
-        return [
-            _finding(
-                code,
-                _DEFER,
-                f"{drug.display_name}: INR {lab.magnitude:g} ({_time(lab.taken_at)}) is above "
-                f"{policy.inr_max:g}, the normal-INR threshold; repeat it later.",
-                refs,
-                drug=drug.name,
-            )
-        ]
-    return [
-        _finding(
-            code,
-            _PROCEED,
-            f"{drug.display_name}: INR {lab.magnitude:g} ({_time(lab.taken_at)}) is normal "
-            f"(<= {policy.inr_max:g}).",
-            refs,
-            drug=drug.name,
+        return f"{name}: normal INR required; none recorded. Needed: {wanted}."
+    value, when = f"{lab.magnitude:g}", _time(lab.taken_at)
+    if kind == "before-dose":
+        return (
+            f"{name}: the latest INR ({value}, {when}) was not taken after the last dose, so it "
+            f"does not show the effect of stopping. Needed: {wanted}."
         )
-    ]
+    if kind == "stale":
+        return (
+            f"{name}: the latest INR ({value}, {when}) is older than {_duration(max_age)} "
+            f"(library policy). Needed: {wanted}."
+        )
+    if kind == "high":
+        return (
+            f"{name}: INR {value} ({when}) is above {inr_max:g}, the normal-INR threshold; "
+            "repeat it later."
+        )
+    return f"{name}: INR {value} ({when}) is normal (<= {inr_max:g})."
 
 
-def _medications(ctx: _Context, catalogue: Any) -> None:
-    for medication in ctx.patient.medications:
-        drug = catalogue[medication.drug]
-        rows = ctx.rules.holds_for(drug.name, drug.drug_class.value)
-        if not rows:
-            if _antithrombotic(drug):
-                record = ctx.rules.builtin("no-hold-rule")
-                ctx.add(
-                    f"no-rule:{drug.name}",
-                    _INSUFFICIENT,
-                    f"{drug.display_name} ({drug.drug_class.value}) affects haemostasis but the "
-                    "rule set has no hold rule for it: decide with the prescriber.",
-                    record.references,
-                    drug=drug.name,
-                )
-            continue
-        chosen = _choose_variant(ctx, drug, medication, rows)
-        if chosen is not None:
-            ctx.findings.extend(
-                _evaluate_cell(ctx, drug, medication, chosen, chosen.cell(ctx.handled_as))
-            )
+def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> _Finding:
+    policy = ctx.rules.policy
+    lab = _latest(ctx, LabName.INR)
+    verdict = _INSUFFICIENT
+    if lab is None or lab.taken_at is None:
+        kind = "none"
+    else:
+        taken_u = ctx.utc(lab.taken_at)
+        if medication.last_dose is None or taken_u < ctx.utc(medication.last_dose):
+            kind = "before-dose"
+        elif ctx.at_u - taken_u > policy.inr_max_age:
+            kind = "stale"
+        elif lab.magnitude > policy.inr_max:
+            kind, verdict = "high", _DEFER
+        else:
+            kind, verdict = "normal", _PROCEED
+    return _finding(
+        "lab:inr:" + drug.name,
+        verdict,
+        LazyText(_write_inr, kind, drug, lab, policy.inr_max_age, policy.inr_max),
+        ctx.rules.builtin("inr").references,
+        drug=drug.name,
+    )
 
 
-def _choose_variant(
-    ctx: _Context, drug: Drug, medication: MedicationUse, rows: tuple[HoldRule, ...]
-) -> HoldRule | None:
-    if len(rows) == 1 and rows[0].indication is None and rows[0].route is None:
-        return rows[0]
-    indication = medication.indication.value if medication.indication is not None else None
-    route = medication.route.value if medication.route is not None else None
+@attrs.frozen(slots=True, eq=False)
+class _Variant:
+    """A medication's indication and route without its dose times (for static findings)."""
+
+    indication: Indication | None
+    route: Route | None
+    last_dose: None = None
+
+
+@attrs.frozen(slots=True, eq=False)
+class _HoldEntry:
+    """What the hold table says of one (drug, indication, route) before one risk class.
+
+    Everything here is independent of dose times, so it is worked out once per rule set:
+    ``prepared`` is the cell of the one row that applies (``None`` when none does, or when
+    the variants must be compared with the dose times: ``rows`` then holds them); ``finding`` is a finding that
+    holds whatever the times (a cell with no hold, no rule for the drug, a variant mismatch).
+    """
+
+    drug: Drug
+    prepared: _Cell | None = None
+    rows: tuple[HoldRule, ...] = ()
+    finding: _Finding | None = None
+
+
+@functools.lru_cache(maxsize=8192)
+def _hold_entry(
+    rules: RuleSet,
+    name: str,
+    indication: Indication | None,
+    route: Route | None,
+    risk: BleedingRisk,
+) -> _HoldEntry:
+    drug = drugs()[name]
+    rows = rules.holds_for(drug.name, drug.drug_class.value)
+    if not rows:
+        if not _antithrombotic(drug):
+            return _HoldEntry(drug)
+        return _HoldEntry(
+            drug,
+            finding=_finding(
+                "no-rule:" + drug.name,
+                _INSUFFICIENT,
+                f"{drug.display_name} ({drug.drug_class.value}) affects haemostasis but the "
+                "rule set has no hold rule for it: decide with the prescriber.",
+                rules.builtin("no-hold-rule").references,
+                drug=drug.name,
+            ),
+        )
+    wanted = (
+        indication.value if indication is not None else None,
+        route.value if route is not None else None,
+    )
     matching = [
         row
         for row in rows
-        if (row.indication is None or row.indication == indication)
-        and (row.route is None or row.route == route)
+        if (row.indication is None or row.indication == wanted[0])
+        and (row.route is None or row.route == wanted[1])
     ]
     if len(matching) == 1:
-        return matching[0]
+        prepared = _prepare_cell(rules, drug, matching[0], risk)
+        if prepared.action is HoldAction.NONE and not prepared.low_confidence:
+            variant = _Variant(indication, route)
+            message = LazyText(
+                _write_hold, "none", prepared, variant, None, "", None, None, None, None
+            )
+            return _HoldEntry(
+                drug,
+                prepared,
+                finding=_finding(
+                    prepared.code, _PROCEED, message, prepared.references, drug=drug.name
+                ),
+            )
+        return _HoldEntry(drug, prepared)
+    given = [value for value in wanted if value]
+    if given and not matching:
+        fields, options = _variant_fields(rows)
+        return _HoldEntry(
+            drug,
+            finding=_finding(
+                "variant:" + drug.name,
+                _INSUFFICIENT,
+                f"{drug.display_name}: the rules cover {options}; the given "
+                f"{' and '.join(fields)} ({', '.join(given)}) matches none of them.",
+                rules.builtin("variant-needed").references,
+                drug=drug.name,
+            ),
+        )
+    return _HoldEntry(drug, rows=tuple(matching or rows))
+
+
+def _variant_fields(rows: Sequence[HoldRule]) -> tuple[list[str], str]:
+    """The fields that tell a drug's rows apart, and the rows' variants as text."""
     fields = sorted(
         {"indication" for row in rows if row.indication} | {"route" for row in rows if row.route}
     )
     options = ", ".join("/".join(v for v in (row.indication, row.route) if v) for row in rows)
-    record = ctx.rules.builtin("variant-needed")
-    given = [v for v in (indication, route) if v]
-    if given and not matching:
+    return fields, options
+
+
+def _medications(ctx: _Context) -> None:
+    rules = ctx.rules
+    risk = ctx.handled_as
+    findings = ctx.findings
+    for medication in ctx.patient.medications:
+        entry = _hold_entry(rules, medication.drug, medication.indication, medication.route, risk)
+        if entry.finding is not None:
+            findings.append(entry.finding)
+        elif entry.prepared is not None:
+            _evaluate_cell(ctx, entry.prepared, medication, findings)
+        elif entry.rows:
+            _undecided_variant(ctx, entry.drug, medication, entry.rows)
+
+
+def _undecided_variant(
+    ctx: _Context, drug: Drug, medication: MedicationUse, candidates: tuple[HoldRule, ...]
+) -> None:
+    """A drug whose rule depends on an indication or route that was not given.
+
+    When every candidate variant says PROCEED at these dose times, so does the finding;
+    otherwise the missing field is asked for.
+    """
+    rows = ctx.rules.holds_for(drug.name, drug.drug_class.value)
+    fields, options = _variant_fields(rows)
+    outcomes: list[_Finding] = []
+    for row in candidates:
+        prepared = _prepare_cell(ctx.rules, drug, row, ctx.handled_as)
+        _evaluate_cell(ctx, prepared, medication, outcomes, record=False)
+    if all(f.verdict is _PROCEED for f in outcomes):
         ctx.add(
-            f"variant:{drug.name}",
-            _INSUFFICIENT,
-            f"{drug.display_name}: the rules cover {options}; the given "
-            f"{' and '.join(fields)} ({', '.join(given)}) matches none of them.",
-            record.references,
-            drug=drug.name,
-        )
-        return None
-    outcomes = [
-        _evaluate_cell(ctx, drug, medication, row, row.cell(ctx.handled_as), record=False)
-        for row in (matching or rows)
-    ]
-    if all(f.verdict is _PROCEED for findings in outcomes for f in findings):
-        ctx.add(
-            f"hold:{drug.name}",
+            "hold:" + drug.name,
             _PROCEED,
             f"{drug.display_name}: no hold needed whatever the {' or '.join(fields)} ({options}).",
             tuple({ref.key: ref for row in rows for ref in row.references}.values()),
             drug=drug.name,
         )
-        return None
+        return
     ctx.add(
-        f"variant:{drug.name}",
+        "variant:" + drug.name,
         _INSUFFICIENT,
         f"{drug.display_name}: the rule depends on the {' or '.join(fields)} ({options}), which "
         f"is not given, and the variants disagree: record the {' and '.join(fields)}.",
-        record.references,
+        ctx.rules.builtin("variant-needed").references,
         drug=drug.name,
     )
-    return None
 
 
 def _labs(ctx: _Context) -> None:
@@ -961,7 +1107,7 @@ def _labs(ctx: _Context) -> None:
 def _rules(ctx: _Context) -> None:
     index = _rules_for_plan(ctx.rules, ctx.facts)
     patient = ctx.patient
-    candidates: list[Rule] = list(index.always)
+    candidates: list[Rule] = []
     for code in patient.conditions:
         candidates.extend(index.by_condition.get(code, ()))
     for code in patient.devices:
@@ -971,16 +1117,20 @@ def _rules(ctx: _Context) -> None:
     if patient.pregnant is not False:
         candidates.extend(index.by_pregnancy.get(patient.pregnant, ()))
     if not candidates:
+        ctx.findings.extend(index.always_findings)  # the common case, worked out per plan
         return
+    candidates[:0] = index.always
     fired: dict[str, Rule] = {}
     for rule in candidates:
         if rule.id not in fired and _patient_matches(rule, patient):
             fired[rule.id] = rule
-    order = index.order
-    for rule in sorted(fired.values(), key=lambda rule: order[rule.id]):
+    chosen = list(fired.values())
+    if len(chosen) > 1:
+        chosen.sort(key=lambda rule: index.order[rule.id])
+    for rule in chosen:
         if rule.exclusive_of and any(other in fired for other in rule.exclusive_of):
             continue
-        ctx.add(f"rule:{rule.id}", rule.verdict, rule.message, rule.references)
+        ctx.findings.append(index.findings[rule.id])
 
 
 def _allergies(ctx: _Context) -> None:
@@ -1020,40 +1170,45 @@ def _max_dose_mg(name: str, weight_kg: float) -> float | str:
 
 def _doses(ctx: _Context) -> None:
     facts = ctx.facts
-    if not facts.la_totals and not facts.la_unknown:
-        return
-    record = ctx.rules.builtin("local-anesthetic-dose")
-    refs = record.references
+    if facts.la_totals or facts.la_unknown:
+        ctx.findings.extend(_dose_findings(ctx.rules, facts, ctx.patient.weight_kg))
+
+
+@functools.lru_cache(maxsize=65536)
+def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple[_Finding, ...]:
+    """The local-anaesthetic findings of a plan for a body weight (the same every time)."""
+    refs = rules.builtin("local-anesthetic-dose").references
+    out: list[_Finding] = []
+
+    def add(code: str, verdict: Verdict, message: str, *, drug: str | None = None) -> None:
+        out.append(_finding(code, verdict, message, refs, drug=drug))
+
     for name in facts.la_unknown:
-        ctx.add(
+        add(
             f"dose:{name}",
             _INSUFFICIENT,
             f"{name}: the planned amount is unknown (a volume without a concentration); the "
             "maximum dose cannot be checked.",
-            refs,
             drug=name,
         )
-    kg = ctx.patient.weight_kg
     if kg is None:
         names = ", ".join(name for name, _ in facts.la_totals)
         if names:
-            ctx.add(
+            add(
                 "dose:weight-unknown",
                 _INSUFFICIENT,
                 f"Body weight unknown: the maximum dose of {names} cannot be checked.",
-                refs,
             )
-        return
-    near = ctx.rules.policy.local_anesthetic_near_fraction
+        return tuple(out)
+    near = rules.policy.local_anesthetic_near_fraction
     combined = 0.0
     for name, total in facts.la_totals:
         maximum = _max_dose_mg(name, kg)
         if isinstance(maximum, str):
-            ctx.add(
+            add(
                 f"dose:{name}",
                 _INSUFFICIENT,
                 f"{name}: {total:g} mg planned, but {maximum}.",
-                refs,
                 drug=name,
             )
             combined = float("inf")
@@ -1065,91 +1220,103 @@ def _doses(ctx: _Context) -> None:
             f"{kg:g} kg without epinephrine ({fraction:.0%})"
         )
         if fraction > 1:
-            ctx.add(
-                f"dose:{name}",
-                _DEFER,
-                text + ": above the maximum; re-plan the dose.",
-                refs,
-                drug=name,
-            )
+            add(f"dose:{name}", _DEFER, text + ": above the maximum; re-plan the dose.", drug=name)
         elif fraction >= near:
-            ctx.add(
+            add(
                 f"dose:{name}",
                 _CAUTION,
                 text + f": near the maximum (at or above {near:.0%}, library policy).",
-                refs,
                 drug=name,
             )
         else:
-            ctx.add(f"dose:{name}", _PROCEED, text + ".", refs, drug=name)
+            add(f"dose:{name}", _PROCEED, text + ".", drug=name)
     if len(facts.la_totals) > 1 and combined != float("inf") and combined >= near:
-        ctx.add(
+        add(
             "dose:combined",
             _CAUTION,
             f"Local anaesthetics together reach {combined:.0%} of their maxima (treated as "
             "additive: library policy).",
-            refs,
         )
+    return tuple(out)
 
 
 def _contrast(ctx: _Context) -> None:
-    if not ctx.facts.contrast_labels:
-        return
-    refs = ctx.rules.builtin("neuraxial-contrast-label").references
-    for described, labelled in ctx.facts.contrast_labels:
+    if ctx.facts.contrast_labels:
+        ctx.findings.extend(_contrast_findings(ctx.rules, ctx.facts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[_Finding, ...]:
+    """The contrast-labelling findings of a neuraxial plan (the same for every patient)."""
+    refs = rules.builtin("neuraxial-contrast-label").references
+    out: list[_Finding] = []
+    for described, labelled in facts.contrast_labels:
         if labelled is False:
-            ctx.add(
-                "contrast-label",
-                _DEFER,
-                f"{described}: this presentation is labelled against intrathecal use (boxed "
-                "warning) and intrathecal spread is possible in a neuraxial procedure: re-plan "
-                "with an intrathecal-labelled contrast.",
-                refs,
+            out.append(
+                _finding(
+                    "contrast-label",
+                    _DEFER,
+                    f"{described}: this presentation is labelled against intrathecal use (boxed "
+                    "warning) and intrathecal spread is possible in a neuraxial procedure: re-plan "
+                    "with an intrathecal-labelled contrast.",
+                    refs,
+                )
             )
         elif labelled is None:
-            ctx.add(
-                "contrast-label",
-                _CAUTION,
-                f"{described}: the presentation cannot be identified as intrathecal-labelled "
-                "(give the concentration, e.g. '300 mg/mL'); only intrathecal-labelled "
-                "iodinated contrast should be used where intrathecal spread is possible.",
-                refs,
+            out.append(
+                _finding(
+                    "contrast-label",
+                    _CAUTION,
+                    f"{described}: the presentation cannot be identified as intrathecal-labelled "
+                    "(give the concentration, e.g. '300 mg/mL'); only intrathecal-labelled "
+                    "iodinated contrast should be used where intrathecal spread is possible.",
+                    refs,
+                )
             )
         else:
-            ctx.add(
-                "contrast-label",
-                _PROCEED,
-                f"{described}: an intrathecal-labelled presentation.",
-                refs,
+            out.append(
+                _finding(
+                    "contrast-label",
+                    _PROCEED,
+                    f"{described}: an intrathecal-labelled presentation.",
+                    refs,
+                )
             )
+    return tuple(out)
+
+
+_RANK = attrgetter("verdict._rank")
 
 
 def _finish(ctx: _Context) -> Assessment:
-    ranks = _RANKS
-    findings = sorted(ctx.findings, key=lambda f: -ranks[f.verdict._value_])
+    findings = ctx.findings
+    findings.sort(key=_RANK, reverse=True)  # stable: equal verdicts keep their order
     earliest: datetime | None = ctx.at
     latest_u = ctx.at_u
     for finding in findings:
-        if ranks[finding.verdict._value_] >= _BLOCKING_RANK and not (
-            finding.verdict is _DEFER and finding.until is not None
-        ):
+        verdict = finding.verdict
+        until = finding.until
+        if verdict._rank >= _BLOCKING_RANK and not (verdict is _DEFER and until is not None):
             earliest = None
             break
-        if finding.until is not None:
-            until_u = ctx.utc(finding.until)
+        if until is not None:
+            until_u = ctx.utc(until)
             if until_u > latest_u:
                 latest_u = until_u
-    if earliest is not None:
-        earliest = ctx.local(latest_u) if latest_u != ctx.at_u else ctx.at
-    return Assessment(
-        procedure=ctx.facts.procedure_id,
-        at=ctx.at,
-        bleeding_risk=ctx.facts.risk,
-        handled_as=ctx.handled_as,
-        findings=tuple(findings),
-        earliest_time=earliest,
-        restart=dict(ctx.restart),
-    )
+    if earliest is not None and latest_u != ctx.at_u:
+        earliest = ctx.local(latest_u)
+    # Built field by field: the values are exact here, and the verdict is the first
+    # finding's (the most restrictive) rather than a second pass over them.
+    assessment: Assessment = _new(Assessment)
+    _set(assessment, "procedure", ctx.facts.procedure_id)
+    _set(assessment, "at", ctx.at)
+    _set(assessment, "bleeding_risk", ctx.facts.risk)
+    _set(assessment, "handled_as", ctx.handled_as)
+    _set(assessment, "findings", tuple(findings))
+    _set(assessment, "earliest_time", earliest)
+    _set(assessment, "restart", ctx.restart)
+    _set(assessment, "verdict", findings[0].verdict if findings else _PROCEED)
+    return assessment
 
 
 def assess(
@@ -1197,9 +1364,8 @@ def assess(
     _check_times(patient, at)
     ruleset = default_rules() if rules is None else rules
     ctx = _Context(patient, _plan_facts(plan), at, ruleset)
-    catalogue = drugs()
-    _upgrade(ctx, catalogue)
-    _medications(ctx, catalogue)
+    _upgrade(ctx)
+    _medications(ctx)
     _labs(ctx)
     _rules(ctx)
     _allergies(ctx)

@@ -24,15 +24,17 @@ interventional.errors.UnknownDrugError: unknown drug 'clopidogrell'; did you mea
 
 from __future__ import annotations
 
+import functools
 import html
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
+import cattrs.gen
 
-from interventional._data import DataSource, read_table, structure_record
+from interventional._data import DataSource, converter, read_table, structure_record
 from interventional._enums import ParsableEnum
 from interventional.errors import CatalogError, ValidationError, suggest
 from interventional.pharmacology import DrugClass, drug, drugs
@@ -47,6 +49,7 @@ __all__ = [
     "Indication",
     "LabName",
     "LabResult",
+    "LazyText",
     "MedicationUse",
     "Patient",
     "Route",
@@ -575,7 +578,54 @@ def _optional_verdict(value: object) -> Verdict:
     return Verdict.parse(value)  # type: ignore[arg-type]
 
 
-@attrs.frozen(slots=True)
+class LazyText:
+    """A message written on first use, then kept.
+
+    The engine decides every finding eagerly (code, verdict, until, references) but leaves
+    the wording to a function called the first time the message is read: most findings of a
+    batch are counted, never read. Equality, hashing and pickling use the written text.
+
+    Parameters
+    ----------
+    write : callable
+        Called once with ``args``; returns the text.
+    *args
+        Its arguments.
+
+    Examples
+    --------
+    >>> text = LazyText("{} mg".format, 10)
+    >>> str(text)
+    '10 mg'
+    """
+
+    __slots__ = ("_args", "_text", "_write")
+
+    def __init__(self, write: Callable[..., str], *args: Any) -> None:
+        self._write: Callable[..., str] | None = write
+        self._args = args
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        text = self._text
+        if text is None:
+            assert self._write is not None
+            text = self._text = self._write(*self._args)
+            self._write, self._args = None, ()
+        return text
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return (str, (str(self),))
+
+
+def _text_key(value: str | LazyText) -> str:
+    return value if type(value) is str else str(value)
+
+
+@attrs.frozen(slots=True, repr=False)
 class Finding:
     """One finding of an assessment.
 
@@ -585,27 +635,80 @@ class Finding:
         A stable code, e.g. ``"hold:clopidogrel"``, ``"lab:inr"``, ``"rule:infection-at-site"``.
     verdict : Verdict
         What this finding alone says.
-    message : str
-        Plain words a clinician can check.
+    message : str or LazyText
+        Plain words a clinician can check (the engine passes a :class:`LazyText`, written
+        the first time :attr:`message` is read; it compares as its text).
     references : tuple of Reference
         The sources of the rule.
     drug : str, optional
         The generic id of the drug concerned.
     until : datetime, optional
         For a hold: the earliest time the hold is met (last dose + interval).
+
+    Examples
+    --------
+    >>> from interventional.safety import Finding, Verdict
+    >>> Finding("rule:x", "caution", "Check it.", ())
+    Finding(code='rule:x', verdict=<Verdict.CAUTION: 'caution'>, message='Check it.', \
+references=(), drug=None, until=None)
     """
 
     code: str
     verdict: Verdict = attrs.field(converter=_optional_verdict)
-    message: str
+    _message: str | LazyText = attrs.field(alias="message", eq=_text_key)
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
     drug: str | None = attrs.field(default=None, kw_only=True)
     until: datetime | None = attrs.field(default=None, kw_only=True)
+
+    @_message.validator
+    def _check_message(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str | LazyText):
+            raise ValidationError("message", f"expected a str, got {type(value).__name__}")
+
+    @property
+    def message(self) -> str:
+        """The finding in plain words."""
+        text = self._message
+        return text if type(text) is str else str(text)
+
+    def __repr__(self) -> str:
+        return (
+            f"Finding(code={self.code!r}, verdict={self.verdict!r}, message={self.message!r}, "
+            f"references={self.references!r}, drug={self.drug!r}, until={self.until!r})"
+        )
+
+    @classmethod
+    def _from_data(cls, value: object) -> Finding:
+        """Read a finding from its data form (``message`` as text)."""
+        structure: Callable[[object, type[Finding]], Finding] = _finding_data_form()[0]
+        return structure(value, cls)
+
+    def _to_data(self) -> dict[str, Any]:
+        """The data form: the message written out under ``message``."""
+        unstructure: Callable[[Finding], dict[str, Any]] = _finding_data_form()[1]
+        return unstructure(self)
 
     def __str__(self) -> str:
         keys = ", ".join(ref.key for ref in self.references)
         cited = f" [{keys}]" if keys else ""
         return f"{self.verdict.name}: {self.message}{cited}"
+
+
+@functools.cache
+def _finding_data_form() -> tuple[Any, Any]:
+    """The structure and unstructure functions of :class:`Finding` (``message`` by name)."""
+    conv = converter()
+    text = cattrs.gen.override(
+        rename="message",
+        struct_hook=lambda value, _: conv.structure(value, str),
+        unstruct_hook=_text_key,
+    )
+    return (
+        cattrs.gen.make_dict_structure_fn(
+            Finding, conv, _cattrs_forbid_extra_keys=True, _message=text
+        ),
+        cattrs.gen.make_dict_unstructure_fn(Finding, conv, _message=text),
+    )
 
 
 _VERDICT_RANKS = {member._value_: index for index, member in enumerate(Verdict)}

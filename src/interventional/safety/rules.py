@@ -460,6 +460,14 @@ class Policy:
     local_anesthetic_near_fraction: float = attrs.field(converter=_local_anesthetic_near_fraction)
     concurrent_antithrombotics_min: int = attrs.field(converter=int)
 
+    @concurrent_antithrombotics_min.validator
+    def _check_concurrent(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValidationError(
+                "concurrent_antithrombotics_min",
+                f"must be at least 1 (a count of drugs), got {value}",
+            )
+
     @classmethod
     def from_settings(cls, settings: Iterable[Setting]) -> Policy:
         """Build a policy from ``[[setting]]`` records (ids in kebab-case)."""
