@@ -69,6 +69,7 @@ from interventional.safety.rules import (
     HoldAction,
     HoldCell,
     HoldRule,
+    Policy,
     Rule,
     RuleConfidence,
     RuleSet,
@@ -1015,6 +1016,30 @@ def _undecided_variant(
     )
 
 
+def _write_platelets(kind: str, lab: LabResult, policy: Policy) -> str:
+    """The words of a platelet-count finding (``kind`` says which; see :func:`_labs`)."""
+    count = lab.magnitude
+    when = _time(lab.taken_at)  # type: ignore[arg-type]
+    minimum = policy.platelets_min_neuraxial
+    if kind == "low-strict":
+        return (
+            f"Platelets {count:,.0f}/µL ({when}) below {minimum:,.0f}/µL before a neuraxial "
+            "or high-risk procedure (haematology/anaesthesia consensus, not the pain guideline)."
+        )
+    if kind == "low":
+        return (
+            f"Platelets {count:,.0f}/µL ({when}) below {minimum:,.0f}/µL; the sources give "
+            "thresholds for neuraxial work only."
+        )
+    if kind == "low-neuromodulation":
+        return (
+            f"Platelets {count:,.0f}/µL ({when}) below "
+            f"{policy.platelets_min_neuromodulation:,.0f}/µL, flagged as abnormal before "
+            "neuromodulation by one centre."
+        )
+    return f"Platelets {count:,.0f}/µL ({when}) at or above {minimum:,.0f}/µL."
+
+
 def _labs(ctx: _Context) -> None:
     patient = ctx.patient
     if not patient.labs and not patient.conditions:
@@ -1048,43 +1073,21 @@ def _labs(ctx: _Context) -> None:
         )
     if fresh_platelets is not None:
         count = fresh_platelets.magnitude
-        when = _time(fresh_platelets.taken_at)  # type: ignore[arg-type]
         minimum = policy.platelets_min_neuraxial
-        if count < minimum and strict:
-            ctx.add(
-                "lab:platelets",
-                _DEFER,
-                f"Platelets {count:,.0f}/µL ({when}) below {minimum:,.0f}/µL before a neuraxial "
-                "or high-risk procedure (haematology/anaesthesia consensus, not the pain "
-                "guideline).",
-                record.references,
-            )
-        elif count < minimum:
-            ctx.add(
-                "lab:platelets",
-                _CAUTION,
-                f"Platelets {count:,.0f}/µL ({when}) below {minimum:,.0f}/µL; the sources give "
-                "thresholds for neuraxial work only.",
-                record.references,
-            )
+        if count < minimum:
+            kind, verdict = ("low-strict", _DEFER) if strict else ("low", _CAUTION)
         elif (
             ctx.facts.category == "neuromodulation" and count < policy.platelets_min_neuromodulation
         ):
-            ctx.add(
-                "lab:platelets",
-                _CAUTION,
-                f"Platelets {count:,.0f}/µL ({when}) below "
-                f"{policy.platelets_min_neuromodulation:,.0f}/µL, flagged as abnormal before "
-                "neuromodulation by one centre.",
-                record.references,
-            )
+            kind, verdict = "low-neuromodulation", _CAUTION
         else:
-            ctx.add(
-                "lab:platelets",
-                _PROCEED,
-                f"Platelets {count:,.0f}/µL ({when}) at or above {minimum:,.0f}/µL.",
-                record.references,
-            )
+            kind, verdict = "normal", _PROCEED
+        ctx.add(
+            "lab:platelets",
+            verdict,
+            LazyText(_write_platelets, kind, fresh_platelets, policy),
+            record.references,
+        )
     studies = [c.code for c in flags if c.coagulation_studies]
     if studies:
         inr = _latest(ctx, LabName.INR)
