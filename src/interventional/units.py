@@ -17,6 +17,14 @@ first use, which a library should not do behind its user's back. The registry he
 The file also separates effective dose (Sv) from absorbed dose (Gy), angles from
 plain ratios, and treats the decibel as a plain unit for attenuation budgets.
 
+Canonical units
+---------------
+A Quantity field of an attrs class stores its value in one unit, the field's own
+(:func:`canonical_quantity`, used by :func:`quantity_converter`), rounded to 12 significant
+digits. Pint compares quantities of different units by converting one side, so
+``100 mm == 3.937... inch`` may hold one way and not the other; in one unit, equal values
+are equal both ways and hash equal, and they print in the unit the field is known by.
+
 Examples
 --------
 >>> from interventional.units import Q_, as_quantity
@@ -34,12 +42,13 @@ from __future__ import annotations
 
 import copyreg
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import attrs
 import pint
@@ -53,6 +62,7 @@ __all__ = [
     "as_any_quantity",
     "as_quantity",
     "as_timedelta",
+    "canonical_quantity",
     "format_quantity",
     "magnitude",
     "optional_quantity_converter",
@@ -182,7 +192,8 @@ def as_quantity(value: object, like: str, *, field: str) -> Quantity:
     Returns
     -------
     Quantity
-        The value in its own units (no conversion is forced).
+        The value in its own units (no conversion is forced; fields use
+        :func:`canonical_quantity`).
 
     Raises
     ------
@@ -255,20 +266,112 @@ def as_any_quantity(value: object, *, field: str) -> Quantity:
     )
 
 
+_SIGNIFICANT_DIGITS = 12
+"""Digits kept of a canonical magnitude: enough for any measured value, and few enough to
+drop the floating-point noise of a unit conversion (1 inch is 25.4 mm, not
+25.400000000000002 mm)."""
+
+
+@functools.cache
+def _unit(text: str) -> pint.Unit:
+    """The parsed unit ``text`` (parsing unit text is the slow part of pint)."""
+    return ureg.Unit(text)
+
+
+_WHOLE = 10**_SIGNIFICANT_DIGITS
+
+
+def _tidy(value: float) -> float:
+    """Round to :data:`_SIGNIFICANT_DIGITS` significant digits; a whole number becomes an int."""
+    if type(value) is int and -_WHOLE < value < _WHOLE:
+        return value  # already tidy (the usual case of a value read from text)
+    rounded = float(f"{value:.{_SIGNIFICANT_DIGITS}g}")
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def canonical_quantity(value: object, unit: str, *, field: str) -> Quantity:
+    """Return ``value`` as a Quantity in exactly ``unit``: the canonical form of a field.
+
+    Accepts what :func:`as_quantity` accepts, converts to ``unit`` and rounds the magnitude
+    to 12 significant digits (an int when it is whole), so that equal values written in
+    different units give the same Quantity: such values compare equal both ways and hash
+    equal, and they print in the field's familiar unit.
+
+    Parameters
+    ----------
+    value : Quantity or str
+        A Quantity of any pint registry, or text such as ``"1 inch"``.
+    unit : str
+        The field's canonical unit, e.g. ``"mm"``.
+    field : str
+        The name of the field, for the error message.
+
+    Returns
+    -------
+    Quantity
+        The value in ``unit``.
+
+    Raises
+    ------
+    UnitError
+        As :func:`as_quantity`.
+
+    Examples
+    --------
+    >>> canonical_quantity("1 inch", "mm", field="length")
+    <Quantity(25.4, 'millimeter')>
+    >>> canonical_quantity("0.1 m", "mm", field="length")
+    <Quantity(100, 'millimeter')>
+    >>> canonical_quantity(Q_(1, "inch"), "mm", field="length") == Q_(25.4, "mm")
+    True
+    """
+    target = _unit(unit)
+    if (
+        isinstance(value, pint.Quantity)
+        and value._REGISTRY is ureg
+        and value._units == target._units
+    ):
+        # The usual case, kept fast (converters run in constructors): no parsing, no conversion.
+        number = value.magnitude
+        kind = type(number)
+        if kind is int or (kind is float and math.isfinite(number)):
+            tidy = _tidy(number)
+            if tidy == number and type(tidy) is kind:
+                return value  # already canonical: keep the object
+            return Q_(tidy, target)
+    return _in_unit(as_quantity(value, unit, field=field), target)
+
+
+def _in_unit(quantity: Quantity, target: pint.Unit) -> Quantity:
+    """``quantity`` (of :data:`ureg`, checked, compatible) in ``target``, magnitude tidied."""
+    same = quantity._units == target._units
+    number = quantity.magnitude if same else quantity.m_as(target)
+    tidy = _tidy(number)
+    if same and tidy == number and type(tidy) is type(number):
+        return quantity  # already canonical: keep the object
+    return Q_(tidy, target)
+
+
 def quantity_converter(like: str, field: str) -> Callable[[object], Quantity]:
-    """Make an attrs converter that applies :func:`as_quantity` to one field.
+    """Make an attrs converter to a Quantity of one field, in the field's canonical unit.
+
+    The converter applies :func:`canonical_quantity` with ``like`` as the unit: the field
+    stores every value in ``like`` whatever unit it was written in, so that objects holding
+    equal values are equal and hash equal.
 
     Examples
     --------
     >>> to_weight = quantity_converter("kg", "weight")
     >>> to_weight("70 kg")
     <Quantity(70, 'kilogram')>
+    >>> to_weight("154 lb")
+    <Quantity(69.8532, 'kilogram')>
     """
 
     def convert(value: object) -> Quantity:
-        return as_quantity(value, like, field=field)
+        return canonical_quantity(value, like, field=field)
 
-    convert.__doc__ = f"Convert to a Quantity compatible with {like!r} (field {field!r})."
+    convert.__doc__ = f"Convert to a Quantity in {like!r} (field {field!r})."
     return convert
 
 
@@ -279,12 +382,14 @@ def optional_quantity_converter(like: str, field: str) -> Callable[[object], Qua
     --------
     >>> optional_quantity_converter("kg", "weight")(None) is None
     True
+    >>> optional_quantity_converter("kg", "weight")("500 g")
+    <Quantity(0.5, 'kilogram')>
     """
 
     def convert(value: object) -> Quantity | None:
-        return None if value is None else as_quantity(value, like, field=field)
+        return None if value is None else canonical_quantity(value, like, field=field)
 
-    convert.__doc__ = f"Convert to a Quantity compatible with {like!r} (field {field!r}), or None."
+    convert.__doc__ = f"Convert to a Quantity in {like!r} (field {field!r}), or None."
     return convert
 
 
@@ -354,6 +459,35 @@ def _high_bound(value: object) -> Quantity:
     return as_any_quantity(value, field="high")
 
 
+def _range_unit(value: object) -> pint.Unit:
+    if isinstance(value, pint.Unit) and value._REGISTRY is ureg:
+        return value
+    if not isinstance(value, str | pint.Unit):
+        raise UnitError(
+            "unit", f"expected a unit such as 'mL', got {type(value).__name__} {value!r}"
+        )
+    text = str(value)
+    try:
+        return _unit(text)
+    except pint.UndefinedUnitError as error:
+        names = error.unit_names if isinstance(error.unit_names, tuple | list) else ()
+        unknown = str(names[0]) if names else text
+        raise UnitError("unit", f"unknown unit {unknown!r}", _suggest_unit(unknown)) from None
+    except Exception as error:
+        raise UnitError("unit", f"cannot read {text!r} as a unit ({error})") from None
+
+
+def _unit_of_high(bounds: QuantityRange) -> pint.Unit:
+    return cast(pint.Unit, bounds.high.units)
+
+
+@functools.cache
+def _root_of(unit: pint.Unit) -> tuple[float, str]:
+    """The factor from ``unit`` to root units, and the root units (for comparing ranges)."""
+    root = Q_(1, unit).to_root_units()
+    return float(root.magnitude), str(root.units)
+
+
 _SHARED_UNIT = re.compile(
     r"^\s*([+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?:-|–|to)\s*"
     r"([+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([^\d\s].*)$"
@@ -369,15 +503,23 @@ class QuantityRange:
     ``str()`` writes the first form where it can and the second otherwise, and
     :meth:`parse` reads either back to an equal range.
 
+    Both bounds are stored in the range's :attr:`unit`, rounded to 12 significant digits
+    (as :func:`canonical_quantity` does). Ranges compare by value: equal bounds written in
+    other units give an equal range, with an equal hash.
+
     Parameters
     ----------
     low, high : Quantity or str
         The bounds, of one dimension, ``low <= high``; equal bounds make a single value.
+    unit : str or pint.Unit, optional
+        The unit both bounds are stored in (the field's canonical unit); by default the
+        unit of ``high``.
 
     Raises
     ------
     UnitError
-        When a bound is not a quantity, or the bounds differ in dimension.
+        When a bound is not a quantity, or does not have the dimension of ``unit`` (naming
+        the bound, ``low`` or ``high``).
     ValidationError
         When ``low`` exceeds ``high``.
 
@@ -390,19 +532,50 @@ class QuantityRange:
     ('-60 deg to -45 deg', '0.5 mL')
     >>> QuantityRange.parse("5 MHz to 15 MHz").high
     <Quantity(15, 'megahertz')>
+    >>> QuantityRange.parse("0.5-1 inch", like="mm")
+    QuantityRange.parse('12.7-25.4 mm')
+    >>> QuantityRange.parse("12.7-25.4 mm") == QuantityRange.parse("0.5-1 inch")
+    True
+    >>> QuantityRange("3 kg", "5 mL", unit="mL")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.UnitError: low: the low bound 3 kg ([mass]) does not fit the range's unit mL ([length] ** 3)
     """
 
-    low: Quantity = attrs.field(converter=_low_bound)
-    high: Quantity = attrs.field(converter=_high_bound)
+    low: Quantity = attrs.field(converter=_low_bound, eq=False)
+    high: Quantity = attrs.field(converter=_high_bound, eq=False)
+    unit: pint.Unit = attrs.field(
+        default=attrs.Factory(_unit_of_high, takes_self=True),
+        converter=_range_unit,
+        kw_only=True,
+        eq=False,
+    )
+    # What equality and hashing use: the bounds in root units (so that ranges written in
+    # other units compare by value, both ways).
+    _key: tuple[float, float, str] = attrs.field(init=False, repr=False)
 
-    @high.validator
-    def _ordered(self, _: attrs.Attribute[Quantity], value: Quantity) -> None:
-        if not self.low.is_compatible_with(value):
-            raise UnitError("high", f"bounds {self.low} and {value} differ in dimension")
-        if value < self.low:
+    def __attrs_post_init__(self) -> None:
+        unit = self.unit
+        dimension = unit.dimensionality
+        for name, bound in (("low", self.low), ("high", self.high)):
+            if bound.dimensionality != dimension:
+                raise UnitError(
+                    name,
+                    f"the {name} bound {format_quantity(bound)} ({bound.dimensionality}) does "
+                    f"not fit the range's unit {unit} ({dimension})",
+                )
+        low, high = _in_unit(self.low, unit), _in_unit(self.high, unit)
+        if high.magnitude < low.magnitude:
             raise ValidationError(
-                "high", f"the low bound {self.low} exceeds the high bound {value}"
+                "high",
+                f"the low bound {format_quantity(low)} exceeds the high bound "
+                f"{format_quantity(high)}",
             )
+        factor, root = _root_of(unit)
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        key = (_tidy(low.magnitude * factor), _tidy(high.magnitude * factor), root)
+        object.__setattr__(self, "_key", key)
 
     @classmethod
     def parse(
@@ -415,7 +588,8 @@ class QuantityRange:
         value : str, pair or QuantityRange
             See the text forms above.
         like : str, optional
-            A unit of the required dimension (``"mL"``); any dimension when omitted.
+            The unit of the range (a field's canonical unit, ``"mL"``): both bounds are
+            stored in it. Any dimension (and the unit of ``high``) when omitted.
         field : str, optional
             The field named in errors.
 
@@ -423,31 +597,40 @@ class QuantityRange:
         ------
         UnitError, ValidationError
             Naming ``field``.
+
+        Examples
+        --------
+        >>> QuantityRange.parse(["3 kg", "5 mL"], like="mL", field="volume")
+        Traceback (most recent call last):
+        ...
+        interventional.errors.UnitError: volume: the low bound 3 kg ([mass]) does not fit the range's unit mL ([length] ** 3)
         """
         try:
-            result = cls._read(value)
+            return cls._read(value, like)
         except ValidationError as error:
             raise type(error)(field, error.reason, error.suggestions) from None
-        if like is not None:
-            as_quantity(result.low, like, field=field)  # raises UnitError naming the field
-        return result
 
     @classmethod
-    def _read(cls, value: object) -> QuantityRange:
+    def _read(cls, value: object, like: str | None) -> QuantityRange:
+        def make(low: object, high: object) -> QuantityRange:
+            return cls(low, high) if like is None else cls(low, high, unit=like)
+
         if isinstance(value, QuantityRange):
-            return value
+            if like is None or value.unit == _range_unit(like):
+                return value
+            return make(value.low, value.high)
         if isinstance(value, str):
             if " to " in value:
                 low, high = value.split(" to ", 1)
-                return cls(low.strip(), high.strip())
+                return make(low.strip(), high.strip())
             match = _SHARED_UNIT.match(value)
             if match is not None:
                 low_text, high_text, unit = match.groups()
-                return cls(f"{low_text} {unit}", f"{high_text} {unit}")
+                return make(f"{low_text} {unit}", f"{high_text} {unit}")
             single = as_any_quantity(value, field="range")
-            return cls(single, single)
+            return make(single, single)
         if isinstance(value, Sequence) and len(value) == 2:
-            return cls(value[0], value[1])
+            return make(value[0], value[1])
         raise ValidationError("range", f"expected a range such as '1.5-3 mL', got {value!r}")
 
     def contains(self, value: Quantity | str) -> bool:
@@ -458,7 +641,7 @@ class QuantityRange:
         UnitError
             When ``value`` is not a quantity of the range's dimension.
         """
-        quantity = as_quantity(value, str(self.low.units), field="value")
+        quantity = as_quantity(value, str(self.unit), field="value")
         return bool(self.low <= quantity <= self.high)
 
     def __contains__(self, value: object) -> bool:
@@ -474,11 +657,11 @@ class QuantityRange:
         return self.low in other and self.high in other
 
     def __str__(self) -> str:
-        if self.low == self.high:
+        low, high = self.low.magnitude, self.high.magnitude  # both in self.unit
+        if low == high:
             return format_quantity(self.high)
-        low = self.low.to(self.high.units)
-        if low.magnitude >= 0 and self.high.magnitude >= 0:
-            return f"{low.magnitude!r}-{format_quantity(self.high)}"
+        if low >= 0 and high >= 0:
+            return f"{low!r}-{format_quantity(self.high)}"
         return f"{format_quantity(self.low)} to {format_quantity(self.high)}"
 
     def __repr__(self) -> str:

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from interventional.errors import UnitError, ValidationError
 from interventional.units import (
     Q_,
+    QuantityRange,
     as_quantity,
     as_timedelta,
+    canonical_quantity,
     format_quantity,
     magnitude,
     optional_quantity_converter,
@@ -173,3 +175,116 @@ def test_other_registries_still_pickle_their_own_way() -> None:
     other = pint.UnitRegistry()
     restored = pickle.loads(pickle.dumps(other.Quantity(1, "m")))
     assert restored._REGISTRY is not ureg
+
+
+# --- canonical units: equal values written in other units give the same Quantity -----
+
+
+def test_canonical_quantity_converts_to_the_unit_and_drops_round_off() -> None:
+    inch = canonical_quantity("1 inch", "mm", field="length")
+    assert (inch.magnitude, inch.units) == (25.4, ureg.Unit("mm"))
+    assert canonical_quantity(Q_(0.1, "m"), "mm", field="length").magnitude == 100
+    assert isinstance(canonical_quantity("10.0 mm", "mm", field="length").magnitude, int)
+    with pytest.raises(UnitError, match=r"^length: expected units like 'mm'"):
+        canonical_quantity("3 kg", "mm", field="length")
+
+
+def test_canonical_quantity_keeps_an_already_canonical_object() -> None:
+    quantity = Q_(2.5, "mm")
+    assert canonical_quantity(quantity, "mm", field="length") is quantity
+
+
+def test_converters_store_the_declared_unit() -> None:
+    to_weight = quantity_converter("kg", "weight")
+    assert to_weight("1000 g").units == ureg.Unit("kg")
+    assert to_weight("1000 g") == to_weight("1 kg")
+    assert optional_quantity_converter("mm", "tip")("1 cm") == Q_(10, "mm")
+
+
+@given(
+    st.floats(min_value=1e-6, max_value=1e6, allow_nan=False),
+    st.sampled_from(["mm", "cm", "m", "inch"]),
+    st.sampled_from(["mm", "cm", "m", "inch"]),
+)
+def test_equal_lengths_in_any_units_are_one_canonical_quantity(
+    value: float, unit: str, other: str
+) -> None:
+    first = canonical_quantity(Q_(value, unit), "mm", field="length")
+    second = canonical_quantity(first.to(other), "mm", field="length")
+    assert second.magnitude == first.magnitude
+    assert second.units == first.units == ureg.Unit("mm")
+    assert second == first
+    assert first == second
+    assert hash(second) == hash(first)
+
+
+# --- QuantityRange: one unit for both bounds; errors name the bound -----
+
+
+def test_a_range_stores_both_bounds_in_its_unit() -> None:
+    span = QuantityRange.parse(["0.5 inch", "30 mm"], like="mm")
+    assert (span.low, span.high) == (Q_(12.7, "mm"), Q_(30, "mm"))
+    assert span.low.units == span.high.units == span.unit == ureg.Unit("mm")
+    assert str(span) == "12.7-30 mm"
+    mixed = QuantityRange("1 inch", "30 mm")  # no unit given: the unit of high
+    assert mixed.low.units == ureg.Unit("mm")
+    assert mixed.low.magnitude == 25.4
+
+
+def test_equal_ranges_in_other_units_are_equal_both_ways_and_hash_equal() -> None:
+    in_ml = QuantityRange.parse("1.5-3 mL")
+    in_l = QuantityRange.parse("0.0015-0.003 L")
+    assert in_ml == in_l
+    assert in_l == in_ml
+    assert hash(in_ml) == hash(in_l)
+    assert str(in_l) == "0.0015-0.003 L"  # each prints in its own unit
+    assert QuantityRange.parse(in_l, like="mL") == in_ml
+    assert str(QuantityRange.parse(in_l, like="mL")) == "1.5-3 mL"
+    assert in_ml != QuantityRange.parse("1.5-3.5 mL")
+
+
+def test_a_range_survives_pickling() -> None:
+    import pickle
+
+    span = QuantityRange.parse("1 inch to 3 inch", like="mm")
+    restored = pickle.loads(pickle.dumps(span))
+    assert restored == span
+    assert hash(restored) == hash(span)
+    assert restored.unit == ureg.Unit("mm")
+    assert restored.low._REGISTRY is ureg
+
+
+def test_a_wrong_low_bound_is_named_low() -> None:
+    import attrs
+
+    span = QuantityRange.parse("1.5-3 mL")
+    with pytest.raises(UnitError) as caught:
+        attrs.evolve(span, low="3 kg")
+    assert caught.value.field == "low"
+    with pytest.raises(UnitError) as caught:
+        attrs.evolve(span, high="3 kg")
+    assert caught.value.field == "high"
+    with pytest.raises(UnitError) as caught:
+        QuantityRange("3 kg", "5 mL")  # the unit is that of high: low does not fit
+    assert caught.value.field == "low"
+    with pytest.raises(UnitError) as caught:
+        QuantityRange("3 mL", "5 kg", unit="mL")
+    assert caught.value.field == "high"
+
+
+def test_a_range_read_for_a_field_names_the_field_and_the_bound() -> None:
+    with pytest.raises(UnitError) as caught:
+        QuantityRange.parse(["3 kg", "5 mL"], like="mL", field="volume")
+    assert caught.value.field == "volume"
+    assert "low bound" in caught.value.reason
+    with pytest.raises(UnitError) as caught:
+        QuantityRange.parse(["3 mL", "5 kg"], like="mL", field="volume")
+    assert "high bound" in caught.value.reason
+
+
+def test_a_range_unit_must_be_a_unit() -> None:
+    with pytest.raises(UnitError) as caught:
+        QuantityRange("1 mL", "3 mL", unit="mLx")
+    assert caught.value.field == "unit"
+    with pytest.raises(UnitError):
+        QuantityRange("1 mL", "3 mL", unit=3)
