@@ -62,7 +62,7 @@ def test_needle_construction() -> None:
     needle = Needle("Tuohy", 18, "3.5 inch")
     assert needle.type is NeedleType.TUOHY
     assert needle.active_tip is None
-    assert str(needle) == "18G 3.5 in tuohy"
+    assert str(needle) == "18G 88.9 mm tuohy"  # a needle length is stored in mm
     rf = Needle(NeedleType.RF_CANNULA, 18, "100 mm", active_tip="10 mm")
     assert rf.active_tip == Q_(10, "mm")
     assert hash(rf) == hash(Needle("rf-cannula", 18, "100 mm", active_tip="10 mm"))

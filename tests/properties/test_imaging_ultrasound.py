@@ -55,7 +55,10 @@ def test_chosen_transducer_reaches_the_depth_or_a_clear_error_says_none_can(dept
         assert info.value.field == "depth"
         return
     choice = choose_transducer(target)
-    assert choice.penetration >= target
+    # The choice stores its values in canonical units to 12 significant digits, so it
+    # reaches the depth as stored (within 1e-11 of the depth asked for).
+    assert choice.depth.to("cm").magnitude == pytest.approx(depth, rel=1e-11)
+    assert choice.penetration >= choice.depth
     assert choice.frequency in choice.transducer.frequency_range
     if choice.transducer.max_usual_depth is not None:
         assert target <= choice.transducer.max_usual_depth

@@ -24,6 +24,7 @@ from interventional.units import (
     QuantityRange,
     as_any_quantity,
     as_quantity,
+    canonical_quantity,
     format_quantity,
     ureg,
 )
@@ -102,17 +103,34 @@ def optional_range_converter(like: str, field: str) -> Callable[[object], Quanti
     return convert_optional
 
 
-def check_non_negative(value: object, like: str, field: str) -> Quantity:
-    """Return ``value`` as a Quantity like ``like``; raise ValidationError when negative."""
-    quantity = quantity_of(value, like, field=field)
+def check_non_negative(
+    value: object, like: str, field: str, *, canonical: bool = False
+) -> Quantity:
+    """Return ``value`` as a Quantity like ``like``; raise ValidationError when negative.
+
+    With ``canonical`` (attrs fields), the Quantity is in exactly ``like``
+    (:func:`~interventional.units.canonical_quantity`).
+    """
+    quantity = (
+        canonical_quantity(value, like, field=field)
+        if canonical
+        else quantity_of(value, like, field=field)
+    )
     if quantity.magnitude < 0:
         raise ValidationError(field, f"cannot be negative, got {format_quantity(quantity)}")
     return quantity
 
 
-def check_positive(value: object, like: str, field: str) -> Quantity:
-    """Return ``value`` as a Quantity like ``like``; raise ValidationError unless above zero."""
-    quantity = quantity_of(value, like, field=field)
+def check_positive(value: object, like: str, field: str, *, canonical: bool = False) -> Quantity:
+    """Return ``value`` as a Quantity like ``like``; raise ValidationError unless above zero.
+
+    With ``canonical`` (attrs fields), the Quantity is in exactly ``like``.
+    """
+    quantity = (
+        canonical_quantity(value, like, field=field)
+        if canonical
+        else quantity_of(value, like, field=field)
+    )
     if not quantity.magnitude > 0:
         raise ValidationError(field, f"must be greater than zero, got {format_quantity(quantity)}")
     return quantity

@@ -46,7 +46,7 @@ from interventional.imaging._common import (
     range_converter,
 )
 from interventional.references import Reference, to_references
-from interventional.units import Quantity, as_quantity, format_quantity
+from interventional.units import Quantity, canonical_quantity, format_quantity
 
 __all__ = [
     "CArm",
@@ -88,11 +88,11 @@ def _opt_tilt_range(value: object) -> QuantityRange | None:
 
 
 def _rotation(value: object) -> Quantity:
-    return as_quantity(value, "deg", field="rotation")
+    return canonical_quantity(value, "deg", field="rotation")
 
 
 def _tilt(value: object) -> Quantity:
-    return as_quantity(value, "deg", field="tilt")
+    return canonical_quantity(value, "deg", field="tilt")
 
 
 @attrs.frozen(slots=True)

@@ -77,7 +77,12 @@ def _gauge(value: object) -> int:
 
 
 def _length(value: object) -> Quantity:
-    return check_positive(value, "mm", "length")
+    return check_positive(value, "mm", "length", canonical=True)
+
+
+def _stock_length(value: object) -> Quantity:
+    # Stock spinal needles are sold and named in inches ("3.5-inch"): their unit.
+    return check_positive(value, "inch", "length", canonical=True)
 
 
 class NeedleType(ParsableEnum):
@@ -119,10 +124,10 @@ class GaugeDiameter:
 
 @attrs.frozen(slots=True)
 class StockLength:
-    """One stock needle length."""
+    """One stock needle length, in inches (the unit stock needles are named in)."""
 
     id: str
-    length: Quantity = attrs.field(converter=_length)
+    length: Quantity = attrs.field(converter=_stock_length)
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
 
 
@@ -212,9 +217,11 @@ class Needle:
     gauge : int
         The gauge, e.g. 22.
     length : Quantity or str
-        The shaft length, e.g. ``"3.5 inch"``.
+        The shaft length, e.g. ``"3.5 inch"``; stored in mm (``88.9 mm``), so that equal
+        lengths written in other units make equal needles.
     active_tip : Quantity or str, optional
         The uninsulated tip of an RF cannula, e.g. ``"10 mm"``; only RF cannulae have one.
+        Stored in mm.
 
     Raises
     ------
@@ -226,6 +233,10 @@ class Needle:
     --------
     >>> Needle("rf-cannula", 18, "100 mm", active_tip="10 mm").active_tip
     <Quantity(10, 'millimeter')>
+    >>> print(Needle("quincke", 22, "3.5 inch"))
+    22G 88.9 mm quincke
+    >>> Needle("quincke", 22, "3.5 inch") == Needle("quincke", 22, "88.9 mm")
+    True
     >>> Needle("quincke", 22, "3.5 inch", active_tip="10 mm")
     Traceback (most recent call last):
     ...

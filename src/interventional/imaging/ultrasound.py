@@ -50,7 +50,7 @@ from interventional.references import Reference, to_references
 from interventional.units import (
     Q_,
     Quantity,
-    as_quantity,
+    canonical_quantity,
     format_quantity,
     optional_quantity_converter,
 )
@@ -124,9 +124,9 @@ class Tissue:
     Examples
     --------
     >>> print(tissue("fat").speed_of_sound)
-    1450.0 m / s
+    1450 m / s
     >>> str(tissue("bone").speed_of_sound_range)
-    '3500.0-4100.0 m / s'
+    '3500-4100 m / s'
     """
 
     id: str
@@ -462,15 +462,15 @@ def transducer(kind: str | TransducerKind) -> Transducer:
 
 
 def _choice_frequency(value: object) -> Quantity:
-    return as_quantity(value, "MHz", field="frequency")
+    return canonical_quantity(value, "MHz", field="frequency")
 
 
 def _choice_penetration(value: object) -> Quantity:
-    return as_quantity(value, "cm", field="penetration")
+    return canonical_quantity(value, "cm", field="penetration")
 
 
 def _choice_depth(value: object) -> Quantity:
-    return as_quantity(value, "cm", field="depth")
+    return canonical_quantity(value, "cm", field="depth")
 
 
 @attrs.frozen(slots=True)

@@ -40,7 +40,7 @@ from interventional.pharmacology._common import Confidence, to_confidence
 from interventional.pharmacology.dose import Dose
 from interventional.pharmacology.drugs import Drug, DrugClass, drug
 from interventional.references import Reference, to_references
-from interventional.units import Quantity, as_quantity
+from interventional.units import Quantity, canonical_quantity
 
 __all__ = [
     "ContrastProduct",
@@ -74,7 +74,7 @@ def _contrast_name(value: str | Drug) -> str:
 def _to_iodine(value: object) -> Quantity | None:
     if value is None:
         return None
-    quantity = as_quantity(value, "mg/mL", field="iodine_concentration")
+    quantity = canonical_quantity(value, "mg/mL", field="iodine_concentration")
     if not quantity.magnitude > 0:
         raise ValidationError("iodine_concentration", f"must be positive, got {quantity}")
     return quantity
@@ -127,7 +127,7 @@ class ContrastProduct:
     >>> from interventional.pharmacology import contrast_product
     >>> product = contrast_product("isovue-m-300")
     >>> product.drug, str(product.iodine_concentration), product.iodinated
-    ('iopamidol', '300.0 mg / mL', True)
+    ('iopamidol', '300 mg / mL', True)
     """
 
     id: str = attrs.field(validator=_check_id)

@@ -35,7 +35,7 @@ from interventional.pharmacology._common import Confidence, NoSourcedValueError,
 from interventional.pharmacology.dose import Dose
 from interventional.pharmacology.drugs import Drug, DrugClass, drug
 from interventional.references import Reference, to_references
-from interventional.units import Q_, Quantity, as_quantity
+from interventional.units import Q_, Quantity, canonical_quantity
 
 __all__ = [
     "CorticosteroidEquivalence",
@@ -63,7 +63,7 @@ def _corticosteroid_name(value: str | Drug) -> str:
 
 
 def _to_equivalent(value: object) -> Quantity:
-    quantity = as_quantity(value, "mg", field="equivalent")
+    quantity = canonical_quantity(value, "mg", field="equivalent")
     if not quantity.magnitude > 0:
         raise ValidationError("equivalent", f"must be positive, got {quantity}")
     return quantity

@@ -37,7 +37,7 @@ from interventional.pharmacology._common import Confidence, NoSourcedValueError,
 from interventional.pharmacology.dose import Dose
 from interventional.pharmacology.drugs import Drug, DrugClass, drug
 from interventional.references import Reference, to_references
-from interventional.units import Q_, Quantity, as_quantity
+from interventional.units import Q_, Quantity, as_quantity, canonical_quantity
 
 __all__ = [
     "LocalAnestheticLimit",
@@ -50,25 +50,25 @@ __all__ = [
 
 
 def _to_per_kg(value: object) -> Quantity | None:
-    return None if value is None else as_quantity(value, "mg/kg", field="per_kg")
+    return None if value is None else canonical_quantity(value, "mg/kg", field="per_kg")
 
 
 def _to_per_kg_with_epinephrine(value: object) -> Quantity | None:
     if value is None:
         return None
-    return as_quantity(value, "mg/kg", field="per_kg_with_epinephrine")
+    return canonical_quantity(value, "mg/kg", field="per_kg_with_epinephrine")
 
 
 def _to_cap(value: object) -> Quantity | None:
-    return None if value is None else as_quantity(value, "mg", field="cap")
+    return None if value is None else canonical_quantity(value, "mg", field="cap")
 
 
 def _to_cap_with_epinephrine(value: object) -> Quantity | None:
-    return None if value is None else as_quantity(value, "mg", field="cap_with_epinephrine")
+    return None if value is None else canonical_quantity(value, "mg", field="cap_with_epinephrine")
 
 
 def _to_daily_cap(value: object) -> Quantity | None:
-    return None if value is None else as_quantity(value, "mg", field="daily_cap")
+    return None if value is None else canonical_quantity(value, "mg", field="daily_cap")
 
 
 def _round(value: float) -> float:
@@ -128,7 +128,7 @@ class LocalAnestheticLimit:
     >>> from interventional.pharmacology import local_anesthetic_limit
     >>> limit = local_anesthetic_limit("Marcaine")
     >>> limit.drug, str(limit.per_kg), str(limit.cap), limit.confidence
-    ('bupivacaine', '2.0 mg / kg', '175 mg', <Confidence.MEDIUM: 'medium'>)
+    ('bupivacaine', '2 mg / kg', '175 mg', <Confidence.MEDIUM: 'medium'>)
     """
 
     drug: str = attrs.field(converter=_local_anesthetic_name)
