@@ -1,5 +1,7 @@
 """Every public Quantity field: the wrong dimension is rejected naming the field; any equal
-quantity, in other units or from another pint registry, gives the same object.
+quantity, in other units or from another pint registry, gives the same object: the field
+stores its one canonical unit, so such objects are equal both ways, hash equal and print
+alike.
 
 The public attrs classes with Quantity fields are found by introspection (a new class or
 field without an example here fails ``test_every_quantity_field_has_an_example``).
@@ -7,6 +9,7 @@ field without an example here fails ``test_every_quantity_field_has_an_example``
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +17,7 @@ from typing import Any
 import attrs
 import pint
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from interventional.errors import ValidationError
@@ -136,6 +139,9 @@ UNITS = [
     "µg/mL",
     "mL/min",
     "L/h",
+    "mg/kg",
+    "µg/kg",
+    "g/kg",
     "1/µL",
     "1/L",
     "1/mL",
@@ -167,10 +173,19 @@ KNOWN_OPTIONAL = {
 }
 
 
+def _per_mass(units: Any) -> bool:
+    """Whether a unit is a ratio to a mass (mg/kg): dimensionless, but not a percentage."""
+    return any(
+        ureg.Unit(name).dimensionality == ureg.Unit("kg").dimensionality for name in units._units
+    )
+
+
 def _alternatives(value: Quantity) -> list[str]:
     out = []
     for unit in UNITS:
         if value.is_compatible_with(unit) and ureg.Unit(unit) != value.units:
+            if value.dimensionless and _per_mass(value.units) != _per_mass(ureg.Unit(unit)):
+                continue
             out.append(unit)
     return out
 
@@ -262,13 +277,119 @@ def test_a_foreign_dose_of_a_medication_is_converted() -> None:
     assert use.dose.to("mg").magnitude == pytest.approx(81)
 
 
-@pytest.mark.xfail(
+# The canonical unit of each field: the unit its data and docstring use.
+CANONICAL = {
+    ("FluoroscopyView", "rotation"): "deg",
+    ("FluoroscopyView", "tilt"): "deg",
+    ("Needle", "length"): "mm",
+    ("Needle", "active_tip"): "mm",
+    ("RadiationDose", "fluoroscopy_time"): "s",
+    ("RadiationDose", "air_kerma"): "mGy",
+    ("RadiationDose", "dose_area_product"): "Gy*cm**2",
+    ("Transducer", "max_usual_depth"): "cm",
+    ("TransducerChoice", "frequency"): "MHz",
+    ("TransducerChoice", "penetration"): "cm",
+    ("TransducerChoice", "depth"): "cm",
+    ("TypicalDose", "fluoroscopy_time_mean"): "s",
+    ("ContrastProduct", "iodine_concentration"): "mg/mL",
+    ("CorticosteroidEquivalence", "equivalent"): "mg",
+    ("Dose", "amount"): "mg",
+    ("Dose", "volume"): "mL",
+    ("Dose", "concentration"): "%",
+    ("Dose amount", "amount"): "mg",
+    ("LocalAnestheticLimit", "per_kg"): "mg/kg",
+    ("LocalAnestheticLimit", "per_kg_with_epinephrine"): "mg/kg",
+    ("LocalAnestheticLimit", "cap"): "mg",
+    ("LocalAnestheticLimit", "cap_with_epinephrine"): "mg",
+    ("QuantityRange", "low"): "mL",
+    ("QuantityRange", "high"): "mL",
+    ("LabResult", "value"): "1/µL",
+    ("LabResult clearance", "value"): "mL/min",
+    ("MedicationUse", "dose"): "mg",
+    ("Patient", "age"): "year",
+    ("Patient", "weight"): "kg",
+    ("Patient", "creatinine_clearance"): "mL/min",
+}
+
+# Fields whose converters (in safety/model.py) still keep the unit the value was written in.
+# Remove a field from PENDING once its converter uses units.canonical_quantity.
+NOT_YET_CANONICAL = pytest.mark.xfail(
     strict=True,
-    reason="foundation: equality of objects holding equal quantities in different units is "
-    "not symmetric (pint compares exact floats after converting one side: 100 mm == "
-    "3.937... inch but not the reverse), though the hashes agree; Dose avoids it by storing "
-    "canonical units, quantity_converter does not",
+    reason="safety/model.py converters keep the unit as written (to change to "
+    "units.canonical_quantity by the owner of safety/model.py)",
 )
+PENDING = {
+    ("LabResult", "value"),
+    ("LabResult clearance", "value"),
+    ("MedicationUse", "dose"),
+    ("Patient", "age"),
+    ("Patient", "weight"),
+    ("Patient", "creatinine_clearance"),
+}
+
+
+def _marked(cases: list[tuple[str, str]]) -> list[Any]:
+    return [
+        pytest.param(label, field, id=f"{label}.{field}", marks=[NOT_YET_CANONICAL])
+        if (label, field) in PENDING
+        else pytest.param(label, field, id=f"{label}.{field}")
+        for label, field in cases
+    ]
+
+
+def test_every_case_has_a_canonical_unit() -> None:
+    assert set(CANONICAL) == set(CASES)
+
+
+@pytest.mark.parametrize(("label", "field"), _marked(CASES))
+def test_a_field_stores_its_canonical_unit(label: str, field: str) -> None:
+    instance = EXAMPLES[label]()
+    value = getattr(instance, field)
+    assert value.units == ureg.Unit(CANONICAL[label, field])
+    for unit in _alternatives(value):
+        again = _rebuild(instance, field, value.to(unit))
+        assert getattr(again, field).units == value.units, unit
+
+
+SCALES = st.sampled_from([1, 0.5, 2, 3, 0.1, 1.1, 2.54, 7.3]) | st.floats(0.05, 20)
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [  # the pending fields fail test_a_field_stores_its_canonical_unit; they join once fixed
+        pytest.param(label, field, id=f"{label}.{field}")
+        for label, field in CASES
+        if (label, field) not in PENDING and _alternatives(getattr(EXAMPLES[label](), field))
+    ],
+)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_equal_values_in_any_units_make_equal_objects_both_ways(
+    label: str, field: str, data: st.DataObject
+) -> None:
+    instance = EXAMPLES[label]()
+    value = getattr(instance, field)
+    scale = data.draw(SCALES, label="scale")
+    try:
+        base = _rebuild(instance, field, value * scale)
+    except ValidationError:
+        base = instance  # the scaled value does not fit the other fields: the example's own
+    stored = getattr(base, field)
+    unit = data.draw(st.sampled_from(_alternatives(stored)), label="unit")
+    converted = stored.to(unit)
+    written: list[object] = [converted, f"{converted.magnitude!r} {unit}"]
+    with contextlib.suppress(pint.errors.UndefinedUnitError):
+        written.append(OTHER_REGISTRY.Quantity(converted.magnitude, unit))
+    for form in written:
+        note(f"written as {form!r}")
+        again = _rebuild(base, field, form)
+        assert getattr(again, field).units == stored.units
+        assert again == base
+        assert base == again
+        assert hash(again) == hash(base)
+        assert repr(again) == repr(base)
+
+
 def test_equal_quantities_in_other_units_make_equal_objects_both_ways() -> None:
     from interventional.imaging import Needle
 
@@ -277,3 +398,23 @@ def test_equal_quantities_in_other_units_make_equal_objects_both_ways() -> None:
     assert hash(needle) == hash(in_inches)
     assert needle == in_inches
     assert in_inches == needle
+    assert repr(in_inches) == repr(needle)
+
+
+def test_an_inch_is_stored_as_25_4_mm() -> None:
+    from interventional.imaging import Needle
+
+    one_inch = Needle("quincke", 25, "1 inch")
+    assert one_inch.length.magnitude == 25.4
+    assert one_inch == Needle("quincke", 25, "25.4 mm") == Needle("quincke", 25, "2.54 cm")
+    assert hash(one_inch) == hash(Needle("quincke", 25, "0.0254 m"))
+
+
+def test_objects_with_canonical_quantities_survive_pickling() -> None:
+    import pickle
+
+    for label, make in EXAMPLES.items():
+        instance = make()
+        restored = pickle.loads(pickle.dumps(instance))
+        assert restored == instance, label
+        assert hash(restored) == hash(instance), label
