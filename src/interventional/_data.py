@@ -42,6 +42,7 @@ import enum
 import functools
 import os
 import re
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -143,8 +144,148 @@ def _is_frozenset(tp: object) -> bool:
     return tp is frozenset or typing.get_origin(tp) is frozenset
 
 
+def _structure_enum(value: Any, tp: type[ParsableEnum]) -> ParsableEnum:
+    """Read a member: a member's own value as written, else whatever ``tp.parse`` reads."""
+    if isinstance(value, str):
+        try:
+            return tp(value)  # the usual case, found without folding case and separators
+        except ValueError:
+            pass
+    return tp.parse(value)
+
+
 def _unstructure_enum(value: enum.Enum) -> object:
     return value.value
+
+
+class _Field(typing.NamedTuple):
+    """How one field of an attrs class is read from a record (see :class:`_Converter`)."""
+
+    key: str  # in the record
+    argument: str  # of the class's __init__
+    hook: Callable[[Any, Any], Any] | None  # None: the value is passed as it is
+    type: Any
+    required: bool
+    note: str
+
+
+def _fields_of(conv: cattrs.Converter, cl: type) -> tuple[_Field, ...] | None:
+    """The field readers of a plain attrs class; ``None`` where cattrs must generate code.
+
+    A plain class is a non-generic attrs class whose fields are all ``__init__`` arguments
+    with a type, none of them a type variable, ``Annotated``, ``Final`` or a type override.
+    """
+    generic = hasattr(cl, "__parameters__") or hasattr(cl, "__orig_bases__")
+    if not isinstance(cl, type) or not attrs.has(cl) or generic:
+        return None
+    if any(isinstance(a.type, str) for a in attrs.fields(cl)):
+        attrs.resolve_types(cl)
+    out = []
+    for a in attrs.fields(cl):
+        tp = a.type
+        if (
+            not a.init
+            or tp is None
+            or isinstance(tp, typing.TypeVar)
+            or tp is typing.Final
+            or typing.get_origin(tp) in (typing.Annotated, typing.Final)
+            or tp in conv.type_overrides
+        ):
+            return None
+        hook: Callable[[Any, Any], Any] | None
+        try:
+            if a.converter is not None:
+                # As cattrs does: the type's hook, or none (the attrs converter alone).
+                try:
+                    hook = conv.get_structure_hook(tp, cache_result=False)
+                except cattrs.StructureHandlerNotFoundError:
+                    hook = None
+                if hook == cattrs.fns.raise_error:
+                    hook = None
+            else:
+                hook = conv.get_structure_hook(tp, cache_result=False)
+        except RecursionError:  # a class that contains itself: look its hook up when reading
+            hook = conv.structure
+        note = f"Structuring class {cl.__qualname__} @ attribute {a.name}"
+        out.append(_Field(a.name, a.alias, hook, tp, a.default is attrs.NOTHING, note))
+    return tuple(out)
+
+
+class _Converter(cattrs.Converter):
+    """cattrs' converter, reading plain attrs classes without generating code for them.
+
+    cattrs writes, compiles and caches a structuring function for each attrs class. The
+    compilation takes about a millisecond a class, paid in every process by the first load
+    of each record type (the atlas alone reads seven). For the plain classes of the library's
+    data (see :func:`_fields_of`) this converter reads records with one general function
+    instead, which does what cattrs' generated function does in detailed-validation mode,
+    as fast, and with the same errors: a ``ClassValidationError`` of the field errors, each
+    with its ``AttributeValidationNote``, and ``ForbiddenExtraKeysError`` for unknown keys
+    (``tests/foundation/test_loader_structuring.py`` compares the two). Other classes
+    (generic ones, fields outside ``__init__`` ...) go to cattrs.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._local = threading.local()  # .reading: the classes whose fields are looked up
+
+    def gen_structure_attrs_fromdict(self, cl: type[T]) -> Callable[[Mapping[str, Any], Any], T]:
+        """Return the structuring function of the attrs class ``cl``."""
+        reading: set[type] = self._local.__dict__.setdefault("reading", set())
+        if cl in reading:
+            raise RecursionError(cl)  # as cattrs does; the field is then read by late binding
+        reading.add(cl)
+        try:
+            plain = self.detailed_validation and not self.use_alias
+            fields = _fields_of(self, cl) if plain else None
+        finally:
+            reading.discard(cl)
+        if fields is None:
+            return super().gen_structure_attrs_fromdict(cl)
+        return _structure_attrs(
+            cl, fields, frozenset(f.key for f in fields), self.forbid_extra_keys
+        )
+
+
+def _structure_attrs(
+    cl: type[T], fields: tuple[_Field, ...], allowed: frozenset[str], forbid_extra_keys: bool
+) -> Callable[[Mapping[str, Any], Any], T]:
+    name = cl.__name__
+    plan = tuple(
+        (
+            f.key,
+            f.argument,
+            f.hook,
+            f.type,
+            f.required,
+            cattrs.errors.AttributeValidationNote(f.note, f.key, f.type),
+        )
+        for f in fields
+    )
+
+    def structure(o: Mapping[str, Any], _: Any = None) -> T:
+        res: dict[str, Any] = {}
+        errors: list[Exception] = []
+        for key, argument, hook, tp, required, note in plan:
+            if not required and key not in o:
+                continue
+            try:
+                res[argument] = o[key] if hook is None else hook(o[key], tp)
+            except Exception as e:  # collected, and raised as a group: as cattrs does
+                e.__notes__ = [*getattr(e, "__notes__", []), note]
+                errors.append(e)
+        if forbid_extra_keys:
+            unknown = set(o.keys()) - allowed
+            if unknown:
+                errors.append(cattrs.ForbiddenExtraKeysError("", cl, unknown))
+        if errors:
+            raise cattrs.ClassValidationError(f"While structuring {name}", errors, cl)
+        try:
+            return cl(**res)
+        except Exception as exc:
+            raise cattrs.ClassValidationError(f"While structuring {name}", [exc], cl) from exc
+
+    return structure
 
 
 @functools.cache
@@ -156,14 +297,13 @@ def converter() -> cattrs.Converter:
     """
     from interventional.references import Reference, bibliography, cite
 
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv = _Converter(forbid_extra_keys=True, detailed_validation=True)
     for primitive in (bool, int, float, str):
         conv.register_structure_hook(primitive, _strict_primitive)
     conv.register_structure_hook_factory(_is_homogeneous_collection, _strict_collection(conv))
     conv.register_structure_hook_func(_is_leaf, _passthrough)
     conv.register_structure_hook_func(
-        lambda tp: isinstance(tp, type) and issubclass(tp, ParsableEnum),
-        lambda value, tp: tp.parse(value),
+        lambda tp: isinstance(tp, type) and issubclass(tp, ParsableEnum), _structure_enum
     )
     conv.register_unstructure_hook(pint.Quantity, format_quantity)
     conv.register_unstructure_hook_func(
@@ -175,9 +315,7 @@ def converter() -> cattrs.Converter:
             return ref.key
         return attrs.asdict(ref, filter=lambda _, v: v is not None)
 
-    structure_inline = cattrs.gen.make_dict_structure_fn(
-        Reference, conv, _cattrs_forbid_extra_keys=True
-    )
+    structure_inline = conv.gen_structure_attrs_fromdict(Reference)
 
     def structure_reference(value: object, _: object) -> Reference:
         if isinstance(value, str):
