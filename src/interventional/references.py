@@ -21,11 +21,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from importlib import resources
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
 import attrs
 
-from interventional.errors import UnknownReferenceError, ValidationError, suggest
+from interventional.errors import CatalogError, UnknownReferenceError, ValidationError, suggest
 
 __all__ = ["Reference", "bibliography", "cite", "to_references"]
 
@@ -88,6 +89,10 @@ class Reference:
         return f"**[{self.key}]** {self.title}{year}.{link}"
 
 
+def _source() -> Traversable:
+    return resources.files("interventional") / "data" / "bibliography.toml"
+
+
 @functools.cache
 def bibliography() -> Mapping[str, Reference]:
     """Return every source the library cites, keyed by citation key (read once).
@@ -99,9 +104,57 @@ def bibliography() -> Mapping[str, Reference]:
     """
     from interventional._data import load_records  # the loader itself cites references
 
-    source = resources.files("interventional") / "data" / "bibliography.toml"
-    records = load_records(source, Reference, table="reference", key="key")
+    records = load_records(_source(), Reference, table="reference", key="key")
     return MappingProxyType({ref.key: ref for ref in records})
+
+
+_HEADER = "\n[[reference]]\n"
+_KEY = 'key = "'
+
+
+@functools.cache
+def _records_text() -> tuple[str, Mapping[str, str]]:
+    """The bibliography file's name, and the TOML text of each of its records by key.
+
+    The records are found without parsing the file, so that :func:`cite` can parse only the
+    records it is asked for: the first structures with references (the atlas, a catalogue)
+    then need not wait for the whole bibliography. Only records written as the file writes
+    them are indexed (a ``[[reference]]`` line, then ``key = "..."``); any other record, and
+    every record if a key is written twice, is left to :func:`bibliography`, which reads the
+    whole file and reports what is wrong with it.
+    """
+    source = _source()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return str(source), {}
+    records: dict[str, str] = {}
+    for part in ("\n" + text).split(_HEADER)[1:]:
+        if not part.startswith(_KEY):
+            continue
+        end = part.find('"', len(_KEY))
+        key = part[len(_KEY) : end]
+        if end < 0 or "\\" in key or "\n" in key:
+            continue
+        if key in records:
+            return str(source), {}
+        records[key] = part
+    return str(source), records
+
+
+@functools.cache
+def _parse_record(key: str) -> Reference | None:
+    """The reference ``key`` read from its own record, or ``None`` if that does not work."""
+    from interventional._data import loads_records
+
+    label, records = _records_text()
+    try:
+        (reference,) = loads_records(
+            _HEADER[1:] + records[key], Reference, table="reference", key="key", source=label
+        )
+    except (CatalogError, ValueError):
+        return None  # the bibliography will say what is wrong
+    return reference if reference.key == key else None
 
 
 def cite(key: str) -> Reference:
@@ -112,6 +165,10 @@ def cite(key: str) -> Reference:
     UnknownReferenceError
         When the key is not in the bibliography, with the closest keys as suggestions.
     """
+    if isinstance(key, str) and key in _records_text()[1]:
+        reference = _parse_record(key)
+        if reference is not None:
+            return reference
     references = bibliography()
     try:
         return references[key]
