@@ -420,7 +420,7 @@ def lab_results(name: str | None = None, *, now: datetime = NOW) -> st.SearchStr
     >>> from hypothesis import find
     >>> from interventional import strategies as ivst
     >>> find(ivst.lab_results("platelets"), lambda lab: True).value
-    <Quantity(10000.0, '1 / microliter')>
+    <Quantity(10000, '1 / microliter')>
     """
     from interventional.safety import LabName, LabResult
 
@@ -478,7 +478,7 @@ def patients(
     >>> from interventional import strategies as ivst
     >>> patient = find(ivst.patients(), lambda p: True)
     >>> patient.age, patient.weight, patient.medications
-    (<Quantity(18.0, 'year')>, <Quantity(40, 'kilogram')>, ())
+    (<Quantity(18, 'year')>, <Quantity(40, 'kilogram')>, ())
     """
     from interventional.safety import Patient
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+import itertools
 import pkgutil
 
 import pytest
@@ -37,9 +38,12 @@ def test_the_library_has_ordered_enums() -> None:
 def test_rank_is_the_definition_position(cls: type[OrderedEnum]) -> None:
     members = list(cls)
     assert [member.rank for member in members] == list(range(len(members)))
-    for low, high in zip(members, members[1:], strict=False):
-        assert low < high and high > low and low <= high and not high < low
-    assert sorted(reversed(members)) == members
+    for low, high in itertools.pairwise(members):
+        assert low < high
+        assert high > low
+        assert low <= high
+        assert not high < low
+    assert sorted(members) == members
 
 
 def test_a_new_ordered_enum_ranks_its_members_and_aliases() -> None:
@@ -50,6 +54,7 @@ def test_a_new_ordered_enum_ranks_its_members_and_aliases() -> None:
         LIGHT = "mild"  # an alias of MILD, not a member
 
     assert [g.rank for g in Grade] == [0, 1, 2]
-    assert Grade.LIGHT is Grade.MILD and Grade.LIGHT.rank == 0
+    assert Grade.LIGHT is Grade.MILD
+    assert Grade.LIGHT.rank == 0
     assert max(Grade.SEVERE, Grade.MILD) is Grade.SEVERE
     assert isinstance(Grade.MILD, enum.Enum)

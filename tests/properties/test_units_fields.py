@@ -311,37 +311,12 @@ CANONICAL = {
     ("Patient", "creatinine_clearance"): "mL/min",
 }
 
-# Fields whose converters (in safety/model.py) still keep the unit the value was written in.
-# Remove a field from PENDING once its converter uses units.canonical_quantity.
-NOT_YET_CANONICAL = pytest.mark.xfail(
-    strict=True,
-    reason="safety/model.py converters keep the unit as written (to change to "
-    "units.canonical_quantity by the owner of safety/model.py)",
-)
-PENDING = {
-    ("LabResult", "value"),
-    ("LabResult clearance", "value"),
-    ("MedicationUse", "dose"),
-    ("Patient", "age"),
-    ("Patient", "weight"),
-    ("Patient", "creatinine_clearance"),
-}
-
-
-def _marked(cases: list[tuple[str, str]]) -> list[Any]:
-    return [
-        pytest.param(label, field, id=f"{label}.{field}", marks=[NOT_YET_CANONICAL])
-        if (label, field) in PENDING
-        else pytest.param(label, field, id=f"{label}.{field}")
-        for label, field in cases
-    ]
-
 
 def test_every_case_has_a_canonical_unit() -> None:
     assert set(CANONICAL) == set(CASES)
 
 
-@pytest.mark.parametrize(("label", "field"), _marked(CASES))
+@pytest.mark.parametrize(("label", "field"), CASES)
 def test_a_field_stores_its_canonical_unit(label: str, field: str) -> None:
     instance = EXAMPLES[label]()
     value = getattr(instance, field)
@@ -356,10 +331,10 @@ SCALES = st.sampled_from([1, 0.5, 2, 3, 0.1, 1.1, 2.54, 7.3]) | st.floats(0.05, 
 
 @pytest.mark.parametrize(
     ("label", "field"),
-    [  # the pending fields fail test_a_field_stores_its_canonical_unit; they join once fixed
+    [
         pytest.param(label, field, id=f"{label}.{field}")
         for label, field in CASES
-        if (label, field) not in PENDING and _alternatives(getattr(EXAMPLES[label](), field))
+        if _alternatives(getattr(EXAMPLES[label](), field))
     ],
 )
 @settings(max_examples=25, deadline=None)

@@ -145,14 +145,14 @@ def test_the_assessment_html_escapes_and_shows_every_finding() -> None:
 
 
 PATIENT_HTML = (
-    "<table><caption>Patient P&lt;1&gt;</caption><tr><th>age</th><td>70.0 a</td></tr><tr>"
+    "<table><caption>Patient P&lt;1&gt;</caption><tr><th>age</th><td>70 a</td></tr><tr>"
     "<th>weight</th><td>80 kg</td></tr><tr><th>pregnant</th><td>False</td></tr><tr>"
     "<th>medications</th><td>aspirin, warfarin</td></tr><tr><th>conditions</th><td>"
     "advanced-age, diabetes</td></tr><tr><th>allergies</th><td>iodinated-contrast</td></tr>"
     "<tr><th>devices</th><td>icd, pacemaker</td></tr></table>"
 )
 BARE_HTML = (
-    "<table><caption>Patient </caption><tr><th>age</th><td>40.0 a</td></tr><tr><th>weight"
+    "<table><caption>Patient </caption><tr><th>age</th><td>40 a</td></tr><tr><th>weight"
     "</th><td>unknown</td></tr><tr><th>pregnant</th><td>unknown</td></tr><tr><th>medications"
     "</th><td>none</td></tr><tr><th>conditions</th><td>none</td></tr><tr><th>allergies</th>"
     "<td>none</td></tr><tr><th>devices</th><td>none</td></tr></table>"

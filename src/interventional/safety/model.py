@@ -41,7 +41,7 @@ from interventional.pharmacology import DrugClass, drug, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
 from interventional.safety.rules import Verdict, default_rules
-from interventional.units import Q_, Quantity, as_any_quantity, as_quantity, magnitude
+from interventional.units import Q_, Quantity, as_any_quantity, canonical_quantity, magnitude
 
 __all__ = [
     "Assessment",
@@ -134,8 +134,8 @@ def _optional_dose(value: object) -> Quantity | None:
         return None
     quantity = as_any_quantity(value, field="dose")
     if quantity.is_compatible_with("IU"):
-        return quantity
-    return as_quantity(quantity, "mg", field="dose")
+        return canonical_quantity(quantity, "IU", field="dose")
+    return canonical_quantity(quantity, "mg", field="dose")
 
 
 @attrs.frozen(slots=True)
@@ -199,12 +199,12 @@ def _lab_value(name: LabName, value: object) -> float | Quantity:
                 f"a platelet count needs a unit: '{value} / µL' and '{value}e9 / L' differ by "
                 "a factor of a million; write e.g. '150e3 / µL' or '150e9 / L'",
             )
-        quantity = as_quantity(value, "1/µL", field="value")
-        if magnitude(quantity, "1/µL") < 0:
+        quantity = canonical_quantity(value, "1/µL", field="value")
+        if quantity.magnitude < 0:
             raise ValidationError("value", f"a platelet count cannot be negative, got {value!r}")
         return quantity
-    quantity = as_quantity(value, "mL/min", field="value")
-    if magnitude(quantity, "mL/min") < 0:
+    quantity = canonical_quantity(value, "mL/min", field="value")
+    if quantity.magnitude < 0:
         raise ValidationError("value", f"a creatinine clearance cannot be negative, got {value!r}")
     return quantity
 
@@ -260,10 +260,10 @@ class LabResult:
 
 def _to_age(value: object) -> Quantity:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        quantity = Q_(float(value), "year")
+        quantity = canonical_quantity(Q_(value, "year"), "year", field="age")
     else:
-        quantity = as_quantity(value, "year", field="age")
-    if not magnitude(quantity, "year") >= 0:
+        quantity = canonical_quantity(value, "year", field="age")
+    if not quantity.magnitude >= 0:
         raise ValidationError("age", f"cannot be negative, got {value!r}")
     return quantity
 
@@ -271,8 +271,8 @@ def _to_age(value: object) -> Quantity:
 def _positive_quantity(value: object, like: str, field: str) -> Quantity | None:
     if value is None:
         return None
-    quantity = as_quantity(value, like, field=field)
-    if not magnitude(quantity, like) > 0:
+    quantity = canonical_quantity(value, like, field=field)
+    if not quantity.magnitude > 0:
         raise ValidationError(field, f"must be positive, got {quantity}")
     return quantity
 
