@@ -65,6 +65,7 @@ from interventional.anatomy.structures import (
     Structure,
     StructureKind,
     nerve_level,
+    to_level_or_segment,
 )
 from interventional.errors import ValidationError
 from interventional.references import Reference, to_references
@@ -214,49 +215,74 @@ class Dermatome:
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
 
 
-@functools.cache
-def _range(over: str, first: str, last: str) -> tuple[object, ...]:
-    items: tuple[object, ...]
-    a: object
-    b: object
+def _sequence(over: str) -> tuple[object, ...]:
+    """What a rule over ``over`` steps through, in order."""
     if over == "segment":
-        items, a, b = Segment.all(), Segment.parse(first), Segment.parse(last)
-    elif over == "level":
-        items, a, b = VertebralLevel.all(), VertebralLevel.parse(first), VertebralLevel.parse(last)
-    else:
-        items = SpinalNerveLevel.all()
-        a, b = SpinalNerveLevel.parse(first), SpinalNerveLevel.parse(last)
-    return items[items.index(a) : items.index(b) + 1]
+        return Segment.all()
+    if over == "level":
+        return VertebralLevel.all()
+    return _nerves()
+
+
+@functools.cache
+def _nerves() -> tuple[SpinalNerveLevel, ...]:
+    return SpinalNerveLevel.all()
+
+
+@functools.cache
+def _span(over: str, first: str, last: str) -> range:
+    """The places in :func:`_sequence` of the steps from ``first`` to ``last``."""
+    if over == "segment":
+        return range(Segment.parse(first).index, Segment.parse(last).index + 1)
+    if over == "level":
+        return range(VertebralLevel.parse(first).index, VertebralLevel.parse(last).index + 1)
+    nerves = _nerves()
+    return range(
+        nerves.index(SpinalNerveLevel.parse(first)), nerves.index(SpinalNerveLevel.parse(last)) + 1
+    )
+
+
+def _range(over: str, first: str, last: str) -> tuple[object, ...]:
+    span = _span(over, first, last)
+    return _sequence(over)[span.start : span.stop]
 
 
 def _steps(rule: Rule) -> Iterator[Mapping[str, str]]:
-    items: tuple[object, ...]
     if rule.over == "once":
-        items = (None,)
+        steps: tuple[Mapping[str, str], ...] = ({},)
     elif rule.over == "value":
-        items = rule.values
+        steps = tuple(_placeholders(value) for value in rule.values)
     else:
         assert rule.first is not None
         assert rule.last is not None
-        items = _range(rule.over, rule.first, rule.last)
-    for item in items:
-        base = _placeholders(rule.over, item)
-        if rule.sides:
-            for side in rule.sides:
-                yield {**base, "side": side.value}
-        else:
-            yield base
+        steps = _range_placeholders(rule.over, rule.first, rule.last)
+    if rule.sides:
+        sides = [side.value for side in rule.sides]
+        for base in steps:
+            for side in sides:
+                yield {**base, "side": side}
+    else:
+        yield from steps
 
 
 def _text(value: object | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _range_placeholders(over: str, first: str, last: str) -> tuple[Mapping[str, str], ...]:
+    """The placeholder values of each step of a range."""
+    return tuple(_placeholders_at(over, place) for place in _span(over, first, last))
+
+
 @functools.cache
-def _placeholders(over: str, item: object) -> Mapping[str, str]:
+def _placeholders_at(over: str, place: int) -> Mapping[str, str]:
+    """The placeholder values of a step, cached by its place (ranges overlap)."""
+    return _placeholders(_sequence(over)[place])
+
+
+def _placeholders(item: object) -> Mapping[str, str]:
     """The placeholder values of one step; those without a value are left out."""
-    values = _all_placeholders(item)
-    return {name: value for name, value in values.items() if value is not None}
+    return {name: value for name, value in _all_placeholders(item).items() if value is not None}
 
 
 def _all_placeholders(item: object) -> dict[str, str | None]:
@@ -319,6 +345,87 @@ def expand(rule: Rule) -> tuple[tuple[Structure, ...], tuple[Edge, ...]]:
         When a template needs a placeholder that has no value at some step (e.g. the exiting
         nerve of a sacral segment), or makes an invalid structure.
     """
+    try:
+        return _expand(rule)
+    except KeyError:
+        # A placeholder without a value at some step: expand again, slowly, for the message.
+        return _expand_checked(rule)
+
+
+def _expand(rule: Rule) -> tuple[tuple[Structure, ...], tuple[Edge, ...]]:
+    """:func:`expand` without the per-field error messages (a KeyError for a missing value).
+
+    Each distinct template of the rule is filled in once a step, and each structure is made
+    with :meth:`Structure._trusted`, which checks only the filled-in id: the templates,
+    references and notes were validated by the loader (``Rule``), and the level is read
+    here as the constructor would read it.
+    """
+    slots: dict[str, int] = {}  # each distinct template, and its place in a step's texts
+
+    def slot(template: str) -> int:
+        return slots.setdefault(template, len(slots))
+
+    structure_plan = [
+        (
+            slot(template.id),
+            _literal_kind(template.id),
+            slot(template.name),
+            slot(template.level),
+            template.references or rule.references,
+            template.note or rule.note,
+        )
+        for template in rule.structures
+    ]
+    edge_plan = [
+        (
+            slot(edge.subject),
+            edge.relation,
+            slot(edge.object),
+            edge.references or rule.references,
+            edge.note,
+        )
+        for edge in rule.edges
+    ]
+    templates = [(template, "{" in template or "}" in template) for template in slots]
+    levels: dict[str, VertebralLevel | Segment | None] = {}
+    structures: list[Structure] = []
+    edges: list[Edge] = []
+    make_structure = Structure._trusted
+    make_edge = Edge._trusted
+    for values in _steps(rule):
+        texts = [t.format_map(values) if placeholders else t for t, placeholders in templates]
+        for id_slot, kind, name_slot, level_slot, references, note in structure_plan:
+            structure_id = texts[id_slot]
+            level_text = texts[level_slot]
+            if level_text in levels:
+                level = levels[level_text]
+            else:
+                level = levels[level_text] = to_level_or_segment(level_text)
+            structures.append(
+                make_structure(
+                    structure_id,
+                    _kind_of(structure_id) if kind is None else kind,
+                    texts[name_slot],
+                    level,
+                    references,
+                    note,
+                )
+            )
+        for subject_slot, relation, object_slot, references, note in edge_plan:
+            edges.append(
+                make_edge(texts[subject_slot], relation, texts[object_slot], references, note)
+            )
+    return tuple(structures), tuple(edges)
+
+
+def _literal_kind(template: str) -> StructureKind | None:
+    """The kind of every id an id template makes, when its first part has no placeholder."""
+    prefix = template.split(":", 1)[0]
+    return None if "{" in prefix or "}" in prefix else _KINDS.get(prefix)
+
+
+def _expand_checked(rule: Rule) -> tuple[tuple[Structure, ...], tuple[Edge, ...]]:
+    """:func:`expand` through the public constructors, naming the template of any error."""
     structures: list[Structure] = []
     edges: list[Edge] = []
     for values in _steps(rule):

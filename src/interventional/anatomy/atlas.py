@@ -110,27 +110,26 @@ class Atlas(Mapping[str, Structure]):
             table[structure.id] = structure
         merged: dict[tuple[str, str, Relation], Edge] = {}
         for edge in edges:
-            for end in (edge.subject, edge.object):
-                if end not in table:
-                    raise ValidationError(
-                        "edges",
-                        f"{edge.subject} {edge.relation.value} {edge.object}: "
-                        f"unknown structure {end!r}",
-                        suggest(end, table),
-                    )
-            pairs = (edge, edge.reversed()) if edge.relation.symmetric else (edge,)
+            subject, relation, object_ = edge.subject, edge.relation, edge.object
+            if subject not in table or object_ not in table:
+                end = subject if subject not in table else object_
+                raise ValidationError(
+                    "edges",
+                    f"{subject} {relation.value} {object_}: unknown structure {end!r}",
+                    suggest(end, table),
+                )
+            pairs = (edge, edge.reversed()) if relation in _SYMMETRIC else (edge,)
             for each in pairs:
-                key = (each.subject, each.object, each.relation)
-                seen = merged.get(key)
-                if seen is not None:
-                    each = Edge._trusted(
+                key = (each.subject, each.object, relation)
+                seen = merged.setdefault(key, each)
+                if seen is not each:
+                    merged[key] = Edge._trusted(
                         each.subject,
-                        each.relation,
+                        relation,
                         each.object,
                         tuple(dict.fromkeys((*seen.references, *each.references))),
                         seen.note or each.note,
                     )
-                merged[key] = each
         out: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}
         into: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}
         for u, v, relation in merged:
@@ -142,10 +141,10 @@ class Atlas(Mapping[str, Structure]):
         self._in = into
         self._graph: Any = None
         self._dermatomes: Mapping[str, tuple[str, ...]] = MappingProxyType(dict(dermatomes or {}))
-        by_kind: dict[StructureKind, list[Structure]] = {}
+        by_kind: dict[str, list[Structure]] = {}  # by the kind's value (a str hashes faster)
         for structure in table.values():
-            by_kind.setdefault(structure.kind, []).append(structure)
-        self._by_kind = {kind: tuple(items) for kind, items in by_kind.items()}
+            by_kind.setdefault(structure.kind._value_, []).append(structure)
+        self._by_kind = {items[0].kind: tuple(items) for items in by_kind.values()}
 
     # --- mapping -------------------------------------------------------------------------
 
@@ -594,6 +593,8 @@ class Atlas(Mapping[str, Structure]):
 
 
 _INVERSES = {relation.inverse: relation for relation in Relation if not relation.symmetric}
+# A tuple, not a set: membership is then by identity, without hashing the enum member.
+_SYMMETRIC = tuple(relation for relation in Relation if relation.symmetric)
 
 
 def _restore(

@@ -132,13 +132,19 @@ def to_side(value: Side | str) -> Side:
     return Side.parse(value)
 
 
+def _offsets() -> dict[Region, int]:
+    offsets, index = {}, 0
+    for region in Region:
+        offsets[region] = index
+        index += _VERTEBRAE[region]
+    return offsets
+
+
+_OFFSET = _offsets()  # the index of each region's first level
+
+
 def _ordinal(region: Region, number: int) -> int:
-    index = 0
-    for each in Region:
-        if each is region:
-            return index + number - 1
-        index += each.vertebrae
-    raise AssertionError(region)  # pragma: no cover - every region is in Region
+    return _OFFSET[region] + number - 1
 
 
 def _check_number(region: Region, number: int, count: int, what: str) -> None:
@@ -316,7 +322,7 @@ class Segment:
         """Read a segment from text such as ``"L4-L5"`` (case-insensitive; ``/`` also works)."""
         if isinstance(text, Segment):
             return text
-        parts = re.split(r"\s*[-/–]\s*", text.strip()) if isinstance(text, str) else []
+        parts = _split_segment(text) if isinstance(text, str) else []
         if len(parts) != 2:
             raise ValidationError(
                 "segment",
@@ -361,6 +367,16 @@ class Segment:
             return all_segments()
         wanted = Region.parse(region)
         return tuple(seg for seg in all_segments() if seg.region is wanted)
+
+
+def _split_segment(text: str) -> list[str]:
+    """The parts of ``text`` around ``-``, ``/`` or ``–``, without surrounding whitespace.
+
+    (String methods rather than a regular expression: compiling one with the en dash takes
+    longer than all the segments of the atlas take to read.)
+    """
+    joined = text.replace("/", "-").replace("–", "-")
+    return [part.strip() for part in joined.split("-")]
 
 
 def to_segment(value: Segment | str) -> Segment:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -213,10 +214,11 @@ _HAZARD_KINDS = frozenset(
 )
 
 object_new = object.__new__
-object_setattr = object.__setattr__
 
 _ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?::[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)*$")
+_ID_MATCH = _ID.match
 _LATERAL = {"left": Side.LEFT, "right": Side.RIGHT}
+_MIDLINE = Side.MIDLINE
 
 
 def side_of_id(structure_id: str) -> Side:
@@ -228,7 +230,7 @@ def side_of_id(structure_id: str) -> Side:
     (<Side.LEFT: 'left'>, <Side.MIDLINE: 'midline'>)
     """
     _, colon, last = structure_id.rpartition(":")
-    return _LATERAL.get(last, Side.MIDLINE) if colon else Side.MIDLINE
+    return _LATERAL.get(last, _MIDLINE) if colon else _MIDLINE
 
 
 def to_level_or_segment(
@@ -252,7 +254,7 @@ def to_level_or_segment(
 def _parse_level(text: str) -> VertebralLevel | Segment | None:
     if not text:
         return None
-    if re.search(r"[-/–]", text):
+    if "-" in text or "/" in text or "–" in text:  # no regular expression: see _split_segment
         return Segment.parse(text)
     return VertebralLevel.parse(text)
 
@@ -291,22 +293,29 @@ def nerve_level(nerve: SpinalNerveLevel | str) -> VertebralLevel | Segment:
     return foramen
 
 
-def _check_id(instance: Structure, _: attrs.Attribute[str], value: str) -> None:
+def _check_form(value: str, kind: StructureKind) -> None:
+    """Check that ``value`` is an id of the form ``kind[:qualifier][:side]`` for ``kind``."""
     if not isinstance(value, str) or not value:
         raise ValidationError("id", f"a structure id must be non-empty text, got {value!r}")
     if _ID.match(value) is None:
         raise ValidationError(
             "id", f"{value!r} is not of the form kind[:qualifier][:side] in kebab-case"
         )
-    if value.partition(":")[0] != instance.kind.value:
-        raise ValidationError("id", f"{value!r} must start with its kind {instance.kind.value!r}")
+    if value.partition(":")[0] != kind.value:
+        raise ValidationError("id", f"{value!r} must start with its kind {kind.value!r}")
+
+
+def _check_id(instance: Structure, _: attrs.Attribute[str], value: str) -> None:
+    _check_form(value, instance.kind)
     named = side_of_id(value)
-    if instance.side.lateral and named is not instance.side:
+    if named is instance.side:  # the usual case: the side is the one the id names
+        return
+    if instance.side.lateral:
         raise ValidationError(
             "side",
             f"{value!r} is a {instance.side.value} structure; its id must end in ':{instance.side.value}'",
         )
-    if not instance.side.lateral and named.lateral:
+    if named.lateral:
         raise ValidationError(
             "side", f"{value!r} names the {named.value} side but the side is {instance.side.value}"
         )
@@ -393,6 +402,41 @@ class Structure:
                     return region
         return None
 
+    @classmethod
+    def _trusted(
+        cls,
+        structure_id: str,
+        kind: StructureKind,
+        name: str,
+        level: VertebralLevel | Segment | None,
+        references: tuple[Reference, ...],
+        note: str | None,
+    ) -> Structure:
+        """Make a structure, on the side its id names, from values already of the right types.
+
+        Only the id is checked, as the constructor checks it: the atlas rules make hundreds of
+        structures from templates the loader has validated, and the constructor's converters
+        would redo that work for each of them.
+        """
+        # The checks of _check_form, inline (the side is the one the id names: it fits).
+        if (
+            type(structure_id) is not str
+            or _ID_MATCH(structure_id) is None
+            or structure_id.partition(":")[0] != kind._value_
+        ):
+            _check_form(structure_id, kind)  # raises the constructor's error
+        _, colon, last = structure_id.rpartition(":")
+        structure = object_new(cls)
+        set_id, set_kind, set_name, set_level, set_side, set_references, set_note = _STRUCTURE_SLOTS
+        set_id(structure, structure_id)
+        set_kind(structure, kind)
+        set_name(structure, name)
+        set_level(structure, level)
+        set_side(structure, _LATERAL.get(last, _MIDLINE) if colon else _MIDLINE)
+        set_references(structure, references)
+        set_note(structure, note)
+        return structure
+
     def __repr__(self) -> str:
         return f"Structure({self.id!r}, {self.name!r})"
 
@@ -475,12 +519,19 @@ class Edge:
     ) -> Edge:
         """Make an edge from values that are already of the right types (no conversion)."""
         edge = object_new(cls)
-        for name, value in (
-            ("subject", subject),
-            ("relation", relation),
-            ("object", object),
-            ("references", references),
-            ("note", note),
-        ):
-            object_setattr(edge, name, value)
+        set_subject, set_relation, set_object, set_references, set_note = _EDGE_SLOTS
+        set_subject(edge, subject)
+        set_relation(edge, relation)
+        set_object(edge, object)
+        set_references(edge, references)
+        set_note(edge, note)
         return edge
+
+
+def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...]:
+    """The setters of a slotted attrs class's fields, in field order (they bypass frozen)."""
+    return tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))
+
+
+_STRUCTURE_SLOTS = _slot_setters(Structure)
+_EDGE_SLOTS = _slot_setters(Edge)
