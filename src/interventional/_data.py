@@ -133,7 +133,7 @@ def _strict_collection(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any,
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, list | tuple | set | frozenset):
                 raise TypeError(f"expected a list, got {type(value).__name__} {value!r}")
-            return origin(item(element, item_type) for element in value)
+            return origin([item(element, item_type) for element in value])
 
         return structure
 
@@ -197,13 +197,13 @@ def _fields_of(conv: cattrs.Converter, cl: type) -> tuple[_Field, ...] | None:
             if a.converter is not None:
                 # As cattrs does: the type's hook, or none (the attrs converter alone).
                 try:
-                    hook = conv.get_structure_hook(tp, cache_result=False)
+                    hook = conv.get_structure_hook(tp)
                 except cattrs.StructureHandlerNotFoundError:
                     hook = None
                 if hook == cattrs.fns.raise_error:
                     hook = None
             else:
-                hook = conv.get_structure_hook(tp, cache_result=False)
+                hook = conv.get_structure_hook(tp)
         except RecursionError:  # a class that contains itself: look its hook up when reading
             hook = conv.structure
         note = f"Structuring class {cl.__qualname__} @ attribute {a.name}"
@@ -274,10 +274,9 @@ def _structure_attrs(
             except Exception as e:  # collected, and raised as a group: as cattrs does
                 e.__notes__ = [*getattr(e, "__notes__", []), note]
                 errors.append(e)
-        if forbid_extra_keys:
+        if forbid_extra_keys and not allowed.issuperset(o.keys()):
             unknown = set(o.keys()) - allowed
-            if unknown:
-                errors.append(cattrs.ForbiddenExtraKeysError("", cl, unknown))
+            errors.append(cattrs.ForbiddenExtraKeysError("", cl, unknown))
         if errors:
             raise cattrs.ClassValidationError(f"While structuring {name}", errors, cl)
         try:
