@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from interventional._data import load_records, loads_records
 from interventional.anatomy._rules import Rule, _expand, _expand_checked, expand
+from interventional.anatomy.atlas import Atlas
 from interventional.anatomy.levels import Segment, _split_segment
 from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import Edge, Structure, StructureKind, to_level_or_segment
@@ -119,3 +120,32 @@ def test_segment_text_splits_as_the_regular_expression_did(text: str) -> None:
 def test_segment_separators(text: str) -> None:
     assert Segment.parse(text) in (Segment.parse("L4-L5"), Segment.parse("L5-S1"))
     assert to_level_or_segment(text) == Segment.parse(text)
+
+
+def test_duplicate_edges_keep_every_source_and_the_first_note() -> None:
+    nerve = Structure("medial-branch:L3:left", "medial-branch", "L3 medial branch, left")
+    joint = Structure("facet-joint:L4-L5:left", "facet-joint", "L4-L5 facet joint, left")
+    atlas = Atlas(
+        [nerve, joint],
+        [
+            Edge(nerve.id, "innervates", joint.id, references=["BOGDUK"]),
+            Edge(nerve.id, "innervates", joint.id, references=["STATPEARLS", "BOGDUK"], note="2"),
+            Edge(nerve.id, "innervates", joint.id, note="3"),
+        ],
+    )
+    (edge,) = atlas.edges
+    assert [ref.key for ref in edge.references] == ["BOGDUK", "STATPEARLS"]
+    assert edge.note == "2"
+
+
+@pytest.mark.parametrize(
+    ("subject", "object_", "missing"),
+    [("aorta", "kidney:left", "kidney:left"), ("kidney:left", "aorta", "kidney:left")],
+)
+def test_dangling_edges_name_the_missing_end(subject: str, object_: str, missing: str) -> None:
+    aorta = Structure("aorta", "aorta", "aorta")
+    with pytest.raises(ValidationError) as caught:
+        Atlas([aorta], [Edge(subject, "supplies", object_)])
+    assert str(caught.value) == (
+        f"edges: {subject} supplies {object_}: unknown structure {missing!r}"
+    )

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import attrs
 
@@ -247,22 +247,32 @@ def _range(over: str, first: str, last: str) -> tuple[object, ...]:
     return _sequence(over)[span.start : span.stop]
 
 
-def _steps(rule: Rule) -> Iterator[Mapping[str, str]]:
+def _steps(rule: Rule) -> tuple[Mapping[str, str], ...]:
+    """The placeholder values of each step of a rule, side by side within a step."""
+    sides = tuple(side.value for side in rule.sides)
     if rule.over == "once":
-        steps: tuple[Mapping[str, str], ...] = ({},)
-    elif rule.over == "value":
-        steps = tuple(_placeholders(value) for value in rule.values)
-    else:
-        assert rule.first is not None
-        assert rule.last is not None
-        steps = _range_placeholders(rule.over, rule.first, rule.last)
-    if rule.sides:
-        sides = [side.value for side in rule.sides]
-        for base in steps:
-            for side in sides:
-                yield {**base, "side": side}
-    else:
-        yield from steps
+        return _with_sides(({},), sides)
+    if rule.over == "value":
+        return _with_sides(tuple(_placeholders(value) for value in rule.values), sides)
+    assert rule.first is not None
+    assert rule.last is not None
+    return _range_steps(rule.over, rule.first, rule.last, sides)
+
+
+@functools.cache
+def _range_steps(
+    over: str, first: str, last: str, sides: tuple[str, ...]
+) -> tuple[Mapping[str, str], ...]:
+    """The steps of a rule over a range (cached: many rules share a range and sides)."""
+    return _with_sides(_range_placeholders(over, first, last), sides)
+
+
+def _with_sides(
+    steps: tuple[Mapping[str, str], ...], sides: tuple[str, ...]
+) -> tuple[Mapping[str, str], ...]:
+    if not sides:
+        return steps
+    return tuple({**base, "side": side} for base in steps for side in sides)
 
 
 def _text(value: object | None) -> str | None:
@@ -289,7 +299,7 @@ def _all_placeholders(item: object) -> dict[str, str | None]:
     if item is None:
         return {}
     if isinstance(item, Segment):
-        above = exiting_nerve(item.previous()) if item.index > 0 else None
+        above = exiting_nerve(Segment.all()[item.index - 1]) if item.index > 0 else None
         return {
             "segment": str(item),
             "upper": str(item.upper),

@@ -118,18 +118,14 @@ class Atlas(Mapping[str, Structure]):
                     f"{subject} {relation.value} {object_}: unknown structure {end!r}",
                     suggest(end, table),
                 )
-            pairs = (edge, edge.reversed()) if relation in _SYMMETRIC else (edge,)
-            for each in pairs:
-                key = (each.subject, each.object, relation)
-                seen = merged.setdefault(key, each)
-                if seen is not each:
-                    merged[key] = Edge._trusted(
-                        each.subject,
-                        relation,
-                        each.object,
-                        tuple(dict.fromkeys((*seen.references, *each.references))),
-                        seen.note or each.note,
-                    )
+            seen = merged.setdefault((subject, object_, relation), edge)
+            if seen is not edge:
+                merged[subject, object_, relation] = _merged(seen, edge)
+            if relation in _SYMMETRIC:  # stored both ways
+                back = edge.reversed()
+                seen = merged.setdefault((object_, subject, relation), back)
+                if seen is not back:
+                    merged[object_, subject, relation] = _merged(seen, back)
         out: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}
         into: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}
         for u, v, relation in merged:
@@ -597,6 +593,17 @@ _INVERSES = {relation.inverse: relation for relation in Relation if not relation
 _SYMMETRIC = tuple(relation for relation in Relation if relation.symmetric)
 
 
+def _merged(first: Edge, second: Edge) -> Edge:
+    """One edge for two of the same relation between the same structures: both sources."""
+    return Edge._trusted(
+        first.subject,
+        first.relation,
+        first.object,
+        tuple(dict.fromkeys((*first.references, *second.references))),
+        first.note or second.note,
+    )
+
+
 def _restore(
     structures: tuple[Structure, ...],
     edges: tuple[Edge, ...],
@@ -610,7 +617,12 @@ def _quote(text: str) -> str:
 
 
 def _data_file(name: str) -> Any:
-    return resources.files("interventional.anatomy") / "data" / name
+    return _data_folder() / name
+
+
+@functools.cache
+def _data_folder() -> Any:
+    return resources.files("interventional.anatomy") / "data"
 
 
 def build_default_atlas() -> Atlas:

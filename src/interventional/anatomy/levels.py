@@ -64,12 +64,12 @@ class Region(ParsableEnum):
     @property
     def prefix(self) -> str:
         """The letter(s) that start a level's name in this region (``"C"``, ..., ``"Co"``)."""
-        return _PREFIX[self]
+        return _PREFIX_BY_NAME[self._name_]
 
     @property
     def vertebrae(self) -> int:
         """How many vertebral levels the model gives this region."""
-        return _VERTEBRAE[self]
+        return _VERTEBRAE_BY_NAME[self._name_]
 
 
 _PREFIX = {
@@ -89,6 +89,10 @@ _VERTEBRAE = {
 # Spinal nerves per region: eight cervical nerves for seven cervical vertebrae.
 _NERVES = {**_VERTEBRAE, Region.CERVICAL: 8}
 _BY_PREFIX = {prefix.casefold(): region for region, prefix in _PREFIX.items()}
+# The tables again by member name, for the hot paths (levels print and compare all the time):
+# a str key hashes in C, an enum member through Python (Enum.__hash__).
+_PREFIX_BY_NAME = {region._name_: prefix for region, prefix in _PREFIX.items()}
+_VERTEBRAE_BY_NAME = {region._name_: count for region, count in _VERTEBRAE.items()}
 _NAME = re.compile(r"^\s*(co|[ctls])\s*(\d{1,2})\s*$", re.IGNORECASE)
 
 
@@ -132,19 +136,19 @@ def to_side(value: Side | str) -> Side:
     return Side.parse(value)
 
 
-def _offsets() -> dict[Region, int]:
+def _offsets() -> dict[str, int]:
     offsets, index = {}, 0
     for region in Region:
-        offsets[region] = index
+        offsets[region._name_] = index
         index += _VERTEBRAE[region]
     return offsets
 
 
-_OFFSET = _offsets()  # the index of each region's first level
+_OFFSET = _offsets()  # the index of each region's first level, by the region's name
 
 
 def _ordinal(region: Region, number: int) -> int:
-    return _OFFSET[region] + number - 1
+    return _OFFSET[region._name_] + number - 1
 
 
 def _check_number(region: Region, number: int, count: int, what: str) -> None:

@@ -254,9 +254,20 @@ def to_level_or_segment(
 def _parse_level(text: str) -> VertebralLevel | Segment | None:
     if not text:
         return None
+    known = _by_name().get(text)  # most levels are written as they print: nothing to parse
+    if known is not None:
+        return known
     if "-" in text or "/" in text or "–" in text:  # no regular expression: see _split_segment
         return Segment.parse(text)
     return VertebralLevel.parse(text)
+
+
+@functools.cache
+def _by_name() -> dict[str, VertebralLevel | Segment]:
+    """Every level and segment by the name it prints as (``"L4"``, ``"L4-L5"``)."""
+    names: dict[str, VertebralLevel | Segment] = {str(each): each for each in Segment.all()}
+    names.update((str(each), each) for each in VertebralLevel.all())
+    return names
 
 
 def _to_kind(value: StructureKind | str) -> StructureKind:
