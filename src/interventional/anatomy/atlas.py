@@ -126,11 +126,12 @@ class Atlas(Mapping[str, Structure]):
                 seen = merged.setdefault((object_, subject, relation), back)
                 if seen is not back:
                     merged[object_, subject, relation] = _merged(seen, back)
-        out: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}
-        into: dict[str, list[tuple[Relation, str]]] = {i: [] for i in table}
-        for u, v, relation in merged:
-            out[u].append((relation, v))
-            into[v].append((relation, u))
+        # The edges from and to each structure, as their keys (subject, object, relation).
+        out: dict[str, list[tuple[str, str, Relation]]] = {i: [] for i in table}
+        into: dict[str, list[tuple[str, str, Relation]]] = {i: [] for i in table}
+        for key in merged:
+            out[key[0]].append(key)
+            into[key[1]].append(key)
         self._structures: Mapping[str, Structure] = MappingProxyType(table)
         self._edges: Mapping[tuple[str, str, Relation], Edge] = MappingProxyType(merged)
         self._out = out
@@ -281,15 +282,16 @@ class Atlas(Mapping[str, Structure]):
                 wanted, direction = inverse, ("in" if direction == "out" else "out")
             else:
                 wanted = Relation.parse(relation, field="relation")
+        table = self._structures
         if direction == "out":
-            links = self._out[structure_id]
-        elif direction == "in":
-            links = self._in[structure_id]
-        else:
-            raise ValidationError("direction", f"must be 'out' or 'in', got {direction!r}")
-        return frozenset(
-            self._structures[other] for key, other in links if wanted is None or key is wanted
-        )
+            return frozenset(
+                table[v] for _, v, key in self._out[structure_id] if wanted is None or key is wanted
+            )
+        if direction == "in":
+            return frozenset(
+                table[u] for u, _, key in self._in[structure_id] if wanted is None or key is wanted
+            )
+        raise ValidationError("direction", f"must be 'out' or 'in', got {direction!r}")
 
     def innervation(self, structure_id: str) -> frozenset[Structure]:
         """The nerves that innervate a structure (the subjects of ``INNERVATES`` edges).
@@ -383,7 +385,11 @@ class Atlas(Mapping[str, Structure]):
         queue = deque([start])
         while queue and end not in previous:
             current = queue.popleft()
-            for _, other in (*self._out[current], *self._in[current]):
+            for _, other, _ in self._out[current]:
+                if other not in previous:
+                    previous[other] = current
+                    queue.append(other)
+            for other, _, _ in self._in[current]:
                 if other not in previous:
                     previous[other] = current
                     queue.append(other)
@@ -449,7 +455,8 @@ class Atlas(Mapping[str, Structure]):
             current, distance = queue.popleft()
             if distance == depth:
                 continue
-            neighbours = {other for _, other in (*self._out[current], *self._in[current])}
+            neighbours = {v for _, v, _ in self._out[current]}
+            neighbours.update(u for u, _, _ in self._in[current])
             for other in sorted(neighbours):
                 if other not in keep:
                     keep[other] = distance + 1
