@@ -495,9 +495,8 @@ def foramen_of(nerve: SpinalNerveLevel | str) -> Segment | None:
     if parsed.region is Region.CERVICAL:
         if parsed.number == 1:
             return None
-        upper = VertebralLevel(Region.CERVICAL, parsed.number - 1)
-        return Segment(upper, upper.next())
+        # The segment whose upper level is the vertebra above: C5 exits through C4-C5.
+        return all_segments()[_ordinal(Region.CERVICAL, parsed.number - 1)]
     if parsed.region in (Region.THORACIC, Region.LUMBAR):
-        level = VertebralLevel(parsed.region, parsed.number)
-        return Segment(level, level.next())
+        return all_segments()[_ordinal(parsed.region, parsed.number)]  # L4 through L4-L5
     return None
