@@ -46,8 +46,9 @@ Examples
 from __future__ import annotations
 
 import functools
+import operator
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -396,14 +397,14 @@ def _expand(rule: Rule) -> tuple[tuple[Structure, ...], tuple[Edge, ...]]:
         )
         for edge in rule.edges
     ]
-    templates = [(template, "{" in template or "}" in template) for template in slots]
+    fillers = [_filler(template) for template in slots]
     levels: dict[str, VertebralLevel | Segment | None] = {}
     structures: list[Structure] = []
     edges: list[Edge] = []
     make_structure = Structure._trusted
     make_edge = Edge._trusted
     for values in _steps(rule):
-        texts = [t.format_map(values) if placeholders else t for t, placeholders in templates]
+        texts = [fill(values) for fill in fillers]
         for id_slot, kind, name_slot, level_slot, references, note in structure_plan:
             structure_id = texts[id_slot]
             level_text = texts[level_slot]
@@ -426,6 +427,18 @@ def _expand(rule: Rule) -> tuple[tuple[Structure, ...], tuple[Edge, ...]]:
                 make_edge(texts[subject_slot], relation, texts[object_slot], references, note)
             )
     return tuple(structures), tuple(edges)
+
+
+def _filler(template: str) -> Callable[[Mapping[str, str]], str]:
+    """What fills ``template`` in from a step's values, as ``template.format_map`` would.
+
+    A template that is one placeholder and nothing else (``"{segment}"``) is the value
+    itself: it is looked up rather than formatted. Either raises KeyError for a missing value.
+    """
+    name = template[1:-1]
+    if template[:1] == "{" and template[-1:] == "}" and name.isidentifier():
+        return operator.itemgetter(name)
+    return template.format_map
 
 
 def _literal_kind(template: str) -> StructureKind | None:
