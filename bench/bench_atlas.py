@@ -1,4 +1,17 @@
-"""Benchmarks of interventional.anatomy: building the default atlas and querying it."""
+"""Benchmarks of interventional.anatomy: building the default atlas and querying it.
+
+The first ``default_atlas()`` after ``import interventional`` (issue #3: well under 100 ms)
+is timed in fresh interpreters (``_first_build``): a second build in the same process finds
+the loader's hooks and the rule caches made, and says little about what a user waits for.
+
+On the development machine (2 cores, Python 3.11; medians of 21 fresh interpreters, the two
+versions run alternately) the first build took 64.6 ms wall and CPU before the build was
+reworked (TOML already read with tomli) and 32.7 ms wall, 32.6 ms CPU after; a callgrind
+count of the first build alone fell from 181 to 86 million instructions. What is left is
+about 5 ms of TOML parsing, 5 to 6 ms of cattrs set-up (the converter, and the field hooks
+of the seven record types), 3 ms of garbage collections, and making and linking 599
+structures and 1348 edges.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +51,9 @@ def _per_call(function: Callable[[], object], n: int = 2000) -> float:
 def _first_build(repeats: int) -> tuple[float, float]:
     """Median wall and CPU time (s) of the first ``default_atlas()`` in a fresh interpreter.
 
-    The CPU time is the steadier figure on a shared machine.
+    The CPU time is the steadier figure on a shared machine; both move by 10 % or more with
+    the load of the machine, so compare versions run alternately, not figures from other
+    days (see the module docstring for the figures before and after the build was reworked).
     """
     walls, cpus = [], []
     for _ in range(repeats):
