@@ -46,6 +46,11 @@ def _field_name(cls: type) -> str:
 class ParsableEnum(enum.Enum):
     """An enum with string values that parses its values and names forgivingly."""
 
+    # Members are singletons compared by identity (no str mixin): hashing by identity agrees
+    # with equality and runs in C, where Enum's own __hash__ is a Python call. Members key
+    # the atlas tables and the engine's caches.
+    __hash__ = object.__hash__
+
     @classmethod
     def parse(cls, text: str | Self, *, field: str | None = None) -> Self:
         """Return the member whose value or name matches ``text`` (case and ``-``/``_`` folded).
@@ -121,7 +126,3 @@ class OrderedEnum(ParsableEnum):
         if type(other) is not type(self):
             return NotImplemented
         return self._rank < other._rank
-
-    # Members are singletons compared by identity: hashing by identity agrees with equality
-    # and runs in C (Enum's own __hash__ is a Python call: these members key the engine's caches).
-    __hash__ = object.__hash__

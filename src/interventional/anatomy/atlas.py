@@ -138,10 +138,10 @@ class Atlas(Mapping[str, Structure]):
         self._in = into
         self._graph: Any = None
         self._dermatomes: Mapping[str, tuple[str, ...]] = MappingProxyType(dict(dermatomes or {}))
-        by_kind: dict[str, list[Structure]] = {}  # by the kind's value (a str hashes faster)
+        by_kind: dict[StructureKind, list[Structure]] = {}
         for structure in table.values():
-            by_kind.setdefault(structure.kind._value_, []).append(structure)
-        self._by_kind = {items[0].kind: tuple(items) for items in by_kind.values()}
+            by_kind.setdefault(structure.kind, []).append(structure)
+        self._by_kind = {kind: tuple(items) for kind, items in by_kind.items()}
 
     # --- mapping -------------------------------------------------------------------------
 
@@ -596,8 +596,7 @@ class Atlas(Mapping[str, Structure]):
 
 
 _INVERSES = {relation.inverse: relation for relation in Relation if not relation.symmetric}
-# A tuple, not a set: membership is then by identity, without hashing the enum member.
-_SYMMETRIC = tuple(relation for relation in Relation if relation.symmetric)
+_SYMMETRIC = frozenset(relation for relation in Relation if relation.symmetric)
 
 
 def _merged(first: Edge, second: Edge) -> Edge:

@@ -64,12 +64,12 @@ class Region(ParsableEnum):
     @property
     def prefix(self) -> str:
         """The letter(s) that start a level's name in this region (``"C"``, ..., ``"Co"``)."""
-        return _PREFIX_BY_NAME[self._name_]
+        return _PREFIX[self]
 
     @property
     def vertebrae(self) -> int:
         """How many vertebral levels the model gives this region."""
-        return _VERTEBRAE_BY_NAME[self._name_]
+        return _VERTEBRAE[self]
 
 
 _PREFIX = {
@@ -89,10 +89,6 @@ _VERTEBRAE = {
 # Spinal nerves per region: eight cervical nerves for seven cervical vertebrae.
 _NERVES = {**_VERTEBRAE, Region.CERVICAL: 8}
 _BY_PREFIX = {prefix.casefold(): region for region, prefix in _PREFIX.items()}
-# The tables again by member name, for the hot paths (levels print and compare all the time):
-# a str key hashes in C, an enum member through Python (Enum.__hash__).
-_PREFIX_BY_NAME = {region._name_: prefix for region, prefix in _PREFIX.items()}
-_VERTEBRAE_BY_NAME = {region._name_: count for region, count in _VERTEBRAE.items()}
 _NAME = re.compile(r"^\s*(co|[ctls])\s*(\d{1,2})\s*$", re.IGNORECASE)
 
 

@@ -750,20 +750,18 @@ def _evaluate_cell(
         kind, verdict = ("washed", _PROCEED) if washed else ("shared", _CAUTION)
     else:
         kind, verdict = ("washed", _PROCEED) if washed else ("unknown", _INSUFFICIENT)
-    finding: _Finding = _new(_Finding)
-    _set(finding, "code", prepared.code)
-    _set(finding, "verdict", verdict)
-    _set(
-        finding,
-        "_message",
-        LazyText(
-            _write_hold, kind, prepared, medication, hold, renal, washout, elapsed, until, late
-        ),
+    out.append(
+        _finding(
+            prepared.code,
+            verdict,
+            LazyText(
+                _write_hold, kind, prepared, medication, hold, renal, washout, elapsed, until, late
+            ),
+            references,
+            drug=prepared.drug.name,
+            until=until,
+        )
     )
-    _set(finding, "references", references)
-    _set(finding, "drug", prepared.drug.name)
-    _set(finding, "until", until)
-    out.append(finding)
     if action is _HOLD:
         if record and prepared.restart is not None:
             ctx.restart[prepared.drug.name] = ctx.local(at_u + prepared.restart)
@@ -1308,18 +1306,15 @@ def _finish(ctx: _Context) -> Assessment:
                 latest_u = until_u
     if earliest is not None and latest_u != ctx.at_u:
         earliest = ctx.local(latest_u)
-    # Built field by field: the values are exact here, and the verdict is the first
-    # finding's (the most restrictive) rather than a second pass over them.
-    assessment: Assessment = _new(Assessment)
-    _set(assessment, "procedure", ctx.facts.procedure_id)
-    _set(assessment, "at", ctx.at)
-    _set(assessment, "bleeding_risk", ctx.facts.risk)
-    _set(assessment, "handled_as", ctx.handled_as)
-    _set(assessment, "findings", tuple(findings))
-    _set(assessment, "earliest_time", earliest)
-    _set(assessment, "restart", ctx.restart)
-    _set(assessment, "verdict", findings[0].verdict if findings else _PROCEED)
-    return assessment
+    return Assessment(
+        procedure=ctx.facts.procedure_id,
+        at=ctx.at,
+        bleeding_risk=ctx.facts.risk,
+        handled_as=ctx.handled_as,
+        findings=tuple(findings),
+        earliest_time=earliest,
+        restart=ctx.restart,
+    )
 
 
 def assess(

@@ -711,10 +711,6 @@ def _finding_data_form() -> tuple[Any, Any]:
     )
 
 
-_VERDICT_RANKS = {member._value_: index for index, member in enumerate(Verdict)}
-"""Verdict value to rank (plain strings hash faster than the enum members)."""
-
-
 def _fmt_time(moment: datetime | None) -> str:
     if moment is None:
         return "none (a finding cannot be waited out)"
@@ -754,13 +750,7 @@ class Assessment:
     verdict: Verdict = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        ranks = _VERDICT_RANKS
-        verdict = Verdict.PROCEED
-        best = 0
-        for finding in self.findings:
-            rank = ranks[finding.verdict._value_]
-            if rank > best:
-                best, verdict = rank, finding.verdict
+        verdict = max((finding.verdict for finding in self.findings), default=Verdict.PROCEED)
         object.__setattr__(self, "verdict", verdict)
 
     def draw_timeline(
