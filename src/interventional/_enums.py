@@ -106,7 +106,6 @@ class ParsableEnum(enum.Enum):
         return str(self.value)
 
 
-@functools.total_ordering
 class OrderedEnum(ParsableEnum):
     """A :class:`ParsableEnum` whose members are ordered as they are defined."""
 
@@ -122,7 +121,24 @@ class OrderedEnum(ParsableEnum):
         """The position of the member, from 0 for the first (lowest)."""
         return self._rank
 
+    # The four comparisons are written out (not made by functools.total_ordering, whose
+    # derived methods cost a call more each): ``max`` and ``sorted`` of verdicts are hot.
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         return self._rank < other._rank
+
+    def __le__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._rank <= other._rank
+
+    def __gt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._rank > other._rank
+
+    def __ge__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._rank >= other._rank

@@ -58,3 +58,28 @@ def test_a_new_ordered_enum_ranks_its_members_and_aliases() -> None:
     assert Grade.LIGHT.rank == 0
     assert max(Grade.SEVERE, Grade.MILD) is Grade.SEVERE
     assert isinstance(Grade.MILD, enum.Enum)
+
+
+@pytest.mark.parametrize("cls", ENUMS, ids=lambda cls: cls.__name__)
+def test_the_four_comparisons_agree_with_rank(cls: type[OrderedEnum]) -> None:
+    for a, b in itertools.product(cls, repeat=2):
+        assert (a < b, a <= b, a > b, a >= b) == (
+            a.rank < b.rank,
+            a.rank <= b.rank,
+            a.rank > b.rank,
+            a.rank >= b.rank,
+        )
+
+
+def test_members_of_different_enums_do_not_compare() -> None:
+    first, second = ENUMS[0], next(cls for cls in ENUMS if cls is not ENUMS[0])
+    a, b = next(iter(first)), next(iter(second))
+    for compare in (
+        lambda: a < b,
+        lambda: a <= b,
+        lambda: a > b,
+        lambda: a >= b,
+        lambda: a < 1,
+    ):
+        with pytest.raises(TypeError):
+            compare()

@@ -63,8 +63,10 @@ from interventional.safety.model import (
     Patient,
     Route,
     _is_aware,
+    _trusted_assessment,
 )
 from interventional.safety.model import Finding as _Finding
+from interventional.safety.model import _trusted_finding as _finding
 from interventional.safety.rules import (
     HoldAction,
     HoldCell,
@@ -87,8 +89,6 @@ _INSUFFICIENT = Verdict.INSUFFICIENT_DATA
 _DEFER = Verdict.DEFER
 _CONTRAINDICATED = Verdict.CONTRAINDICATED
 _BLOCKING_RANK = _INSUFFICIENT.rank
-_new = object.__new__
-_set = object.__setattr__
 
 
 class _ProcedureLike(Protocol):
@@ -376,26 +376,6 @@ def _time(value: datetime) -> str:
 
 
 # ----------------------------------------------------------------------------- the engine
-
-
-def _finding(
-    code: str,
-    verdict: Verdict,
-    message: str | LazyText,
-    references: tuple[Reference, ...],
-    *,
-    drug: str | None = None,
-    until: datetime | None = None,
-) -> _Finding:
-    """Build a :class:`Finding` without re-running its converters (exact values here)."""
-    finding: _Finding = _new(_Finding)
-    _set(finding, "code", code)
-    _set(finding, "verdict", verdict)
-    _set(finding, "_message", message)
-    _set(finding, "references", references)
-    _set(finding, "drug", drug)
-    _set(finding, "until", until)
-    return finding
 
 
 class _Context:
@@ -1306,14 +1286,15 @@ def _finish(ctx: _Context) -> Assessment:
                 latest_u = until_u
     if earliest is not None and latest_u != ctx.at_u:
         earliest = ctx.local(latest_u)
-    return Assessment(
-        procedure=ctx.facts.procedure_id,
-        at=ctx.at,
-        bleeding_risk=ctx.facts.risk,
-        handled_as=ctx.handled_as,
-        findings=tuple(findings),
-        earliest_time=earliest,
-        restart=ctx.restart,
+    facts = ctx.facts
+    return _trusted_assessment(
+        facts.procedure_id,
+        ctx.at,
+        facts.risk,
+        ctx.handled_as,
+        tuple(findings),
+        earliest,
+        ctx.restart,
     )
 
 

@@ -750,8 +750,7 @@ class Assessment:
     verdict: Verdict = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        verdict = max((finding.verdict for finding in self.findings), default=Verdict.PROCEED)
-        object.__setattr__(self, "verdict", verdict)
+        _SET_VERDICT(self, _verdict_of(self.findings))
 
     def draw_timeline(
         self,
@@ -840,3 +839,89 @@ class Assessment:
             + (f"<p>Restart:</p><ul>{restart}</ul>" if restart else "")
             + "</div>"
         )
+
+
+def _verdict_of(findings: Iterable[Finding]) -> Verdict:
+    """The most restrictive verdict of ``findings`` (``PROCEED`` when there is none)."""
+    return max((finding.verdict for finding in findings), default=Verdict.PROCEED)
+
+
+# Trusted constructors for the engine, which builds many findings and assessments from
+# values that are already exact (no converter or validator has anything to do). They set
+# the slots directly; tests/safety/test_trusted_construction.py checks that they build
+# objects equal to the public constructors' for the same values.
+_SET_VERDICT = Assessment.__dict__["verdict"].__set__
+_FINDING_SLOTS = tuple(
+    Finding.__dict__[name].__set__
+    for name in ("code", "verdict", "_message", "references", "drug", "until")
+)
+_ASSESSMENT_SLOTS = tuple(
+    Assessment.__dict__[name].__set__
+    for name in (
+        "procedure",
+        "at",
+        "bleeding_risk",
+        "handled_as",
+        "findings",
+        "earliest_time",
+        "restart",
+        "verdict",
+    )
+)
+_new = object.__new__
+
+
+def _trusted_finding(
+    code: str,
+    verdict: Verdict,
+    message: str | LazyText,
+    references: tuple[Reference, ...],
+    drug: str | None = None,
+    until: datetime | None = None,
+) -> Finding:
+    """A :class:`Finding` of exact values, built without the converters."""
+    set_code, set_verdict, set_message, set_references, set_drug, set_until = _FINDING_SLOTS
+    finding: Finding = _new(Finding)
+    set_code(finding, code)
+    set_verdict(finding, verdict)
+    set_message(finding, message)
+    set_references(finding, references)
+    set_drug(finding, drug)
+    set_until(finding, until)
+    return finding
+
+
+def _trusted_assessment(
+    procedure: str,
+    at: datetime,
+    bleeding_risk: BleedingRisk,
+    handled_as: BleedingRisk,
+    findings: tuple[Finding, ...],
+    earliest_time: datetime | None,
+    restart: dict[str, datetime],
+) -> Assessment:
+    """An :class:`Assessment` of exact values whose findings are most restrictive first.
+
+    The verdict is then the first finding's (the rule of :func:`_verdict_of`, read off the
+    order instead of searched for).
+    """
+    (
+        set_procedure,
+        set_at,
+        set_risk,
+        set_handled_as,
+        set_findings,
+        set_earliest,
+        set_restart,
+        set_verdict,
+    ) = _ASSESSMENT_SLOTS
+    assessment: Assessment = _new(Assessment)
+    set_procedure(assessment, procedure)
+    set_at(assessment, at)
+    set_risk(assessment, bleeding_risk)
+    set_handled_as(assessment, handled_as)
+    set_findings(assessment, findings)
+    set_earliest(assessment, earliest_time)
+    set_restart(assessment, restart)
+    set_verdict(assessment, findings[0].verdict if findings else Verdict.PROCEED)
+    return assessment

@@ -1,0 +1,82 @@
+"""The engine's trusted constructors build what the public constructors build.
+
+The engine makes findings and assessments with ``_trusted_finding`` and
+``_trusted_assessment`` (slots set directly, no converters). These tests rebuild each
+engine result through the public constructors and compare everything, so a field added to
+:class:`Finding` or :class:`Assessment` without the trusted path noticing fails here.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interventional import strategies
+from interventional.procedures.risk import BleedingRisk
+from interventional.safety import Assessment, Finding, Verdict, assess
+from interventional.safety.model import _trusted_assessment, _trusted_finding, _verdict_of
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _public(assessment: Assessment) -> Assessment:
+    findings = tuple(
+        Finding(f.code, f.verdict, f.message, f.references, drug=f.drug, until=f.until)
+        for f in assessment.findings
+    )
+    return Assessment(
+        procedure=assessment.procedure,
+        at=assessment.at,
+        bleeding_risk=assessment.bleeding_risk,
+        handled_as=assessment.handled_as,
+        findings=findings,
+        earliest_time=assessment.earliest_time,
+        restart=dict(assessment.restart),
+    )
+
+
+def test_the_trusted_paths_know_every_field() -> None:
+    finding_fields = [a.name for a in attrs.fields(Finding)]
+    assessment_fields = [a.name for a in attrs.fields(Assessment)]
+    assert finding_fields == ["code", "verdict", "_message", "references", "drug", "until"]
+    assert assessment_fields == [
+        "procedure",
+        "at",
+        "bleeding_risk",
+        "handled_as",
+        "findings",
+        "earliest_time",
+        "restart",
+        "verdict",
+    ]
+
+
+@SETTINGS
+@given(patient=strategies.patients(), plan=strategies.plans())
+def test_engine_results_equal_their_public_construction(patient, plan) -> None:  # type: ignore[no-untyped-def]
+    result = assess(patient, plan, at=strategies.NOW)
+    rebuilt = _public(result)
+    assert rebuilt == result
+    assert rebuilt.verdict is result.verdict
+    assert [f.message for f in rebuilt.findings] == [f.message for f in result.findings]
+    assert repr(rebuilt) == repr(result)
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert hash(rebuilt) == hash(result)
+
+
+@given(st.lists(st.sampled_from(list(Verdict)), max_size=6))
+def test_the_trusted_verdict_is_the_most_restrictive(verdicts: list[Verdict]) -> None:
+    findings = tuple(
+        sorted(
+            (_trusted_finding(f"rule:{i}", v, "x", ()) for i, v in enumerate(verdicts)),
+            key=lambda f: f.verdict,
+            reverse=True,
+        )
+    )
+    low = BleedingRisk.LOW
+    trusted = _trusted_assessment("p", strategies.NOW, low, low, findings, None, {})
+    assert trusted.verdict is _verdict_of(findings)
+    assert trusted.verdict is (max(verdicts) if verdicts else Verdict.PROCEED)
