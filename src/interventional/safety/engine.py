@@ -744,7 +744,10 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            ctx.restart[prepared.drug.name] = ctx.local(at_u + prepared.restart)
+            restart_u = at_u + prepared.restart
+            ctx.restart[prepared.drug.name] = (
+                restart_u.astimezone(ctx.at.tzinfo) if ctx.aware else restart_u
+            )
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
@@ -1274,6 +1277,7 @@ def _finish(ctx: _Context) -> Assessment:
     findings.sort(key=_RANK, reverse=True)  # stable: equal verdicts keep their order
     earliest: datetime | None = ctx.at
     latest_u = ctx.at_u
+    aware = ctx.aware
     for finding in findings:
         verdict = finding.verdict
         until = finding.until
@@ -1281,7 +1285,7 @@ def _finish(ctx: _Context) -> Assessment:
             earliest = None
             break
         if until is not None:
-            until_u = ctx.utc(until)
+            until_u = until.astimezone(_UTC) if aware else until
             if until_u > latest_u:
                 latest_u = until_u
     if earliest is not None and latest_u != ctx.at_u:
