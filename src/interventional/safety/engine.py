@@ -566,19 +566,22 @@ def _write_hold(
     late: timedelta | None,
 ) -> str:
     """The words of a hold-table finding (``kind`` says which; see :func:`_evaluate_cell`)."""
-    drug, cell, risk = prepared.drug, prepared.cell, prepared.risk
-    label = _label(drug, medication.indication, medication.route)
+    cell, risk, before = prepared.cell, prepared.risk, prepared.before
+    label = _label(prepared.drug, medication.indication, medication.route)
     text = cell.text
-    before = f"before {_article(risk)} {risk}-risk procedure"
+    if kind == "none":
+        return f"{label}: {text} {before}."
+    if kind == "unknown":
+        return f"{label}: {text} {before}. No rule is known for this class: decide with the prescriber."
+    if kind == "unverified":
+        return (
+            f"{label}: the {risk}-risk rule used ('{text}') is LOW confidence (not verified in a "
+            "source): confirm with the prescriber or the primary guideline."
+        )
     last = medication.last_dose
     since = (
         "" if last is None else f" Last dose {_time(last)} ({_duration(elapsed or _ZERO)} before)."
     )
-    renal_note = _RENAL_NOTES[renal]
-    ranged = f" (the sources give ranges: {cell.range}; upper bounds used)" if cell.range else ""
-    hold_text = _duration(hold or _ZERO)
-    if kind == "none":
-        return f"{label}: {text} {before}."
     if kind == "washed":
         known = " known" if cell.action is HoldAction.UNKNOWN else ""
         return (
@@ -590,8 +593,9 @@ def _write_hold(
             f" If it is stopped, restart {_duration(cell.restart)} after." if cell.restart else ""
         )
         return f"{label}: {text} {before} (not a hold decided by the library).{restart}{since}"
-    if kind == "unknown":
-        return f"{label}: {text} {before}. No rule is known for this class: decide with the prescriber."
+    renal_note = _RENAL_NOTES[renal]
+    ranged = f" (the sources give ranges: {cell.range}; upper bounds used)" if cell.range else ""
+    hold_text = _duration(hold or _ZERO)
     if kind == "no-last-dose":
         return (
             f"{label}: hold {hold_text} {before}{ranged}, but the last dose is unknown: record "
@@ -608,11 +612,7 @@ def _write_hold(
             f"{_time(until)} ({_duration(late or _ZERO)} after the planned time)."  # type: ignore[arg-type]
             f"{since}{renal_note}"
         )
-    assert kind == "unverified"
-    return (
-        f"{label}: the {risk}-risk rule used ('{text}') is LOW confidence (not verified in a "
-        "source): confirm with the prescriber or the primary guideline."
-    )
+    raise AssertionError(f"unknown hold finding kind {kind!r}")
 
 
 _ZERO = timedelta(0)
@@ -634,6 +634,8 @@ class _Cell:
     cell: HoldCell
     risk: str
     """The value of the class the cell is read at."""
+    before: str
+    """``before a low-risk procedure`` (and so on): the words for that class."""
     code: str
     references: tuple[Reference, ...]
     action: HoldAction
@@ -656,6 +658,7 @@ def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk)
         drug=drug,
         cell=cell,
         risk=risk.value,
+        before=f"before {_article(risk.value)} {risk.value}-risk procedure",
         code="hold:" + drug.name,
         references=row.references,
         action=cell.action,
