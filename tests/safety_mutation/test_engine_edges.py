@@ -176,3 +176,45 @@ def test_simultaneous_lab_results_do_not_depend_on_their_order() -> None:
         for order in ((1.0, 2.0), (2.0, 1.0))
     }
     assert len(verdicts) == 1
+
+
+def test_of_simultaneous_lab_results_the_worse_counts() -> None:
+    high = plan("spinal-cord-stimulator-trial", levels=["T8"])
+    taken = AT - timedelta(hours=3)
+    warfarin = [MedicationUse("warfarin", last_dose=AT - timedelta(days=6))]
+    for order in ((1.0, 2.0), (2.0, 1.0)):
+        labs = [LabResult("inr", value, taken) for value in order]
+        result = assess(Patient(age=60, medications=warfarin, labs=labs), high, at=AT)
+        (inr,) = result.by_code("lab:inr")
+        assert "INR 2 " in inr.message  # the higher INR counts
+    for order in (("40e3 / µL", "250e3 / µL"), ("250e3 / µL", "40e3 / µL")):
+        labs = [LabResult("platelets", value, taken) for value in order]
+        result = assess(Patient(age=60, labs=labs), high, at=AT)
+        (platelets,) = result.by_code("lab:platelets")
+        assert platelets.message.startswith("Platelets 40,000/µL")  # the lower count counts
+        assert result.verdict.name == "DEFER"
+
+
+def test_every_time_is_checked_not_only_the_first() -> None:
+    past = MedicationUse("aspirin", last_dose=AT - timedelta(days=1))
+    future = MedicationUse("clopidogrel", last_dose=AT + timedelta(minutes=1))
+    with pytest.raises(ValidationError) as caught:
+        assess(Patient(age=50, medications=[past, future]), KNEE, at=AT)
+    assert caught.value.field == "medications[1].last_dose"
+    untimed = LabResult("inr", 1.0)
+    later = LabResult("platelets", "200e3 / µL", AT + timedelta(minutes=1))
+    with pytest.raises(ValidationError) as caught:
+        assess(Patient(age=50, labs=[untimed, later]), KNEE, at=AT)
+    assert caught.value.field == "labs[1].taken_at"
+
+
+def test_a_last_dose_at_the_procedure_time_is_accepted_naive_or_aware() -> None:
+    for at in (AT, AT.replace(tzinfo=UTC)):
+        dose = MedicationUse("aspirin", last_dose=at)
+        lab = LabResult("inr", 1.0, at)
+        result = assess(Patient(age=50, medications=[dose], labs=[lab]), KNEE, at=at)
+        assert result.procedure == KNEE.procedure.id
+
+
+def test_the_article_before_a_risk_class() -> None:
+    assert [en._article(risk) for risk in ("low", "intermediate", "high")] == ["a", "an", "a"]

@@ -758,17 +758,18 @@ def _evaluate_cell(
             _finding(
                 "unverified:" + prepared.drug.name,
                 _CAUTION,
+                # the words name the drug, the class and the rule, nothing of the times
                 LazyText(
                     _write_hold,
                     "unverified",
                     prepared,
                     medication,
-                    hold,
-                    renal,
-                    washout,
-                    elapsed,
-                    until,
-                    late,
+                    None,
+                    "",
+                    None,
+                    None,
+                    None,
+                    None,
                 ),
                 prepared.unverified_references,
                 drug=prepared.drug.name,
@@ -1278,21 +1279,20 @@ _RANK = attrgetter("verdict._rank")
 def _finish(ctx: _Context) -> Assessment:
     findings = ctx.findings
     findings.sort(key=_RANK, reverse=True)  # stable: equal verdicts keep their order
+    # Aware datetimes compare as instants whatever their zones: no conversion is needed
+    # to find the latest hold (and ``at`` and the holds are all naive or all aware).
     earliest: datetime | None = ctx.at
-    latest_u = ctx.at_u
-    aware = ctx.aware
+    latest = ctx.at
     for finding in findings:
         verdict = finding.verdict
         until = finding.until
         if verdict._rank >= _BLOCKING_RANK and not (verdict is _DEFER and until is not None):
             earliest = None
             break
-        if until is not None:
-            until_u = until.astimezone(_UTC) if aware else until
-            if until_u > latest_u:
-                latest_u = until_u
-    if earliest is not None and latest_u != ctx.at_u:
-        earliest = ctx.local(latest_u)
+        if until is not None and until > latest:
+            latest = until
+    if earliest is not None and latest is not ctx.at:
+        earliest = ctx.local(latest)
     facts = ctx.facts
     return _trusted_assessment(
         facts.procedure_id,
