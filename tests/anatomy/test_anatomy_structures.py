@@ -14,6 +14,7 @@ from interventional.anatomy import (
     Structure,
     StructureKind,
     VertebralLevel,
+    default_atlas,
     nerve_level,
 )
 from interventional.errors import UnknownReferenceError, ValidationError
@@ -142,3 +143,25 @@ def test_html_repr_has_no_background_colour() -> None:
     assert "aorta &amp; co" in text
     assert "background" not in text
     assert "STATPEARLS" in text
+
+
+def test_html_repr_exactly() -> None:
+    row = '<tr><th style="text-align:left;padding-right:1em">{}</th><td>{}</td></tr>'
+    facet = default_atlas()["facet-joint:L4-L5:left"]
+    assert facet._repr_html_() == (
+        "<div><strong>L4-L5 facet joint, left</strong>"
+        '<table style="border-collapse:collapse">'
+        + row.format("id", "<code>facet-joint:L4-L5:left</code>")
+        + row.format("kind", "facet-joint")
+        + row.format("level", "L4-L5")
+        + row.format("side", "left")
+        + row.format(
+            "references", '<a href="https://www.ncbi.nlm.nih.gov/books/NBK430685/">STATPEARLS</a>'
+        )
+        + "</table></div>"
+    )
+    noted = Structure("aorta", "aorta", "aorta", note="a <note>")
+    text = noted._repr_html_()
+    assert row.format("level", "&mdash;") in text
+    assert row.format("note", "a &lt;note&gt;") in text
+    assert "references" not in text
