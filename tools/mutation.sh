@@ -3,7 +3,7 @@
 #
 #   tools/mutation.sh [safety|anatomy] [--worktree | --report]
 #
-# Not part of CI (`.ci/run`): a whole run over safety/ takes about an hour on two cores (the
+# Not part of CI (`.ci/run`): a whole run over safety/ takes about half an hour on two cores (the
 # date, score and duration of the last measured run are in docs/explanation/quality-report.md).
 #
 # The run happens in a scratch copy of the project (MUTATION_WORKDIR, default a fresh temporary
