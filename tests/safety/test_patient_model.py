@@ -17,6 +17,7 @@ from interventional.safety import (
     Patient,
     Route,
     assess,
+    default_rules,
     load_patient,
     load_patients,
 )
@@ -205,3 +206,45 @@ def test_patient_is_hashable_and_has_html() -> None:
     patient = load_patient(EXAMPLE)
     assert hash(patient) == hash(load_patient(EXAMPLE))
     assert "<table>" in patient._repr_html_()
+
+
+def test_allergy_spellings_fold_to_one_code() -> None:
+    for spelling in ("iodinated contrast", "Iodinated_Contrast", "IODINATED-CONTRAST"):
+        assert Patient(age=50, allergies=[spelling]).allergies == ("iodinated-contrast",)
+    with pytest.raises(ValidationError) as caught:
+        Patient(age=50, allergies=["peanuts"])
+    assert caught.value.field == "allergies"
+    assert caught.value.reason == (
+        "unknown allergy 'peanuts': give a drug, a drug class, or 'other:...' for something "
+        "the rules do not use"
+    )
+
+
+def test_a_dose_in_bad_units_names_the_dose_field() -> None:
+    for bad in ("ten mg", "10 mL"):
+        with pytest.raises(UnitError) as caught:
+            MedicationUse("aspirin", dose=bad)
+        assert caught.value.field == "dose"
+
+
+def test_coagulation_studies_need_both_a_recent_inr_and_platelets() -> None:
+    rules = default_rules()
+    inr_age = rules.policy.inr_max_age
+    knee = low_plan()
+
+    def studies(*labs: LabResult) -> tuple[str, ...]:
+        patient = Patient(age=50, conditions=["signs-of-coagulopathy"], labs=list(labs))
+        return tuple(f.message for f in assess(patient, knee, at=AT).by_code("coagulation-studies"))
+
+    inr_at_limit = LabResult("inr", 1.0, AT - inr_age)  # exactly as old as allowed: recent
+    platelets = LabResult("platelets", "200e3 / µL", AT - timedelta(hours=1))
+    assert studies(inr_at_limit, platelets) == ()
+    assert studies(LabResult("inr", 1.0, AT - inr_age - timedelta(minutes=1)), platelets) == (
+        "Consider coagulation studies (signs-of-coagulopathy); no recent INR.",
+    )
+    assert studies(inr_at_limit) == (
+        "Consider coagulation studies (signs-of-coagulopathy); no recent platelets.",
+    )
+    assert studies() == (
+        "Consider coagulation studies (signs-of-coagulopathy); no recent INR or platelets.",
+    )

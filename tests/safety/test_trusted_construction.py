@@ -80,3 +80,17 @@ def test_the_trusted_verdict_is_the_most_restrictive(verdicts: list[Verdict]) ->
     trusted = _trusted_assessment("p", strategies.NOW, low, low, findings, None, {})
     assert trusted.verdict is _verdict_of(findings)
     assert trusted.verdict is (max(verdicts) if verdicts else Verdict.PROCEED)
+
+
+@SETTINGS
+@given(patient=strategies.patients(), plan=strategies.plans())
+def test_engine_results_survive_their_data_form(patient, plan) -> None:  # type: ignore[no-untyped-def]
+    from interventional._data import structure_hook, unstructure
+
+    result = assess(patient, plan, at=strategies.NOW)
+    for finding in result.findings:
+        data = unstructure(finding)
+        assert data["message"] == finding.message  # written out under its public name
+        assert "_message" not in data
+        assert structure_hook(Finding)(data) == finding
+    assert structure_hook(Assessment)(unstructure(result)) == result
