@@ -850,24 +850,14 @@ def _verdict_of(findings: Iterable[Finding]) -> Verdict:
 # values that are already exact (no converter or validator has anything to do). They set
 # the slots directly; tests/safety/test_trusted_construction.py checks that they build
 # objects equal to the public constructors' for the same values.
-_SET_VERDICT = Assessment.__dict__["verdict"].__set__
-_FINDING_SLOTS = tuple(
-    Finding.__dict__[name].__set__
-    for name in ("code", "verdict", "_message", "references", "drug", "until")
-)
-_ASSESSMENT_SLOTS = tuple(
-    Assessment.__dict__[name].__set__
-    for name in (
-        "procedure",
-        "at",
-        "bleeding_risk",
-        "handled_as",
-        "findings",
-        "earliest_time",
-        "restart",
-        "verdict",
-    )
-)
+def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The setters of ``cls``'s attrs fields, in field order (what the unpacking below reads)."""
+    return tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))
+
+
+_FINDING_SLOTS = _slot_setters(Finding)
+_ASSESSMENT_SLOTS = _slot_setters(Assessment)
+_SET_VERDICT = _ASSESSMENT_SLOTS[-1]
 _new = object.__new__
 
 
