@@ -39,10 +39,10 @@ datetime.datetime(2026, 3, 11, 9, 0)
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, Protocol
 
 import attrs
@@ -55,6 +55,7 @@ from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
 from interventional.safety.model import (
     Assessment,
+    FindingRow,
     Indication,
     LabName,
     LabResult,
@@ -63,10 +64,9 @@ from interventional.safety.model import (
     Patient,
     Route,
     _is_aware,
+    _shared_row,
     _trusted_assessment,
 )
-from interventional.safety.model import Finding as _Finding
-from interventional.safety.model import _trusted_finding as _finding
 from interventional.safety.rules import (
     HoldAction,
     HoldCell,
@@ -275,9 +275,9 @@ class _PlanRules:
     by_allergy: dict[str, tuple[Rule, ...]]
     by_pregnancy: dict[bool | None, tuple[Rule, ...]]
     order: dict[str, int]
-    findings: dict[str, _Finding]
+    findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
-    always_findings: tuple[_Finding, ...]
+    always_findings: tuple[FindingRow, ...]
     """The findings when only the rules without patient selectors fire."""
 
 
@@ -313,7 +313,7 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         return {key: tuple(value) for key, value in index.items()}
 
     findings = {
-        rule.id: _finding(f"rule:{rule.id}", rule.verdict, rule.message, rule.references)
+        rule.id: _shared_row(f"rule:{rule.id}", rule.verdict, rule.message, rule.references)
         for rule in rules.rules
         if not rule.builtin
     }
@@ -401,7 +401,7 @@ class _Context:
         self.aware = _is_aware(at)
         self.at_u = at.astimezone(_UTC) if self.aware else at
         self.rules = rules
-        self.findings: list[_Finding] = []
+        self.findings: list[FindingRow] = []
         self.restart: dict[str, datetime] = {}
         self.handled_as = facts.risk
         self.renal: str = ""
@@ -416,13 +416,24 @@ class _Context:
         self,
         code: str,
         verdict: Verdict,
-        message: str | LazyText,
+        message: str,
         references: tuple[Reference, ...],
         *,
         drug: str | None = None,
-        until: datetime | None = None,
     ) -> None:
-        self.findings.append(_finding(code, verdict, message, references, drug=drug, until=until))
+        """Add a finding whose message is written."""
+        self.findings.append((verdict._rank, verdict, code, references, drug, None, None, message))
+
+    def defer(
+        self,
+        code: str,
+        verdict: Verdict,
+        references: tuple[Reference, ...],
+        write: Callable[..., str],
+        *args: Any,
+    ) -> None:
+        """Add a finding whose message is ``write(*args)``, written when first read."""
+        self.findings.append((verdict._rank, verdict, code, references, None, None, write, args))
 
 
 def _check_times(patient: Patient, at: datetime) -> None:
@@ -519,11 +530,16 @@ def _upgrade(ctx: _Context) -> None:
         return
     risk = ctx.facts.risk
     ctx.handled_as = handled_as = risk.upgraded()
-    ctx.add(
+    ctx.defer(
         "bleeding-risk-upgraded",
         _CAUTION,
-        LazyText(_write_upgrade, risk, handled_as, tuple(conditions), tuple(acting), rules),
         rules.builtin("bleeding-risk-upgraded").references,
+        _write_upgrade,
+        risk,
+        handled_as,
+        tuple(conditions),
+        tuple(acting),
+        rules,
     )
 
 
@@ -682,7 +698,7 @@ def _evaluate_cell(
     ctx: _Context,
     prepared: _Cell,
     medication: MedicationUse,
-    out: list[_Finding],
+    out: list[FindingRow],
     *,
     record: bool = True,
 ) -> None:
@@ -734,15 +750,15 @@ def _evaluate_cell(
     else:
         kind, verdict = ("washed", _PROCEED) if washed else ("unknown", _INSUFFICIENT)
     out.append(
-        _finding(
-            prepared.code,
+        (
+            verdict._rank,
             verdict,
-            LazyText(
-                _write_hold, kind, prepared, medication, hold, renal, washout, elapsed, until, late
-            ),
+            prepared.code,
             references,
-            drug=prepared.drug.name,
-            until=until,
+            prepared.drug.name,
+            until,
+            _write_hold,
+            (kind, prepared, medication, hold, renal, washout, elapsed, until, late),
         )
     )
     if action is _HOLD:
@@ -755,24 +771,16 @@ def _evaluate_cell(
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
         out.append(
-            _finding(
-                "unverified:" + prepared.drug.name,
+            (
+                _CAUTION._rank,
                 _CAUTION,
-                # the words name the drug, the class and the rule, nothing of the times
-                LazyText(
-                    _write_hold,
-                    "unverified",
-                    prepared,
-                    medication,
-                    None,
-                    "",
-                    None,
-                    None,
-                    None,
-                    None,
-                ),
+                "unverified:" + prepared.drug.name,
                 prepared.unverified_references,
-                drug=prepared.drug.name,
+                prepared.drug.name,
+                None,
+                # the words name the drug, the class and the rule, nothing of the times
+                _write_hold,
+                ("unverified", prepared, medication, None, "", None, None, None, None),
             )
         )
 
@@ -829,7 +837,7 @@ def _write_inr(
     return f"{name}: INR {value} ({when}) is normal (<= {inr_max:g})."
 
 
-def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> _Finding:
+def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> FindingRow:
     policy = ctx.rules.policy
     lab = _latest(ctx, LabName.INR)
     verdict = _INSUFFICIENT
@@ -845,12 +853,15 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> _Finding:
             kind, verdict = "high", _DEFER
         else:
             kind, verdict = "normal", _PROCEED
-    return _finding(
-        "lab:inr:" + drug.name,
+    return (
+        verdict._rank,
         verdict,
-        LazyText(_write_inr, kind, drug, lab, policy.inr_max_age, policy.inr_max),
+        "lab:inr:" + drug.name,
         ctx.rules.builtin("inr").references,
-        drug=drug.name,
+        drug.name,
+        None,
+        _write_inr,
+        (kind, drug, lab, policy.inr_max_age, policy.inr_max),
     )
 
 
@@ -876,7 +887,7 @@ class _HoldEntry:
     drug: Drug
     prepared: _Cell | None = None
     rows: tuple[HoldRule, ...] = ()
-    finding: _Finding | None = None
+    finding: FindingRow | None = None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -894,7 +905,7 @@ def _hold_entry(
             return _HoldEntry(drug)
         return _HoldEntry(
             drug,
-            finding=_finding(
+            finding=_shared_row(
                 "no-rule:" + drug.name,
                 _INSUFFICIENT,
                 f"{drug.display_name} ({drug.drug_class.value}) affects haemostasis but the "
@@ -917,14 +928,15 @@ def _hold_entry(
         prepared = _prepare_cell(rules, drug, matching[0], risk)
         if prepared.action is HoldAction.NONE and not prepared.low_confidence:
             variant = _Variant(indication, route)
-            message = LazyText(
+            # one message object for every patient: written once, when first read
+            words = LazyText(
                 _write_hold, "none", prepared, variant, None, "", None, None, None, None
             )
             return _HoldEntry(
                 drug,
                 prepared,
-                finding=_finding(
-                    prepared.code, _PROCEED, message, prepared.references, drug=drug.name
+                finding=_shared_row(
+                    prepared.code, _PROCEED, words, prepared.references, drug=drug.name
                 ),
             )
         return _HoldEntry(drug, prepared)
@@ -933,7 +945,7 @@ def _hold_entry(
         fields, options = _variant_fields(rows)
         return _HoldEntry(
             drug,
-            finding=_finding(
+            finding=_shared_row(
                 "variant:" + drug.name,
                 _INSUFFICIENT,
                 f"{drug.display_name}: the rules cover {options}; the given "
@@ -978,11 +990,11 @@ def _undecided_variant(
     """
     rows = ctx.rules.holds_for(drug.name, drug.drug_class.value)
     fields, options = _variant_fields(rows)
-    outcomes: list[_Finding] = []
+    outcomes: list[FindingRow] = []
     for row in candidates:
         prepared = _prepare_cell(ctx.rules, drug, row, ctx.handled_as)
         _evaluate_cell(ctx, prepared, medication, outcomes, record=False)
-    if all(f.verdict is _PROCEED for f in outcomes):
+    if all(row[1] is _PROCEED for row in outcomes):
         ctx.add(
             "hold:" + drug.name,
             _PROCEED,
@@ -1067,11 +1079,14 @@ def _labs(ctx: _Context) -> None:
             kind, verdict = "low-neuromodulation", _CAUTION
         else:
             kind, verdict = "normal", _PROCEED
-        ctx.add(
+        ctx.defer(
             "lab:platelets",
             verdict,
-            LazyText(_write_platelets, kind, fresh_platelets, policy),
             record.references,
+            _write_platelets,
+            kind,
+            fresh_platelets,
+            policy,
         )
     studies = [c.code for c in flags if c.coagulation_studies]
     if studies:
@@ -1163,13 +1178,13 @@ def _doses(ctx: _Context) -> None:
 
 
 @functools.lru_cache(maxsize=65536)
-def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple[_Finding, ...]:
+def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple[FindingRow, ...]:
     """The local-anaesthetic findings of a plan for a body weight (the same every time)."""
     refs = rules.builtin("local-anesthetic-dose").references
-    out: list[_Finding] = []
+    out: list[FindingRow] = []
 
     def add(code: str, verdict: Verdict, message: str, *, drug: str | None = None) -> None:
-        out.append(_finding(code, verdict, message, refs, drug=drug))
+        out.append(_shared_row(code, verdict, message, refs, drug=drug))
 
     for name in facts.la_unknown:
         add(
@@ -1234,14 +1249,14 @@ def _contrast(ctx: _Context) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[_Finding, ...]:
+def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[FindingRow, ...]:
     """The contrast-labelling findings of a neuraxial plan (the same for every patient)."""
     refs = rules.builtin("neuraxial-contrast-label").references
-    out: list[_Finding] = []
+    out: list[FindingRow] = []
     for described, labelled in facts.contrast_labels:
         if labelled is False:
             out.append(
-                _finding(
+                _shared_row(
                     "contrast-label",
                     _DEFER,
                     f"{described}: this presentation is labelled against intrathecal use (boxed "
@@ -1252,7 +1267,7 @@ def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[_Finding, ...
             )
         elif labelled is None:
             out.append(
-                _finding(
+                _shared_row(
                     "contrast-label",
                     _CAUTION,
                     f"{described}: the presentation cannot be identified as intrathecal-labelled "
@@ -1263,7 +1278,7 @@ def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[_Finding, ...
             )
         else:
             out.append(
-                _finding(
+                _shared_row(
                     "contrast-label",
                     _PROCEED,
                     f"{described}: an intrathecal-labelled presentation.",
@@ -1273,7 +1288,7 @@ def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[_Finding, ...
     return tuple(out)
 
 
-_RANK = attrgetter("verdict._rank")
+_RANK = itemgetter(0)
 
 
 def _finish(ctx: _Context) -> Assessment:
@@ -1283,10 +1298,9 @@ def _finish(ctx: _Context) -> Assessment:
     # to find the latest hold (and ``at`` and the holds are all naive or all aware).
     earliest: datetime | None = ctx.at
     latest = ctx.at
-    for finding in findings:
-        verdict = finding.verdict
-        until = finding.until
-        if verdict._rank >= _BLOCKING_RANK and not (verdict is _DEFER and until is not None):
+    for row in findings:
+        until = row[5]
+        if row[0] >= _BLOCKING_RANK and not (row[1] is _DEFER and until is not None):
             earliest = None
             break
         if until is not None and until > latest:
@@ -1299,7 +1313,7 @@ def _finish(ctx: _Context) -> Assessment:
         ctx.at,
         facts.risk,
         ctx.handled_as,
-        tuple(findings),
+        findings,
         earliest,
         ctx.restart,
     )

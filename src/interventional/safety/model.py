@@ -717,7 +717,90 @@ def _fmt_time(moment: datetime | None) -> str:
     return moment.isoformat(sep=" ", timespec="minutes")
 
 
-@attrs.frozen(slots=True)
+FindingRow = tuple[
+    int,
+    Verdict,
+    str,
+    tuple[Reference, ...],
+    "str | None",
+    "datetime | None",
+    "Callable[..., str] | None",
+    Any,
+]
+"""A finding as the engine records it: ``(rank, verdict, code, references, drug, until,
+write, args)``.
+
+The message is ``write(*args)``, written the first time it is read (a :class:`LazyText`).
+When ``write`` is ``None``, ``args`` is the message itself, or the :class:`Finding` itself
+for a row that many assessments share (:func:`_shared_row`). The verdict's rank comes first
+so that rows sort by it without a Python key function.
+"""
+
+
+def _shared_row(
+    code: str,
+    verdict: Verdict,
+    message: str | LazyText,
+    references: tuple[Reference, ...],
+    drug: str | None = None,
+    until: datetime | None = None,
+) -> FindingRow:
+    """The row of a finding that many assessments share (made once, kept with the row)."""
+    finding = _finding_of((verdict._rank, verdict, code, references, drug, until, None, message))
+    return (verdict._rank, verdict, code, references, drug, until, None, finding)
+
+
+class _FindingRows:
+    """An assessment's findings kept as rows until they are first read.
+
+    Most assessments of a batch are counted by verdict, never read finding by finding, so
+    the engine records each finding as a :data:`FindingRow` (a tuple, cheap to make) and
+    the :class:`Finding` objects are made here, once, when
+    :attr:`Assessment.findings` is first read. Equality, hashing, pickling and the data
+    form of an assessment use the findings, so nothing outside can tell the difference.
+    Two threads reading the findings at once at worst make them twice (equal tuples).
+    """
+
+    __slots__ = ("_findings", "rows")
+
+    def __init__(self, rows: list[FindingRow]) -> None:
+        self.rows = rows
+        self._findings: tuple[Finding, ...] | None = None
+
+    def findings(self) -> tuple[Finding, ...]:
+        found = self._findings
+        if found is None:
+            found = self._findings = tuple(map(_finding_of, self.rows))
+        return found
+
+    def __reduce__(self) -> tuple[type[tuple[Finding, ...]], tuple[tuple[Finding, ...]]]:
+        return (tuple, (self.findings(),))
+
+
+def _findings_key(value: tuple[Finding, ...] | _FindingRows) -> tuple[Finding, ...]:
+    """What an assessment's findings compare and hash as: the findings themselves."""
+    return value.findings() if type(value) is _FindingRows else value  # type: ignore[return-value]
+
+
+@functools.cache
+def _assessment_data_form() -> tuple[Any, Any]:
+    """The structure and unstructure functions of :class:`Assessment` (``findings`` by name)."""
+    conv = converter()
+    findings_type = tuple[Finding, ...]
+    findings = cattrs.gen.override(
+        rename="findings",
+        struct_hook=lambda value, _: conv.structure(value, findings_type),
+        unstruct_hook=lambda value: conv.unstructure(_findings_key(value), findings_type),
+    )
+    return (
+        cattrs.gen.make_dict_structure_fn(
+            Assessment, conv, _cattrs_forbid_extra_keys=True, _findings=findings
+        ),
+        cattrs.gen.make_dict_unstructure_fn(Assessment, conv, _findings=findings),
+    )
+
+
+@attrs.frozen(slots=True, repr=False)
 class Assessment:
     """The result of :func:`~interventional.safety.assess`.
 
@@ -744,13 +827,41 @@ class Assessment:
     at: datetime
     bleeding_risk: BleedingRisk
     handled_as: BleedingRisk
-    findings: tuple[Finding, ...]
+    _findings: tuple[Finding, ...] | _FindingRows = attrs.field(alias="findings", eq=_findings_key)
     earliest_time: datetime | None = None
     restart: Mapping[str, datetime] = attrs.field(factory=dict, hash=False)
     verdict: Verdict = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         _SET_VERDICT(self, _verdict_of(self.findings))
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding, most restrictive first."""
+        found = self._findings
+        if type(found) is _FindingRows:
+            found = found.findings()
+            _SET_FINDINGS(self, found)  # the rows are no longer needed
+        return found  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return (
+            f"Assessment(procedure={self.procedure!r}, at={self.at!r}, "
+            f"bleeding_risk={self.bleeding_risk!r}, handled_as={self.handled_as!r}, "
+            f"findings={self.findings!r}, earliest_time={self.earliest_time!r}, "
+            f"restart={self.restart!r}, verdict={self.verdict!r})"
+        )
+
+    @classmethod
+    def _from_data(cls, value: object) -> Assessment:
+        """Read an assessment from its data form (``findings`` by name)."""
+        structure: Callable[[object, type[Assessment]], Assessment] = _assessment_data_form()[0]
+        return structure(value, cls)
+
+    def _to_data(self) -> dict[str, Any]:
+        """The data form: the findings written out under ``findings``."""
+        unstructure: Callable[[Assessment], dict[str, Any]] = _assessment_data_form()[1]
+        return unstructure(self)
 
     def draw_timeline(
         self,
@@ -849,7 +960,8 @@ def _verdict_of(findings: Iterable[Finding]) -> Verdict:
 # Trusted constructors for the engine, which builds many findings and assessments from
 # values that are already exact (no converter or validator has anything to do). They set
 # the slots directly; tests/safety/test_trusted_construction.py checks that they build
-# objects equal to the public constructors' for the same values.
+# objects equal to the public constructors' for the same values. The engine records each
+# finding as a row (FindingRow); _finding_of makes the Finding when it is first read.
 def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
     """The setters of ``cls``'s attrs fields, in field order (what the unpacking below reads)."""
     return tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))
@@ -857,24 +969,21 @@ def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
 
 _FINDING_SLOTS = _slot_setters(Finding)
 _ASSESSMENT_SLOTS = _slot_setters(Assessment)
+_SET_FINDINGS = _ASSESSMENT_SLOTS[4]
 _SET_VERDICT = _ASSESSMENT_SLOTS[-1]
 _new = object.__new__
 
 
-def _trusted_finding(
-    code: str,
-    verdict: Verdict,
-    message: str | LazyText,
-    references: tuple[Reference, ...],
-    drug: str | None = None,
-    until: datetime | None = None,
-) -> Finding:
-    """A :class:`Finding` of exact values, built without the converters."""
+def _finding_of(row: FindingRow) -> Finding:
+    """The :class:`Finding` a row stands for, built without the converters."""
+    _, verdict, code, references, drug, until, write, args = row
+    if write is None and type(args) is Finding:
+        return args  # made once for the assessments that share it
     set_code, set_verdict, set_message, set_references, set_drug, set_until = _FINDING_SLOTS
     finding: Finding = _new(Finding)
     set_code(finding, code)
     set_verdict(finding, verdict)
-    set_message(finding, message)
+    set_message(finding, args if write is None else LazyText(write, *args))
     set_references(finding, references)
     set_drug(finding, drug)
     set_until(finding, until)
@@ -886,14 +995,14 @@ def _trusted_assessment(
     at: datetime,
     bleeding_risk: BleedingRisk,
     handled_as: BleedingRisk,
-    findings: tuple[Finding, ...],
+    rows: list[FindingRow],
     earliest_time: datetime | None,
     restart: dict[str, datetime],
 ) -> Assessment:
-    """An :class:`Assessment` of exact values whose findings are most restrictive first.
+    """An :class:`Assessment` of exact values whose finding rows are most restrictive first.
 
-    The verdict is then the first finding's (the rule of :func:`_verdict_of`, read off the
-    order instead of searched for).
+    The verdict is then the first row's (the rule of :func:`_verdict_of`, read off the
+    order instead of searched for); the :class:`Finding` objects are made when first read.
     """
     (
         set_procedure,
@@ -910,8 +1019,8 @@ def _trusted_assessment(
     set_at(assessment, at)
     set_risk(assessment, bleeding_risk)
     set_handled_as(assessment, handled_as)
-    set_findings(assessment, findings)
+    set_findings(assessment, _FindingRows(rows))
     set_earliest(assessment, earliest_time)
     set_restart(assessment, restart)
-    set_verdict(assessment, findings[0].verdict if findings else Verdict.PROCEED)
+    set_verdict(assessment, rows[0][1] if rows else Verdict.PROCEED)
     return assessment
