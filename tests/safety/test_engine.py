@@ -11,6 +11,7 @@ import pytest
 from conftest import AT, STANDINS, StandInPlan, high_plan, intermediate_plan, low_plan, make_plan
 
 from interventional.anatomy.levels import Segment
+from interventional.errors import ValidationError
 from interventional.imaging.modality import Modality
 from interventional.pharmacology import Dose
 from interventional.procedures.risk import BleedingRisk
@@ -142,6 +143,37 @@ def test_aware_datetimes_count_elapsed_time_across_daylight_saving() -> None:
     assert hold.until == datetime(2026, 4, 1, 10, 0, tzinfo=berlin)
     assert result.earliest_time == hold.until
     assert assess(patient, high_plan(), at=hold.until).verdict is Verdict.PROCEED
+
+
+def test_the_latest_hold_is_found_by_instant_in_a_repeated_hour() -> None:
+    # Europe/Berlin falls back on 2026-10-25: 02:00-03:00 comes twice. Two 7-day holds end
+    # in it; the second ends later (01:15 UTC) at an earlier wall time (02:15, second pass).
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 10, 18, 0, 45, tzinfo=UTC)
+    second = datetime(2026, 10, 18, 1, 15, tzinfo=UTC)
+    patient = _patient(
+        medications=[
+            MedicationUse("clopidogrel", last_dose=first.astimezone(berlin)),
+            MedicationUse("clopidogrel", last_dose=second.astimezone(berlin)),
+        ]
+    )
+    result = assess(patient, high_plan(), at=datetime(2026, 10, 24, 9, 0, tzinfo=berlin))
+    assert result.verdict is Verdict.DEFER
+    assert result.earliest_time is not None
+    assert result.earliest_time.astimezone(UTC) == second + 7 * D
+    assert result.earliest_time.fold == 1  # 02:15, the second time round
+
+
+def test_a_dose_after_the_procedure_is_found_by_instant_in_a_repeated_hour() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    at = datetime(2026, 10, 25, 2, 45, tzinfo=berlin)  # first pass: 00:45 UTC
+    dose = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin)  # second pass: 01:30 UTC
+    patient = _patient(medications=[MedicationUse("clopidogrel", last_dose=dose)])
+    with pytest.raises(ValidationError, match=r"medications\[0\]\.last_dose.*after the procedure"):
+        assess(patient, high_plan(), at=at)
+    lab = LabResult("inr", 1.0, taken_at=dose)
+    with pytest.raises(ValidationError, match=r"labs\[0\]\.taken_at.*after the procedure"):
+        assess(_patient(labs=[lab]), high_plan(), at=at)
 
 
 def test_aware_times_in_other_zones() -> None:

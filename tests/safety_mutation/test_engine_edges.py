@@ -156,11 +156,23 @@ def test_plans_are_read_once_per_object() -> None:
     assert en._plan_facts(TFESI) is first
     again = plan("lumbar-tfesi", levels=["L4-L5"], side="left")
     assert en._plan_facts(again) is not first
-    key = en._Identity(TFESI)
-    assert key == en._Identity(TFESI)
-    assert key != en._Identity(again)
-    assert key != TFESI
-    assert hash(key) == id(TFESI)
+
+
+def test_the_plan_cache_is_bounded_and_keyed_by_the_plan_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(en, "_FACTS_BY_ID", {})
+    monkeypatch.setattr(en, "_FACTS_LIMIT", 2)
+    plans = [plan("lumbar-tfesi", levels=[level], side="left") for level in ("L3-L4", "L4-L5")]
+    for each in plans:
+        en._plan_facts(each)
+    assert len(en._FACTS_BY_ID) == 2
+    third = plan("lumbar-tfesi", levels=["L5-S1"], side="left")
+    assert str(en._plan_facts(third).uppermost[0]) == "L5"
+    assert list(en._FACTS_BY_ID) == [id(third)]  # emptied at the limit, then filled
+    # an entry left by another object at the same address is not taken for this plan
+    en._FACTS_BY_ID[id(plans[0])] = (plans[1], en._plan_facts(plans[1]))
+    assert str(en._plan_facts(plans[0]).uppermost[0]) == "L3"
 
 
 def test_simultaneous_lab_results_do_not_depend_on_their_order() -> None:

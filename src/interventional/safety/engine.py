@@ -63,6 +63,7 @@ from interventional.safety.model import (
     MedicationUse,
     Patient,
     Route,
+    _instant,
     _is_aware,
     _shared_row,
     _trusted_assessment,
@@ -139,6 +140,8 @@ class PlanLike(Protocol):
 class _PlanFacts:
     procedure_id: str
     risk: BleedingRisk
+    upgraded: BleedingRisk
+    """The class one step higher (how the procedure is handled for a patient at risk)."""
     neuraxial: bool
     technique: str
     approach: str
@@ -194,9 +197,11 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
             uppermost.append(level.upper)
         elif isinstance(level, VertebralLevel):
             uppermost.append(level)
+    risk = BleedingRisk.parse(procedure.bleeding_risk)
     return _PlanFacts(
         procedure_id=procedure.id,
-        risk=BleedingRisk.parse(procedure.bleeding_risk),
+        risk=risk,
+        upgraded=risk.upgraded(),
         neuraxial=neuraxial,
         technique=_value(procedure.technique),
         approach=_value(procedure.approach),
@@ -212,24 +217,9 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
     )
 
 
-class _Identity:
-    """A key that hashes and compares a plan by identity (it also keeps the plan alive)."""
-
-    __slots__ = ("plan",)
-
-    def __init__(self, plan: PlanLike) -> None:
-        self.plan = plan
-
-    def __hash__(self) -> int:
-        return id(self.plan)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Identity) and other.plan is self.plan
-
-
-@functools.lru_cache(maxsize=4096)
-def _cached_facts(key: _Identity) -> _PlanFacts:
-    return _compute_facts(key.plan)
+_FACTS_BY_ID: dict[int, tuple[PlanLike, _PlanFacts]] = {}
+"""The engine's reading of each plan seen, by ``id`` (the entry keeps the plan alive)."""
+_FACTS_LIMIT = 4096
 
 
 def _plan_facts(plan: PlanLike) -> _PlanFacts:
@@ -237,8 +227,16 @@ def _plan_facts(plan: PlanLike) -> _PlanFacts:
 
     Plans are immutable, so what the engine reads from one never changes; hashing a plan by
     value (quantities included) costs more than a whole assessment, hence the identity key.
+    The cache is emptied when it reaches ``_FACTS_LIMIT`` plans.
     """
-    return _cached_facts(_Identity(plan))
+    cached = _FACTS_BY_ID.get(id(plan))
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    facts = _compute_facts(plan)
+    if len(_FACTS_BY_ID) >= _FACTS_LIMIT:
+        _FACTS_BY_ID.clear()
+    _FACTS_BY_ID[id(plan)] = (plan, facts)
+    return facts
 
 
 def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
@@ -388,23 +386,33 @@ class _Context:
         "facts",
         "findings",
         "handled_as",
+        "known",
+        "latest_u",
+        "latest_until",
         "patient",
         "renal",
         "restart",
         "rules",
     )
 
-    def __init__(self, patient: Patient, facts: _PlanFacts, at: datetime, rules: RuleSet) -> None:
+    def __init__(
+        self, patient: Patient, facts: _PlanFacts, at: datetime, aware: bool, rules: RuleSet
+    ) -> None:
         self.patient = patient
         self.facts = facts
         self.at = at
-        self.aware = _is_aware(at)
-        self.at_u = at.astimezone(_UTC) if self.aware else at
+        self.aware = aware
+        self.at_u = at.astimezone(_UTC) if aware else at
         self.rules = rules
+        self.known = _ruleset_facts(rules)
         self.findings: list[FindingRow] = []
         self.restart: dict[str, datetime] = {}
         self.handled_as = facts.risk
         self.renal: str = ""
+        self.latest_u = self.at_u
+        self.latest_until = at
+        """The latest time a hold is met (``at`` while no hold is waited for; ``latest_u``
+        is the same in UTC when ``at`` is aware)."""
 
     def utc(self, moment: datetime) -> datetime:
         return moment.astimezone(_UTC) if self.aware else moment
@@ -436,14 +444,26 @@ class _Context:
         self.findings.append((verdict._rank, verdict, code, references, None, None, write, args))
 
 
-def _check_times(patient: Patient, at: datetime) -> None:
+def _check_times(patient: Patient, at: datetime) -> bool:
+    """Check the patient's times against ``at``; return whether ``at`` is timezone-aware.
+
+    A patient's times are all naive or all aware (checked when it is built), and it keeps
+    the latest of them, so the common case is one comparison; otherwise every time is
+    checked and the first at fault is named. Aware times are compared in UTC (as
+    instants: within one zone Python compares wall times, wrong in a repeated hour).
+    """
     if not isinstance(at, datetime):
         raise ValidationError("at", f"expected a datetime, got {type(at).__name__} {at!r}")
     aware = _is_aware(at)
+    latest = patient._latest_time
+    if latest is None:
+        return aware
+    if _is_aware(latest) is aware and _instant(latest) <= _instant(at):
+        return aware
     for index, medication in enumerate(patient.medications):
         moment = medication.last_dose
-        if moment is None or (moment.tzinfo is None and not aware and moment <= at):
-            continue  # the common case: naive times, in order
+        if moment is None:
+            continue
         field = f"medications[{index}].last_dose"
         if _is_aware(moment) != aware:
             raise ValidationError(
@@ -451,7 +471,7 @@ def _check_times(patient: Patient, at: datetime) -> None:
                 f"{medication.drug}: naive and timezone-aware datetimes mixed (at={at!r}, "
                 f"last_dose={moment!r}); use one kind throughout",
             )
-        if moment > at:
+        if _instant(moment) > _instant(at):
             raise ValidationError(
                 field,
                 f"{medication.drug}: last dose {_time(moment)} is after the procedure time "
@@ -466,11 +486,12 @@ def _check_times(patient: Patient, at: datetime) -> None:
             raise ValidationError(
                 field, f"{lab.name.value}: naive and timezone-aware datetimes mixed (at={at!r})"
             )
-        if moment > at:
+        if _instant(moment) > _instant(at):
             raise ValidationError(
                 field,
                 f"{lab.name.value}: taken at {_time(moment)}, after the procedure time {_time(at)}",
             )
+    raise AssertionError(f"the patient's latest time {latest!r} fails against {at!r}; no time does")
 
 
 def _antithrombotic(drug: Drug) -> bool:
@@ -487,10 +508,29 @@ def _antithrombotic_names() -> frozenset[str]:
     return frozenset(name for name, drug in drugs().items() if _antithrombotic(drug))
 
 
-@functools.lru_cache(maxsize=64)
-def _upgrading_conditions(rules: RuleSet) -> frozenset[str]:
+@attrs.frozen(slots=True, eq=False)
+class _RuleSetFacts:
+    """What the engine reads from a rule set on every assessment, worked out once."""
+
+    upgrading: frozenset[str]
     """The condition codes that move a procedure up one bleeding-risk class."""
-    return frozenset(code for code, condition in rules.conditions.items() if condition.upgrades)
+    antithrombotics: frozenset[str]
+    concurrent_antithrombotics_min: int
+    upgrade_references: tuple[Reference, ...]
+    inr_references: tuple[Reference, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
+    return _RuleSetFacts(
+        upgrading=frozenset(
+            code for code, condition in rules.conditions.items() if condition.upgrades
+        ),
+        antithrombotics=_antithrombotic_names(),
+        concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
+        upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
+        inr_references=rules.builtin("inr").references,
+    )
 
 
 def _write_upgrade(
@@ -514,26 +554,28 @@ def _write_upgrade(
 
 def _upgrade(ctx: _Context) -> None:
     patient = ctx.patient
-    rules = ctx.rules
-    if (
-        not patient.conditions
-        and len(patient.medications) < rules.policy.concurrent_antithrombotics_min
-    ):
-        return  # nothing can upgrade
-    upgrading = _upgrading_conditions(rules)
-    conditions = [code for code in patient.conditions if code in upgrading]
-    acting_names = _antithrombotic_names()
-    acting = [m.drug for m in patient.medications if m.drug in acting_names]
-    if len(acting) < rules.policy.concurrent_antithrombotics_min:
-        acting = []
+    known = ctx.known
+    enough = known.concurrent_antithrombotics_min
+    medications = patient.medications
+    conditions: list[str] = []
+    if patient.conditions:
+        upgrading = known.upgrading
+        conditions = [code for code in patient.conditions if code in upgrading]
+    acting: list[str] = []
+    if len(medications) >= enough:
+        names = known.antithrombotics
+        acting = [m.drug for m in medications if m.drug in names]
+        if len(acting) < enough:
+            acting = []
     if not conditions and not acting:
         return
     risk = ctx.facts.risk
-    ctx.handled_as = handled_as = risk.upgraded()
+    ctx.handled_as = handled_as = ctx.facts.upgraded
+    rules = ctx.rules
     ctx.defer(
         "bleeding-risk-upgraded",
         _CAUTION,
-        rules.builtin("bleeding-risk-upgraded").references,
+        known.upgrade_references,
         _write_upgrade,
         risk,
         handled_as,
@@ -705,7 +747,8 @@ def _evaluate_cell(
     """Add the findings of one table cell for one medication to ``out``.
 
     The decision (verdict, until) is made here; the words are written by
-    :func:`_write_hold` when a message is first read. ``record``: also fill the restarts.
+    :func:`_write_hold` when a message is first read. ``record``: also fill the restarts
+    and the latest hold (the findings are the assessment's, not candidates).
     """
     cell = prepared.cell
     hold = cell.hold
@@ -743,6 +786,8 @@ def _evaluate_cell(
             else:
                 kind, verdict = "deferred", _DEFER
                 late = until_u - at_u
+                if record and until_u > ctx.latest_u:  # in UTC: exact in a repeated hour
+                    ctx.latest_u, ctx.latest_until = until_u, until
     elif action is _NONE:
         kind, verdict = "none", _PROCEED
     elif action is _SHARED:
@@ -857,7 +902,7 @@ def _inr(ctx: _Context, drug: Drug, medication: MedicationUse) -> FindingRow:
         verdict._rank,
         verdict,
         "lab:inr:" + drug.name,
-        ctx.rules.builtin("inr").references,
+        ctx.known.inr_references,
         drug.name,
         None,
         _write_inr,
@@ -1294,19 +1339,15 @@ _RANK = itemgetter(0)
 def _finish(ctx: _Context) -> Assessment:
     findings = ctx.findings
     findings.sort(key=_RANK, reverse=True)  # stable: equal verdicts keep their order
-    # Aware datetimes compare as instants whatever their zones: no conversion is needed
-    # to find the latest hold (and ``at`` and the holds are all naive or all aware).
-    earliest: datetime | None = ctx.at
-    latest = ctx.at
+    # Every hold is met at the latest until; nothing else can be waited out, so any other
+    # finding at INSUFFICIENT_DATA or above (they come first) leaves no earliest time.
+    earliest: datetime | None = ctx.latest_until
     for row in findings:
-        until = row[5]
-        if row[0] >= _BLOCKING_RANK and not (row[1] is _DEFER and until is not None):
+        if row[0] < _BLOCKING_RANK:
+            break
+        if not (row[1] is _DEFER and row[5] is not None):
             earliest = None
             break
-        if until is not None and until > latest:
-            latest = until
-    if earliest is not None and latest is not ctx.at:
-        earliest = ctx.local(latest)
     facts = ctx.facts
     return _trusted_assessment(
         facts.procedure_id,
@@ -1361,9 +1402,9 @@ def assess(
     """
     if not isinstance(patient, Patient):
         raise ValidationError("patient", f"expected a Patient, got {type(patient).__name__}")
-    _check_times(patient, at)
     ruleset = default_rules() if rules is None else rules
-    ctx = _Context(patient, _plan_facts(plan), at, ruleset)
+    aware = _check_times(patient, at)
+    ctx = _Context(patient, _plan_facts(plan), at, aware, ruleset)
     _upgrade(ctx)
     _medications(ctx)
     _labs(ctx)

@@ -28,7 +28,7 @@ import functools
 import html
 import os
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -97,6 +97,15 @@ class LabName(ParsableEnum):
 
 def _is_aware(moment: datetime) -> bool:
     return moment.tzinfo is not None and moment.tzinfo.utcoffset(moment) is not None
+
+
+def _instant(moment: datetime) -> datetime:
+    """``moment`` in UTC when it is aware (so that it compares as an instant), else itself.
+
+    Python compares two aware datetimes of the same zone by their wall times, which is
+    wrong in the hour a daylight-saving change repeats.
+    """
+    return moment.astimezone(UTC) if _is_aware(moment) else moment
 
 
 def _check_datetime(field: str, value: object) -> None:
@@ -459,6 +468,9 @@ class Patient:
     _creatinine_clearance_ml_min: float | None = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
+    _latest_time: datetime | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    """The latest last dose or lab time (``None`` when there is none): what the engine
+    compares with the procedure time before it looks at each one."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -471,13 +483,15 @@ class Patient:
             if self.creatinine_clearance is None
             else magnitude(self.creatinine_clearance, "mL/min"),
         )
-        awareness = {_is_aware(moment) for moment in self.datetimes()}
+        moments = list(self.datetimes())
+        awareness = {_is_aware(moment) for moment in moments}
         if len(awareness) > 1:
             raise ValidationError(
                 "medications",
                 "naive and timezone-aware datetimes are mixed among last doses and lab times; "
                 "use one kind throughout",
             )
+        object.__setattr__(self, "_latest_time", max(moments, key=_instant, default=None))
 
     @property
     def weight_kg(self) -> float | None:
