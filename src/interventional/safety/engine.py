@@ -273,6 +273,8 @@ class _PlanRules:
     by_allergy: dict[str, tuple[Rule, ...]]
     by_pregnancy: dict[bool | None, tuple[Rule, ...]]
     order: dict[str, int]
+    decided_by_index: frozenset[str]
+    """The rules with one kind of patient selector: found in the index means fired."""
     findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
     always_findings: tuple[FindingRow, ...]
@@ -323,12 +325,21 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         freeze(indexes["allergy"]),
         freeze(indexes["pregnancy"]),
         {rule.id: position for position, rule in enumerate(rules.rules)},
+        frozenset(rule.id for rule in rules.rules if _patient_selector_kinds(rule) == 1),
         findings,
         tuple(
             findings[rule.id]
             for rule in always
             if not any(other in fired for other in rule.exclusive_of)
         ),
+    )
+
+
+def _patient_selector_kinds(rule: Rule) -> int:
+    """How many kinds of patient selector a rule has (conditions, devices, ...)."""
+    return sum(
+        bool(selector)
+        for selector in (rule.conditions, rule.devices, rule.allergies, rule.pregnancy)
     )
 
 
@@ -518,6 +529,11 @@ class _RuleSetFacts:
     concurrent_antithrombotics_min: int
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
+    platelet_references: tuple[Reference, ...]
+    platelets_required: frozenset[str]
+    """The condition codes that need a recent platelet count before neuraxial work."""
+    coagulation_studies: frozenset[str]
+    """The condition codes for which coagulation studies are suggested."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -530,6 +546,13 @@ def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
         concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
         upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
         inr_references=rules.builtin("inr").references,
+        platelet_references=rules.builtin("platelets").references,
+        platelets_required=frozenset(
+            code for code, condition in rules.conditions.items() if condition.requires_platelets
+        ),
+        coagulation_studies=frozenset(
+            code for code, condition in rules.conditions.items() if condition.coagulation_studies
+        ),
     )
 
 
@@ -695,6 +718,8 @@ class _Cell:
     before: str
     """``before a low-risk procedure`` (and so on): the words for that class."""
     code: str
+    drug_name: str
+    unverified_code: str
     references: tuple[Reference, ...]
     action: HoldAction
     renal_sensitive: bool
@@ -718,6 +743,8 @@ def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk)
         risk=risk.value,
         before=f"before {_article(risk.value)} {risk.value}-risk procedure",
         code="hold:" + drug.name,
+        drug_name=drug.name,
+        unverified_code="unverified:" + drug.name,
         references=row.references,
         action=cell.action,
         renal_sensitive=cell.renal_hold is not None or row.washout != row.washout_without_renal,
@@ -800,7 +827,7 @@ def _evaluate_cell(
             verdict,
             prepared.code,
             references,
-            prepared.drug.name,
+            prepared.drug_name,
             until,
             _write_hold,
             (kind, prepared, medication, hold, renal, washout, elapsed, until, late),
@@ -809,7 +836,7 @@ def _evaluate_cell(
     if action is _HOLD:
         if record and prepared.restart is not None:
             restart_u = at_u + prepared.restart
-            ctx.restart[prepared.drug.name] = (
+            ctx.restart[prepared.drug_name] = (
                 restart_u.astimezone(ctx.at.tzinfo) if ctx.aware else restart_u
             )
         if prepared.inr:
@@ -819,9 +846,9 @@ def _evaluate_cell(
             (
                 _CAUTION._rank,
                 _CAUTION,
-                "unverified:" + prepared.drug.name,
+                prepared.unverified_code,
                 prepared.unverified_references,
-                prepared.drug.name,
+                prepared.drug_name,
                 None,
                 # the words name the drug, the class and the rule, nothing of the times
                 _write_hold,
@@ -842,11 +869,13 @@ _HIGHER_IS_WORSE = {
 def _latest(ctx: _Context, name: LabName) -> LabResult | None:
     """The most recent result of ``name``; of simultaneous ones, the worse."""
     sign = 1.0 if _HIGHER_IS_WORSE[name] else -1.0
+    aware = ctx.aware
     best: LabResult | None = None
     best_key: tuple[datetime, float] | None = None
     for lab in ctx.patient.labs:
-        if lab.name is name and lab.taken_at is not None:
-            key = (ctx.utc(lab.taken_at), sign * lab.magnitude)
+        taken = lab.taken_at
+        if lab.name is name and taken is not None:
+            key = (taken.astimezone(_UTC) if aware else taken, sign * lab.magnitude)
             if best_key is None or key > best_key:
                 best, best_key = lab, key
     return best
@@ -1084,21 +1113,21 @@ def _write_platelets(kind: str, lab: LabResult, policy: Policy) -> str:
 
 def _labs(ctx: _Context) -> None:
     patient = ctx.patient
-    if not patient.labs and not patient.conditions:
+    codes = patient.conditions
+    if not patient.labs and not codes:
         return
-    conditions = ctx.rules.conditions
+    known = ctx.known
     policy = ctx.rules.policy
-    flags = [conditions[code] for code in patient.conditions if code in conditions]
-    platelets = _latest(ctx, LabName.PLATELETS)
-    fresh_platelets = (
-        platelets
-        if platelets is not None
-        and ctx.at_u - ctx.utc(platelets.taken_at) <= policy.platelets_max_age  # type: ignore[arg-type]
-        else None
-    )
+    platelets = fresh_platelets = None
+    if patient.labs:
+        platelets = _latest(ctx, LabName.PLATELETS)
+        if (
+            platelets is not None
+            and ctx.at_u - ctx.utc(platelets.taken_at) <= policy.platelets_max_age  # type: ignore[arg-type]
+        ):
+            fresh_platelets = platelets
     strict = ctx.facts.neuraxial or ctx.handled_as is BleedingRisk.HIGH
-    record = ctx.rules.builtin("platelets")
-    required = [c.code for c in flags if c.requires_platelets]
+    required = [code for code in codes if code in known.platelets_required] if codes else []
     if required and strict and fresh_platelets is None:
         why = (
             "none recorded"
@@ -1111,7 +1140,7 @@ def _labs(ctx: _Context) -> None:
             _INSUFFICIENT,
             f"A recent platelet count is required ({', '.join(required)}) before a neuraxial or "
             f"high-risk procedure: {why}.",
-            record.references,
+            known.platelet_references,
         )
     if fresh_platelets is not None:
         count = fresh_platelets.magnitude
@@ -1127,13 +1156,13 @@ def _labs(ctx: _Context) -> None:
         ctx.defer(
             "lab:platelets",
             verdict,
-            record.references,
+            known.platelet_references,
             _write_platelets,
             kind,
             fresh_platelets,
             policy,
         )
-    studies = [c.code for c in flags if c.coagulation_studies]
+    studies = [code for code in codes if code in known.coagulation_studies] if codes else []
     if studies:
         inr = _latest(ctx, LabName.INR)
         fresh_inr = inr is not None and ctx.at_u - ctx.utc(inr.taken_at) <= policy.inr_max_age  # type: ignore[arg-type]
@@ -1156,29 +1185,30 @@ def _rules(ctx: _Context) -> None:
     index = _rules_for_plan(ctx.rules, ctx.facts)
     patient = ctx.patient
     candidates: list[Rule] = []
-    for code in patient.conditions:
-        candidates.extend(index.by_condition.get(code, ()))
-    for code in patient.devices:
-        candidates.extend(index.by_device.get(code, ()))
-    for code in patient.allergies:
-        candidates.extend(index.by_allergy.get(code, ()))
-    if patient.pregnant is not False:
-        candidates.extend(index.by_pregnancy.get(patient.pregnant, ()))
+    for codes, by_code in (
+        (patient.conditions, index.by_condition),
+        (patient.devices, index.by_device),
+        (patient.allergies, index.by_allergy),
+    ):
+        for code in codes:
+            if code in by_code:
+                candidates.extend(by_code[code])
+    if patient.pregnant is not False and patient.pregnant in index.by_pregnancy:
+        candidates.extend(index.by_pregnancy[patient.pregnant])
     if not candidates:
         ctx.findings.extend(index.always_findings)  # the common case, worked out per plan
         return
-    candidates[:0] = index.always
-    fired: dict[str, Rule] = {}
+    fired = {rule.id: rule for rule in index.always}
+    decided = index.decided_by_index
     for rule in candidates:
-        if rule.id not in fired and _patient_matches(rule, patient):
+        if rule.id not in fired and (rule.id in decided or _patient_matches(rule, patient)):
             fired[rule.id] = rule
-    chosen = list(fired.values())
-    if len(chosen) > 1:
-        chosen.sort(key=lambda rule: index.order[rule.id])
-    for rule in chosen:
-        if rule.exclusive_of and any(other in fired for other in rule.exclusive_of):
+    ids = sorted(fired, key=index.order.__getitem__) if len(fired) > 1 else list(fired)
+    for rule_id in ids:
+        exclusive_of = fired[rule_id].exclusive_of
+        if exclusive_of and any(other in fired for other in exclusive_of):
             continue
-        ctx.findings.append(index.findings[rule.id])
+        ctx.findings.append(index.findings[rule_id])
 
 
 def _allergies(ctx: _Context) -> None:
