@@ -826,8 +826,6 @@ class Assessment:
         The planned procedure time the assessment is for.
     bleeding_risk : BleedingRisk
         The procedure's own class; ``handled_as`` is the class after patient factors.
-    findings : tuple of Finding
-        Every finding, most restrictive first.
     earliest_time : datetime or None
         When every hold has elapsed (``at`` itself when nothing is held); ``None`` when a
         finding at INSUFFICIENT_DATA or above cannot be waited out.
@@ -851,7 +849,11 @@ class Assessment:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Every finding, most restrictive first."""
+        """Every finding (a tuple of :class:`Finding`), most restrictive first.
+
+        The engine records findings as rows; the :class:`Finding` objects are made the
+        first time this is read, then kept.
+        """
         found = self._findings
         if type(found) is _FindingRows:
             found = found.findings()
