@@ -3,6 +3,7 @@ results as in one thread, with warm caches and from a cold start."""
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 import textwrap
@@ -81,3 +82,76 @@ def test_a_cold_start_from_eight_threads_agrees() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "same 8"
+
+
+def _read_everywhere(items: list[Any], read: Any) -> list[list[Any]]:
+    """``read`` every item from 8 threads at once, switching threads as often as possible."""
+    start = threading.Barrier(THREADS)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+
+        def run(_: int) -> list[Any]:
+            start.wait()
+            return [read(item) for item in items]
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            return list(pool.map(run, range(THREADS)))
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_a_text_written_by_another_thread_meanwhile_is_read_not_written_again() -> None:
+    """One thread stops inside ``LazyText.__str__`` just after finding no text; another
+    writes the text meanwhile; the first must then read it (not fail, not write it again)."""
+    from interventional.safety import LazyText
+
+    calls: list[int] = []
+
+    def write(number: int) -> str:
+        calls.append(number)
+        return f"text {number}"
+
+    text = LazyText(write, 1)
+    lines, start = inspect.getsourcelines(LazyText.__str__)
+    checked = start + next(i for i, line in enumerate(lines) if "if text is None" in line)
+    code = LazyText.__str__.__code__
+    stopped, resume = threading.Event(), threading.Event()
+
+    def stop_after_the_check(frame: Any, event: str, arg: Any) -> Any:
+        if event == "line" and frame.f_lineno > checked and not stopped.is_set():
+            stopped.set()
+            resume.wait(10)
+        return stop_after_the_check
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        return stop_after_the_check if frame.f_code is code else None
+
+    outcome: list[object] = []
+
+    def read() -> None:
+        sys.settrace(trace)
+        try:
+            outcome.append(str(text))
+        except BaseException as error:  # reported by the assertion below
+            outcome.append(error)
+        finally:
+            sys.settrace(None)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert stopped.wait(10)
+    assert str(text) == "text 1"  # written here while the reader waits inside __str__
+    resume.set()
+    reader.join(10)
+    assert outcome == ["text 1"]
+    assert calls == [1]
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(ivst.patients(), ivst.plans()), min_size=THREADS, max_size=24))
+def test_findings_made_from_eight_threads_at_once(pairs: list[tuple[Any, Any]]) -> None:
+    unread = [assess(patient, plan, at=ivst.NOW) for patient, plan in pairs]
+    expected = [assess(patient, plan, at=ivst.NOW).explain() for patient, plan in pairs]
+    seen = _read_everywhere(unread, lambda assessment: assessment.explain())
+    assert all(each == expected for each in seen)

@@ -113,3 +113,28 @@ def test_engine_results_survive_their_data_form(patient, plan) -> None:  # type:
         assert "_message" not in data
         assert structure_hook(Finding)(data) == finding
     assert structure_hook(Assessment)(unstructure(result)) == result
+
+
+def test_patterns_and_repr_read_the_public_names() -> None:
+    from interventional.procedures import plan
+    from interventional.safety import MedicationUse, Patient
+
+    patient = Patient(age=70, medications=[MedicationUse("clopidogrel", last_dose=None)])
+    result = assess(patient, plan("sgb", side="right"), at=strategies.NOW)
+    match result:
+        case Assessment(procedure, _, _, _, findings):
+            assert procedure == "stellate-ganglion-block"
+            assert type(findings) is tuple
+            assert findings == result.findings
+    match result.findings[0]:
+        case Finding(code, verdict, message):
+            assert (code, verdict) == (result.findings[0].code, result.verdict)
+            assert type(message) is str
+
+    class Kept(Assessment):
+        pass
+
+    kept = Kept(
+        result.procedure, result.at, result.bleeding_risk, result.handled_as, result.findings
+    )
+    assert repr(kept).startswith("Kept(procedure='stellate-ganglion-block'")

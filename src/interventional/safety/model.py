@@ -613,19 +613,24 @@ class LazyText:
     '10 mg'
     """
 
-    __slots__ = ("_args", "_text", "_write")
+    __slots__ = ("_pending", "_text")
 
     def __init__(self, write: Callable[..., str], *args: Any) -> None:
-        self._write: Callable[..., str] | None = write
-        self._args = args
+        self._pending: tuple[Callable[..., str], tuple[Any, ...]] | None = (write, args)
         self._text: str | None = None
 
     def __str__(self) -> str:
         text = self._text
         if text is None:
-            assert self._write is not None
-            text = self._text = self._write(*self._args)
-            self._write, self._args = None, ()
+            # One attribute holds what is still to write, read once: threads that read a
+            # shared text at the same time may each write it (the same words), but none
+            # can see half of another's clean-up.
+            pending = self._pending
+            if pending is None:  # written by another thread since ``_text`` was read
+                return self._text  # type: ignore[return-value]
+            write, args = pending
+            text = self._text = write(*args)
+            self._pending = None
         return text
 
     def __repr__(self) -> str:
@@ -639,7 +644,7 @@ def _text_key(value: str | LazyText) -> str:
     return value if type(value) is str else str(value)
 
 
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, match_args=False)
 class Finding:
     """One finding of an assessment.
 
@@ -667,6 +672,8 @@ class Finding:
 references=(), drug=None, until=None)
     """
 
+    __match_args__ = ("code", "verdict", "message", "references")
+
     code: str
     verdict: Verdict = attrs.field(converter=_optional_verdict)
     _message: str | LazyText = attrs.field(alias="message", eq=_text_key)
@@ -687,7 +694,8 @@ references=(), drug=None, until=None)
 
     def __repr__(self) -> str:
         return (
-            f"Finding(code={self.code!r}, verdict={self.verdict!r}, message={self.message!r}, "
+            f"{type(self).__name__}(code={self.code!r}, verdict={self.verdict!r}, "
+            f"message={self.message!r}, "
             f"references={self.references!r}, drug={self.drug!r}, until={self.until!r})"
         )
 
@@ -814,7 +822,7 @@ def _assessment_data_form() -> tuple[Any, Any]:
     )
 
 
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, match_args=False)
 class Assessment:
     """The result of :func:`~interventional.safety.assess`.
 
@@ -834,6 +842,16 @@ class Assessment:
     verdict : Verdict
         The most restrictive finding's verdict (``PROCEED`` when there is none).
     """
+
+    __match_args__ = (
+        "procedure",
+        "at",
+        "bleeding_risk",
+        "handled_as",
+        "findings",
+        "earliest_time",
+        "restart",
+    )
 
     procedure: str
     at: datetime
@@ -862,7 +880,7 @@ class Assessment:
 
     def __repr__(self) -> str:
         return (
-            f"Assessment(procedure={self.procedure!r}, at={self.at!r}, "
+            f"{type(self).__name__}(procedure={self.procedure!r}, at={self.at!r}, "
             f"bleeding_risk={self.bleeding_risk!r}, handled_as={self.handled_as!r}, "
             f"findings={self.findings!r}, earliest_time={self.earliest_time!r}, "
             f"restart={self.restart!r}, verdict={self.verdict!r})"
