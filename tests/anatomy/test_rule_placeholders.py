@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from interventional.anatomy._rules import _placeholders
+from interventional.anatomy._rules import _placeholders, _range_steps
 from interventional.anatomy.levels import Segment, SpinalNerveLevel, VertebralLevel
 
 
@@ -55,3 +55,25 @@ from interventional.anatomy.levels import Segment, SpinalNerveLevel, VertebralLe
 )
 def test_placeholders_of_a_step(item: object, expected: dict[str, str]) -> None:
     assert dict(_placeholders(item)) == expected
+
+
+@pytest.mark.parametrize(
+    ("over", "first", "last", "sides", "expected"),
+    [
+        ("segment", "L4-L5", "L5-S1", (), ["L4-L5", "L5-S1"]),
+        ("level", "C1", "C3", ("left", "right"), ["C1", "C1", "C2", "C2", "C3", "C3"]),
+        ("nerve", "C8", "T1", ("left",), ["C8", "T1"]),
+    ],
+)
+def test_the_steps_of_a_range_made_afresh(
+    over: str, first: str, last: str, sides: tuple[str, ...], expected: list[str]
+) -> None:
+    # the steps are cached per range while the atlas is built: ask the uncached function
+    steps = _range_steps.__wrapped__(over, first, last, sides)
+    assert [step[over] for step in steps] == expected
+    per_item = list(sides) if sides else [None]
+    assert [step.get("side") for step in steps] == per_item * (len(expected) // len(per_item))
+    sequence = {"segment": Segment, "level": VertebralLevel, "nerve": SpinalNerveLevel}[over]
+    for step in steps:
+        without_side = {key: value for key, value in step.items() if key != "side"}
+        assert without_side == _placeholders(sequence.parse(step[over]))
