@@ -426,3 +426,96 @@ def test_neuraxial_contrast_must_be_intrathecal_labelled(
     (finding,) = result.by_code("contrast-label")
     assert finding.verdict is expected
     assert result.verdict is expected
+
+
+# ------------------------------------------------- times checked one by one, and as instants
+
+
+def test_the_latest_of_two_inrs_in_a_repeated_hour_is_the_later_instant() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    at = datetime(2026, 10, 25, 9, 0, tzinfo=berlin)
+    earlier = LabResult("inr", 1.0, taken_at=datetime(2026, 10, 25, 2, 45, tzinfo=berlin))
+    later = LabResult("inr", 2.0, taken_at=datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=berlin))
+    patient = _patient(
+        medications=[MedicationUse("warfarin", last_dose=at - 6 * D)], labs=[earlier, later]
+    )
+    (inr,) = assess(patient, high_plan(), at=at).by_code("lab:inr")
+    assert inr.verdict is Verdict.DEFER
+    assert inr.message.startswith("Warfarin: INR 2 (2026-10-25 02:15+01:00)")
+
+
+def test_a_patients_latest_time_is_the_latest_instant() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    dose = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin)  # 01:30 UTC
+    lab = LabResult("inr", 1.0, taken_at=datetime(2026, 10, 25, 2, 45, tzinfo=berlin))  # 00:45
+    patient = _patient(medications=[MedicationUse("warfarin", last_dose=dose)], labs=[lab])
+    at = datetime(2026, 10, 25, 2, 0, fold=1, tzinfo=berlin)  # 01:00 UTC: after the lab only
+    with pytest.raises(ValidationError) as caught:
+        assess(patient, high_plan(), at=at)
+    assert caught.value.field == "medications[0].last_dose"
+
+
+@pytest.mark.parametrize(
+    ("medications", "labs", "field"),
+    [
+        ([None, AT + timedelta(minutes=1)], [], "medications[1].last_dose"),
+        ([AT, AT + timedelta(minutes=1)], [], "medications[1].last_dose"),
+        ([], [None, AT + timedelta(minutes=1)], "labs[1].taken_at"),
+        ([], [AT, AT + timedelta(minutes=1)], "labs[1].taken_at"),
+        ([AT], [AT, AT + timedelta(minutes=1)], "labs[1].taken_at"),
+    ],
+)
+def test_the_time_after_the_procedure_is_named_after_times_that_are_not(
+    medications: list[datetime | None], labs: list[datetime | None], field: str
+) -> None:
+    patient = _patient(
+        medications=[MedicationUse("aspirin", last_dose=moment) for moment in medications],
+        labs=[LabResult("inr", 1.0, taken_at=moment) for moment in labs],
+    )
+    with pytest.raises(ValidationError) as caught:
+        assess(patient, low_plan(), at=AT)
+    assert caught.value.field == field
+    assert "after the procedure time 2026-03-10 09:00" in caught.value.reason
+
+
+def test_naive_and_aware_times_in_one_patient() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _patient(
+            medications=[MedicationUse("aspirin", last_dose=AT)],
+            labs=[LabResult("inr", 1.0, taken_at=datetime(2026, 3, 10, 8, tzinfo=UTC))],
+        )
+    assert caught.value.field == "medications"
+    assert caught.value.reason == (
+        "naive and timezone-aware datetimes are mixed among last doses and lab times; "
+        "use one kind throughout"
+    )
+
+
+# ------------------------------------------------------------- several reasons in one finding
+
+
+def test_several_reasons_are_listed_in_one_finding() -> None:
+    patient = _patient(
+        conditions=["liver-disease", "signs-of-coagulopathy", "thrombocytopenia", "coagulopathy"],
+        medications=[
+            MedicationUse("aspirin", last_dose=AT - 10 * D),
+            MedicationUse("ibuprofen", last_dose=AT - 10 * D),
+        ],
+    )
+    result = assess(patient, intermediate_plan(), at=AT)
+    (upgraded,) = result.by_code("bleeding-risk-upgraded")
+    assert upgraded.message.startswith(
+        "Procedure bleeding risk intermediate handled as high because of patient factors: "
+        "coagulopathy ("
+    )
+    assert "); liver-disease (" in upgraded.message
+    assert upgraded.message.endswith("; concurrent antithrombotics (aspirin, ibuprofen).")
+    (platelets,) = result.by_code("lab:platelets")
+    assert platelets.message.startswith(
+        "A recent platelet count is required (coagulopathy, thrombocytopenia) before"
+    )
+    (studies,) = result.by_code("coagulation-studies")
+    assert studies.message == (
+        "Consider coagulation studies (liver-disease, signs-of-coagulopathy); "
+        "no recent INR or platelets."
+    )

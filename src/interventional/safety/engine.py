@@ -428,9 +428,6 @@ class _Context:
     def utc(self, moment: datetime) -> datetime:
         return moment.astimezone(_UTC) if self.aware else moment
 
-    def local(self, moment_u: datetime) -> datetime:
-        return moment_u.astimezone(self.at.tzinfo) if self.aware else moment_u
-
     def add(
         self,
         code: str,
