@@ -140,8 +140,6 @@ class PlanLike(Protocol):
 class _PlanFacts:
     procedure_id: str
     risk: BleedingRisk
-    upgraded: BleedingRisk
-    """The class one step higher (how the procedure is handled for a patient at risk)."""
     neuraxial: bool
     technique: str
     approach: str
@@ -197,11 +195,9 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
             uppermost.append(level.upper)
         elif isinstance(level, VertebralLevel):
             uppermost.append(level)
-    risk = BleedingRisk.parse(procedure.bleeding_risk)
     return _PlanFacts(
         procedure_id=procedure.id,
-        risk=risk,
-        upgraded=risk.upgraded(),
+        risk=BleedingRisk.parse(procedure.bleeding_risk),
         neuraxial=neuraxial,
         technique=_value(procedure.technique),
         approach=_value(procedure.approach),
@@ -428,6 +424,9 @@ class _Context:
     def utc(self, moment: datetime) -> datetime:
         return moment.astimezone(_UTC) if self.aware else moment
 
+    def local(self, moment_u: datetime) -> datetime:
+        return moment_u.astimezone(self.at.tzinfo) if self.aware else moment_u
+
     def add(
         self,
         code: str,
@@ -522,7 +521,6 @@ class _RuleSetFacts:
 
     upgrading: frozenset[str]
     """The condition codes that move a procedure up one bleeding-risk class."""
-    antithrombotics: frozenset[str]
     concurrent_antithrombotics_min: int
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
@@ -535,21 +533,19 @@ class _RuleSetFacts:
 
 @functools.lru_cache(maxsize=64)
 def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
+    def codes(flag: str) -> frozenset[str]:
+        return frozenset(
+            code for code, condition in rules.conditions.items() if getattr(condition, flag)
+        )
+
     return _RuleSetFacts(
-        upgrading=frozenset(
-            code for code, condition in rules.conditions.items() if condition.upgrades
-        ),
-        antithrombotics=_antithrombotic_names(),
+        upgrading=codes("upgrades"),
         concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
         upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
         inr_references=rules.builtin("inr").references,
         platelet_references=rules.builtin("platelets").references,
-        platelets_required=frozenset(
-            code for code, condition in rules.conditions.items() if condition.requires_platelets
-        ),
-        coagulation_studies=frozenset(
-            code for code, condition in rules.conditions.items() if condition.coagulation_studies
-        ),
+        platelets_required=codes("requires_platelets"),
+        coagulation_studies=codes("coagulation_studies"),
     )
 
 
@@ -583,14 +579,14 @@ def _upgrade(ctx: _Context) -> None:
         conditions = [code for code in patient.conditions if code in upgrading]
     acting: list[str] = []
     if len(medications) >= enough:
-        names = known.antithrombotics
+        names = _antithrombotic_names()
         acting = [m.drug for m in medications if m.drug in names]
         if len(acting) < enough:
             acting = []
     if not conditions and not acting:
         return
     risk = ctx.facts.risk
-    ctx.handled_as = handled_as = ctx.facts.upgraded
+    ctx.handled_as = handled_as = risk.upgraded()
     rules = ctx.rules
     ctx.defer(
         "bleeding-risk-upgraded",
@@ -832,10 +828,7 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            restart_u = at_u + prepared.restart
-            ctx.restart[prepared.drug_name] = (
-                restart_u.astimezone(ctx.at.tzinfo) if ctx.aware else restart_u
-            )
+            ctx.restart[prepared.drug_name] = ctx.local(at_u + prepared.restart)
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
@@ -866,13 +859,12 @@ _HIGHER_IS_WORSE = {
 def _latest(ctx: _Context, name: LabName) -> LabResult | None:
     """The most recent result of ``name``; of simultaneous ones, the worse."""
     sign = 1.0 if _HIGHER_IS_WORSE[name] else -1.0
-    aware = ctx.aware
     best: LabResult | None = None
     best_key: tuple[datetime, float] | None = None
     for lab in ctx.patient.labs:
         taken = lab.taken_at
         if lab.name is name and taken is not None:
-            key = (taken.astimezone(_UTC) if aware else taken, sign * lab.magnitude)
+            key = (ctx.utc(taken), sign * lab.magnitude)
             if best_key is None or key > best_key:
                 best, best_key = lab, key
     return best

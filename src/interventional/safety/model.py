@@ -29,7 +29,7 @@ import html
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import attrs
 import cattrs.gen
@@ -644,8 +644,53 @@ def _text_key(value: str | LazyText) -> str:
     return value if type(value) is str else str(value)
 
 
+@functools.cache
+def _data_form(cls: Any, field: str, public: Any, key: Callable[[Any], Any]) -> tuple[Any, Any]:
+    """The structure and unstructure functions of ``cls`` with a private field renamed.
+
+    The private ``field`` (an attrs field with a public alias) is written under the alias
+    as ``public``, read through ``key``.
+    """
+    conv = converter()
+    renamed: dict[str, Any] = {
+        field: cattrs.gen.override(
+            rename=field.lstrip("_"),
+            struct_hook=lambda value, _: conv.structure(value, public),
+            unstruct_hook=lambda value: conv.unstructure(key(value), public),
+        )
+    }
+    return (
+        cattrs.gen.make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renamed),
+        cattrs.gen.make_dict_unstructure_fn(cls, conv, **renamed),
+    )
+
+
+class _PublicDataForm:
+    """The data form of a class with one private field behind a public name (its alias).
+
+    ``_renamed`` gives the private field, the type written under the public name and the
+    function that reads the field as that type.
+    """
+
+    __slots__ = ()
+    _renamed: ClassVar[tuple[str, Any, Callable[[Any], Any]]]
+
+    @classmethod
+    def _from_data(cls, value: object) -> Self:
+        """Read an object from its data form (the private field under its public name)."""
+        owner: Any = cls
+        structure: Callable[[object, type[Self]], Self] = _data_form(owner, *cls._renamed)[0]
+        return structure(value, cls)
+
+    def _to_data(self) -> dict[str, Any]:
+        """The data form: the private field written out under its public name."""
+        owner: Any = type(self)
+        unstructure: Callable[[object], dict[str, Any]] = _data_form(owner, *self._renamed)[1]
+        return unstructure(self)
+
+
 @attrs.frozen(slots=True, repr=False, match_args=False)
-class Finding:
+class Finding(_PublicDataForm):
     """One finding of an assessment.
 
     Parameters
@@ -673,6 +718,7 @@ references=(), drug=None, until=None)
     """
 
     __match_args__ = ("code", "verdict", "message", "references")
+    _renamed = ("_message", str, _text_key)
 
     code: str
     verdict: Verdict = attrs.field(converter=_optional_verdict)
@@ -699,38 +745,10 @@ references=(), drug=None, until=None)
             f"references={self.references!r}, drug={self.drug!r}, until={self.until!r})"
         )
 
-    @classmethod
-    def _from_data(cls, value: object) -> Finding:
-        """Read a finding from its data form (``message`` as text)."""
-        structure: Callable[[object, type[Finding]], Finding] = _finding_data_form()[0]
-        return structure(value, cls)
-
-    def _to_data(self) -> dict[str, Any]:
-        """The data form: the message written out under ``message``."""
-        unstructure: Callable[[Finding], dict[str, Any]] = _finding_data_form()[1]
-        return unstructure(self)
-
     def __str__(self) -> str:
         keys = ", ".join(ref.key for ref in self.references)
         cited = f" [{keys}]" if keys else ""
         return f"{self.verdict.name}: {self.message}{cited}"
-
-
-@functools.cache
-def _finding_data_form() -> tuple[Any, Any]:
-    """The structure and unstructure functions of :class:`Finding` (``message`` by name)."""
-    conv = converter()
-    text = cattrs.gen.override(
-        rename="message",
-        struct_hook=lambda value, _: conv.structure(value, str),
-        unstruct_hook=_text_key,
-    )
-    return (
-        cattrs.gen.make_dict_structure_fn(
-            Finding, conv, _cattrs_forbid_extra_keys=True, _message=text
-        ),
-        cattrs.gen.make_dict_unstructure_fn(Finding, conv, _message=text),
-    )
 
 
 def _fmt_time(moment: datetime | None) -> str:
@@ -768,8 +786,8 @@ def _shared_row(
     until: datetime | None = None,
 ) -> FindingRow:
     """The row of a finding that many assessments share (made once, kept with the row)."""
-    finding = _finding_of((verdict._rank, verdict, code, references, drug, until, None, message))
-    return (verdict._rank, verdict, code, references, drug, until, None, finding)
+    row: FindingRow = (verdict._rank, verdict, code, references, drug, until, None, message)
+    return (*row[:7], _finding_of(row))
 
 
 class _FindingRows:
@@ -804,26 +822,8 @@ def _findings_key(value: tuple[Finding, ...] | _FindingRows) -> tuple[Finding, .
     return value.findings() if type(value) is _FindingRows else value  # type: ignore[return-value]
 
 
-@functools.cache
-def _assessment_data_form() -> tuple[Any, Any]:
-    """The structure and unstructure functions of :class:`Assessment` (``findings`` by name)."""
-    conv = converter()
-    findings_type = tuple[Finding, ...]
-    findings = cattrs.gen.override(
-        rename="findings",
-        struct_hook=lambda value, _: conv.structure(value, findings_type),
-        unstruct_hook=lambda value: conv.unstructure(_findings_key(value), findings_type),
-    )
-    return (
-        cattrs.gen.make_dict_structure_fn(
-            Assessment, conv, _cattrs_forbid_extra_keys=True, _findings=findings
-        ),
-        cattrs.gen.make_dict_unstructure_fn(Assessment, conv, _findings=findings),
-    )
-
-
 @attrs.frozen(slots=True, repr=False, match_args=False)
-class Assessment:
+class Assessment(_PublicDataForm):
     """The result of :func:`~interventional.safety.assess`.
 
     Attributes
@@ -852,6 +852,7 @@ class Assessment:
         "earliest_time",
         "restart",
     )
+    _renamed = ("_findings", tuple[Finding, ...], _findings_key)
 
     procedure: str
     at: datetime
@@ -885,17 +886,6 @@ class Assessment:
             f"findings={self.findings!r}, earliest_time={self.earliest_time!r}, "
             f"restart={self.restart!r}, verdict={self.verdict!r})"
         )
-
-    @classmethod
-    def _from_data(cls, value: object) -> Assessment:
-        """Read an assessment from its data form (``findings`` by name)."""
-        structure: Callable[[object, type[Assessment]], Assessment] = _assessment_data_form()[0]
-        return structure(value, cls)
-
-    def _to_data(self) -> dict[str, Any]:
-        """The data form: the findings written out under ``findings``."""
-        unstructure: Callable[[Assessment], dict[str, Any]] = _assessment_data_form()[1]
-        return unstructure(self)
 
     def draw_timeline(
         self,
