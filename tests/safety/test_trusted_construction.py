@@ -19,6 +19,7 @@ from interventional import strategies
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety import Assessment, Finding, Verdict, assess
 from interventional.safety.model import (
+    _FindingRows,
     _findings_key,
     _shared_row,
     _trusted_assessment,
@@ -81,7 +82,7 @@ def test_the_trusted_verdict_is_the_most_restrictive(verdicts: list[Verdict]) ->
         reverse=True,
     )
     low = BleedingRisk.LOW
-    trusted = _trusted_assessment("p", strategies.NOW, low, low, rows, None, {})
+    trusted = _trusted_assessment("p", strategies.NOW, low, low, _FindingRows(rows), None, {})
     assert trusted.verdict is _verdict_of(trusted.findings)
     assert trusted.verdict is (max(verdicts) if verdicts else Verdict.PROCEED)
     assert [f.verdict for f in trusted.findings] == [row[1] for row in rows]

@@ -39,7 +39,7 @@ datetime.datetime(2026, 3, 11, 9, 0)
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -63,6 +63,7 @@ from interventional.safety.model import (
     MedicationUse,
     Patient,
     Route,
+    _FindingRows,
     _instant,
     _is_aware,
     _shared_row,
@@ -273,8 +274,18 @@ class _PlanRules:
     """The rules with one kind of patient selector: found in the index means fired."""
     findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
-    always_findings: tuple[FindingRow, ...]
-    """The findings when only the rules without patient selectors fire."""
+    by_pregnancy_only: dict[bool | None, tuple[FindingRow, ...]]
+    """The findings of a patient whose conditions, devices and allergies fire no rule,
+    by pregnancy status (``True``, ``False``, ``None``): the common case, worked out once."""
+
+    def fired_findings(self, fired: Mapping[str, Rule]) -> list[FindingRow]:
+        """The findings of the fired rules, in rule-set order, without those excluded."""
+        ids = sorted(fired, key=self.order.__getitem__) if len(fired) > 1 else list(fired)
+        return [
+            self.findings[rule_id]
+            for rule_id in ids
+            if not any(other in fired for other in fired[rule_id].exclusive_of)
+        ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -313,8 +324,7 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         for rule in rules.rules
         if not rule.builtin
     }
-    fired = {rule.id for rule in always}
-    return _PlanRules(
+    index = _PlanRules(
         tuple(always),
         freeze(indexes["condition"]),
         freeze(indexes["device"]),
@@ -323,12 +333,14 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         {rule.id: position for position, rule in enumerate(rules.rules)},
         frozenset(rule.id for rule in rules.rules if _patient_selector_kinds(rule) == 1),
         findings,
-        tuple(
-            findings[rule.id]
-            for rule in always
-            if not any(other in fired for other in rule.exclusive_of)
-        ),
+        {},
     )
+    for pregnant in (True, False, None):
+        # rules indexed by pregnancy have no other patient selector: found means fired
+        by_status = index.by_pregnancy.get(pregnant, ()) if pregnant is not False else ()
+        fired = {rule.id: rule for rule in (*always, *by_status)}
+        index.by_pregnancy_only[pregnant] = tuple(index.fired_findings(fired))
+    return index
 
 
 def _patient_selector_kinds(rule: Rule) -> int:
@@ -390,6 +402,7 @@ class _Context:
         "at",
         "at_u",
         "aware",
+        "conditions",
         "facts",
         "findings",
         "handled_as",
@@ -403,16 +416,23 @@ class _Context:
     )
 
     def __init__(
-        self, patient: Patient, facts: _PlanFacts, at: datetime, aware: bool, rules: RuleSet
+        self,
+        patient: Patient,
+        facts: _PlanFacts,
+        at: datetime,
+        times: tuple[bool, datetime],
+        rules: RuleSet,
     ) -> None:
         self.patient = patient
         self.facts = facts
         self.at = at
-        self.aware = aware
-        self.at_u = at.astimezone(_UTC) if aware else at
+        self.aware, self.at_u = times
         self.rules = rules
         self.known = _ruleset_facts(rules)
-        self.findings: list[FindingRow] = []
+        self.conditions = (
+            _condition_facts(rules, patient.conditions) if patient.conditions else _NO_CONDITIONS
+        )
+        self.findings = _FindingRows()
         self.restart: dict[str, datetime] = {}
         self.handled_as = facts.risk
         self.renal: str = ""
@@ -451,10 +471,10 @@ class _Context:
         self.findings.append((verdict._rank, verdict, code, references, None, None, write, args))
 
 
-def _check_times(patient: Patient, at: datetime) -> bool:
-    """Check the patient's times against ``at``; return whether ``at`` is timezone-aware.
+def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
+    """Check the patient's times against ``at``; return ``at``'s awareness and instant.
 
-    A patient's times are all naive or all aware (checked when it is built), and it keeps
+    The instant is ``at`` in UTC when it is timezone-aware, else ``at`` itself. A patient's times are all naive or all aware (checked when it is built), and it keeps
     the latest of them, so the common case is one comparison; otherwise every time is
     checked and the first at fault is named. Aware times are compared in UTC (as
     instants: within one zone Python compares wall times, wrong in a repeated hour).
@@ -462,11 +482,10 @@ def _check_times(patient: Patient, at: datetime) -> bool:
     if not isinstance(at, datetime):
         raise ValidationError("at", f"expected a datetime, got {type(at).__name__} {at!r}")
     aware = _is_aware(at)
-    latest = patient._latest_time
-    if latest is None:
-        return aware
-    if _is_aware(latest) is aware and _instant(latest) <= _instant(at):
-        return aware
+    at_u = at.astimezone(_UTC) if aware else at
+    latest = patient._latest_instant
+    if latest is None or (_is_aware(latest) is aware and latest <= at_u):
+        return aware, at_u
     for index, medication in enumerate(patient.medications):
         moment = medication.last_dose
         if moment is None:
@@ -478,7 +497,7 @@ def _check_times(patient: Patient, at: datetime) -> bool:
                 f"{medication.drug}: naive and timezone-aware datetimes mixed (at={at!r}, "
                 f"last_dose={moment!r}); use one kind throughout",
             )
-        if _instant(moment) > _instant(at):
+        if _instant(moment) > at_u:
             raise ValidationError(
                 field,
                 f"{medication.drug}: last dose {_time(moment)} is after the procedure time "
@@ -493,7 +512,7 @@ def _check_times(patient: Patient, at: datetime) -> bool:
             raise ValidationError(
                 field, f"{lab.name.value}: naive and timezone-aware datetimes mixed (at={at!r})"
             )
-        if _instant(moment) > _instant(at):
+        if _instant(moment) > at_u:
             raise ValidationError(
                 field,
                 f"{lab.name.value}: taken at {_time(moment)}, after the procedure time {_time(at)}",
@@ -519,33 +538,48 @@ def _antithrombotic_names() -> frozenset[str]:
 class _RuleSetFacts:
     """What the engine reads from a rule set on every assessment, worked out once."""
 
-    upgrading: frozenset[str]
-    """The condition codes that move a procedure up one bleeding-risk class."""
     concurrent_antithrombotics_min: int
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
     platelet_references: tuple[Reference, ...]
-    platelets_required: frozenset[str]
-    """The condition codes that need a recent platelet count before neuraxial work."""
-    coagulation_studies: frozenset[str]
-    """The condition codes for which coagulation studies are suggested."""
 
 
 @functools.lru_cache(maxsize=64)
 def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
-    def codes(flag: str) -> frozenset[str]:
-        return frozenset(
-            code for code, condition in rules.conditions.items() if getattr(condition, flag)
-        )
-
     return _RuleSetFacts(
-        upgrading=codes("upgrades"),
         concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
         upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
         inr_references=rules.builtin("inr").references,
         platelet_references=rules.builtin("platelets").references,
-        platelets_required=codes("requires_platelets"),
-        coagulation_studies=codes("coagulation_studies"),
+    )
+
+
+@attrs.frozen(slots=True, eq=False)
+class _ConditionFacts:
+    """What the engine reads from a patient's condition codes under one rule set."""
+
+    upgrading: tuple[str, ...]
+    """The codes that move a procedure up one bleeding-risk class."""
+    platelets_required: tuple[str, ...]
+    """The codes that need a recent platelet count before neuraxial work."""
+    coagulation_studies: tuple[str, ...]
+    """The codes for which coagulation studies are suggested."""
+    renal: bool
+    """Whether a code marks impaired renal function."""
+
+
+_NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _condition_facts(rules: RuleSet, codes: tuple[str, ...]) -> _ConditionFacts:
+    """The reading of a (sorted) tuple of condition codes: patients share few of them."""
+    known = [rules.conditions[code] for code in codes if code in rules.conditions]
+    return _ConditionFacts(
+        upgrading=tuple(c.code for c in known if c.upgrades),
+        platelets_required=tuple(c.code for c in known if c.requires_platelets),
+        coagulation_studies=tuple(c.code for c in known if c.coagulation_studies),
+        renal=any(c.renal for c in known),
     )
 
 
@@ -569,14 +603,10 @@ def _write_upgrade(
 
 
 def _upgrade(ctx: _Context) -> None:
-    patient = ctx.patient
     known = ctx.known
     enough = known.concurrent_antithrombotics_min
-    medications = patient.medications
-    conditions: list[str] = []
-    if patient.conditions:
-        upgrading = known.upgrading
-        conditions = [code for code in patient.conditions if code in upgrading]
+    medications = ctx.patient.medications
+    conditions = ctx.conditions.upgrading
     acting: list[str] = []
     if len(medications) >= enough:
         names = _antithrombotic_names()
@@ -595,7 +625,7 @@ def _upgrade(ctx: _Context) -> None:
         _write_upgrade,
         risk,
         handled_as,
-        tuple(conditions),
+        conditions,
         tuple(acting),
         rules,
     )
@@ -606,8 +636,7 @@ def _renal_status(ctx: _Context) -> str:
     if ctx.renal:
         return ctx.renal
     patient = ctx.patient
-    conditions = ctx.rules.conditions
-    if any(code in conditions and conditions[code].renal for code in patient.conditions):
+    if ctx.conditions.renal:
         status = "impaired"
     elif patient.creatinine_clearance_ml_min is None:
         status = "unknown"
@@ -1102,8 +1131,8 @@ def _write_platelets(kind: str, lab: LabResult, policy: Policy) -> str:
 
 def _labs(ctx: _Context) -> None:
     patient = ctx.patient
-    codes = patient.conditions
-    if not patient.labs and not codes:
+    conditions = ctx.conditions
+    if not patient.labs and not (conditions.platelets_required or conditions.coagulation_studies):
         return
     known = ctx.known
     policy = ctx.rules.policy
@@ -1116,7 +1145,7 @@ def _labs(ctx: _Context) -> None:
         ):
             fresh_platelets = platelets
     strict = ctx.facts.neuraxial or ctx.handled_as is BleedingRisk.HIGH
-    required = [code for code in codes if code in known.platelets_required] if codes else []
+    required = conditions.platelets_required
     if required and strict and fresh_platelets is None:
         why = (
             "none recorded"
@@ -1151,7 +1180,7 @@ def _labs(ctx: _Context) -> None:
             fresh_platelets,
             policy,
         )
-    studies = [code for code in codes if code in known.coagulation_studies] if codes else []
+    studies = conditions.coagulation_studies
     if studies:
         inr = _latest(ctx, LabName.INR)
         fresh_inr = inr is not None and ctx.at_u - ctx.utc(inr.taken_at) <= policy.inr_max_age  # type: ignore[arg-type]
@@ -1182,22 +1211,17 @@ def _rules(ctx: _Context) -> None:
         for code in codes:
             if code in by_code:
                 candidates.extend(by_code[code])
+    if not candidates:  # the common case, worked out per plan
+        ctx.findings.extend(index.by_pregnancy_only[patient.pregnant])
+        return
     if patient.pregnant is not False and patient.pregnant in index.by_pregnancy:
         candidates.extend(index.by_pregnancy[patient.pregnant])
-    if not candidates:
-        ctx.findings.extend(index.always_findings)  # the common case, worked out per plan
-        return
     fired = {rule.id: rule for rule in index.always}
     decided = index.decided_by_index
     for rule in candidates:
         if rule.id not in fired and (rule.id in decided or _patient_matches(rule, patient)):
             fired[rule.id] = rule
-    ids = sorted(fired, key=index.order.__getitem__) if len(fired) > 1 else list(fired)
-    for rule_id in ids:
-        exclusive_of = fired[rule_id].exclusive_of
-        if exclusive_of and any(other in fired for other in exclusive_of):
-            continue
-        ctx.findings.append(index.findings[rule_id])
+    ctx.findings.extend(index.fired_findings(fired))
 
 
 def _allergies(ctx: _Context) -> None:
@@ -1422,8 +1446,8 @@ def assess(
     if not isinstance(patient, Patient):
         raise ValidationError("patient", f"expected a Patient, got {type(patient).__name__}")
     ruleset = default_rules() if rules is None else rules
-    aware = _check_times(patient, at)
-    ctx = _Context(patient, _plan_facts(plan), at, aware, ruleset)
+    times = _check_times(patient, at)  # before the plan is read: bad input named first
+    ctx = _Context(patient, _plan_facts(plan), at, times, ruleset)
     _upgrade(ctx)
     _medications(ctx)
     _labs(ctx)

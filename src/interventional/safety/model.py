@@ -468,9 +468,10 @@ class Patient:
     _creatinine_clearance_ml_min: float | None = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
-    _latest_time: datetime | None = attrs.field(init=False, eq=False, hash=False, repr=False)
-    """The latest last dose or lab time (``None`` when there is none): what the engine
-    compares with the procedure time before it looks at each one."""
+    _latest_instant: datetime | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    """The latest last dose or lab time as an instant (in UTC when aware; ``None`` when
+    there is none): what the engine compares with the procedure time before it looks at
+    each one."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -491,7 +492,7 @@ class Patient:
                 "naive and timezone-aware datetimes are mixed among last doses and lab times; "
                 "use one kind throughout",
             )
-        object.__setattr__(self, "_latest_time", max(moments, key=_instant, default=None))
+        object.__setattr__(self, "_latest_instant", max(map(_instant, moments), default=None))
 
     @property
     def weight_kg(self) -> float | None:
@@ -790,28 +791,26 @@ def _shared_row(
     return (*row[:7], _finding_of(row))
 
 
-class _FindingRows:
+class _FindingRows(list[FindingRow]):
     """An assessment's findings kept as rows until they are first read.
 
     Most assessments of a batch are counted by verdict, never read finding by finding, so
-    the engine records each finding as a :data:`FindingRow` (a tuple, cheap to make) and
-    the :class:`Finding` objects are made here, once, when
+    the engine appends each finding to one of these lists as a :data:`FindingRow` (a
+    tuple, cheap to make) and the :class:`Finding` objects are made here, once, when
     :attr:`Assessment.findings` is first read. Equality, hashing, pickling and the data
     form of an assessment use the findings, so nothing outside can tell the difference.
     Two threads reading the findings at once at worst make them twice (equal tuples).
     """
 
-    __slots__ = ("_findings", "rows")
-
-    def __init__(self, rows: list[FindingRow]) -> None:
-        self.rows = rows
-        self._findings: tuple[Finding, ...] | None = None
+    __slots__ = ("_findings",)
+    _findings: tuple[Finding, ...]
 
     def findings(self) -> tuple[Finding, ...]:
-        found = self._findings
-        if found is None:
-            found = self._findings = tuple(map(_finding_of, self.rows))
-        return found
+        try:
+            return self._findings
+        except AttributeError:  # not read yet
+            found = self._findings = tuple(map(_finding_of, self))
+            return found
 
     def __reduce__(self) -> tuple[type[tuple[Finding, ...]], tuple[tuple[Finding, ...]]]:
         return (tuple, (self.findings(),))
@@ -1019,7 +1018,7 @@ def _trusted_assessment(
     at: datetime,
     bleeding_risk: BleedingRisk,
     handled_as: BleedingRisk,
-    rows: list[FindingRow],
+    rows: _FindingRows,
     earliest_time: datetime | None,
     restart: dict[str, datetime],
 ) -> Assessment:
@@ -1043,7 +1042,7 @@ def _trusted_assessment(
     set_at(assessment, at)
     set_risk(assessment, bleeding_risk)
     set_handled_as(assessment, handled_as)
-    set_findings(assessment, _FindingRows(rows))
+    set_findings(assessment, rows)
     set_earliest(assessment, earliest_time)
     set_restart(assessment, restart)
     set_verdict(assessment, rows[0][1] if rows else Verdict.PROCEED)
