@@ -39,7 +39,7 @@ datetime.datetime(2026, 3, 11, 9, 0)
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -270,22 +270,8 @@ class _PlanRules:
     by_allergy: dict[str, tuple[Rule, ...]]
     by_pregnancy: dict[bool | None, tuple[Rule, ...]]
     order: dict[str, int]
-    decided_by_index: frozenset[str]
-    """The rules with one kind of patient selector: found in the index means fired."""
     findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
-    by_pregnancy_only: dict[bool | None, tuple[FindingRow, ...]]
-    """The findings of a patient whose conditions, devices and allergies fire no rule,
-    by pregnancy status (``True``, ``False``, ``None``): the common case, worked out once."""
-
-    def fired_findings(self, fired: Mapping[str, Rule]) -> list[FindingRow]:
-        """The findings of the fired rules, in rule-set order, without those excluded."""
-        ids = sorted(fired, key=self.order.__getitem__) if len(fired) > 1 else list(fired)
-        return [
-            self.findings[rule_id]
-            for rule_id in ids
-            if not any(other in fired for other in fired[rule_id].exclusive_of)
-        ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -324,34 +310,28 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         for rule in rules.rules
         if not rule.builtin
     }
-    index = _PlanRules(
+    return _PlanRules(
         tuple(always),
         freeze(indexes["condition"]),
         freeze(indexes["device"]),
         freeze(indexes["allergy"]),
         freeze(indexes["pregnancy"]),
         {rule.id: position for position, rule in enumerate(rules.rules)},
-        frozenset(rule.id for rule in rules.rules if _patient_selector_kinds(rule) == 1),
         findings,
-        {},
-    )
-    for pregnant in (True, False, None):
-        # rules indexed by pregnancy have no other patient selector: found means fired
-        by_status = index.by_pregnancy.get(pregnant, ()) if pregnant is not False else ()
-        fired = {rule.id: rule for rule in (*always, *by_status)}
-        index.by_pregnancy_only[pregnant] = tuple(index.fired_findings(fired))
-    return index
-
-
-def _patient_selector_kinds(rule: Rule) -> int:
-    """How many kinds of patient selector a rule has (conditions, devices, ...)."""
-    return sum(
-        bool(selector)
-        for selector in (rule.conditions, rule.devices, rule.allergies, rule.pregnancy)
     )
 
 
-def _patient_matches(rule: Rule, patient: Patient) -> bool:
+@attrs.frozen(slots=True, eq=False)
+class _PatientCodes:
+    """What the rules' patient selectors read from a patient."""
+
+    conditions: tuple[str, ...]
+    devices: tuple[str, ...]
+    allergies: tuple[str, ...]
+    pregnant: bool | None
+
+
+def _patient_matches(rule: Rule, patient: _PatientCodes) -> bool:
     if rule.conditions and not any(code in patient.conditions for code in rule.conditions):
         return False
     if rule.devices and not any(code in patient.devices for code in rule.devices):
@@ -363,6 +343,41 @@ def _patient_matches(rule: Rule, patient: Patient) -> bool:
     if rule.pregnancy == "unknown":
         return patient.pregnant is None
     return True
+
+
+@functools.lru_cache(maxsize=65536)
+def _rule_findings(
+    index: _PlanRules,
+    conditions: tuple[str, ...],
+    devices: tuple[str, ...],
+    allergies: tuple[str, ...],
+    pregnant: bool | None,
+) -> tuple[FindingRow, ...]:
+    """The findings of the rules a plan's index fires for a patient's codes.
+
+    They come in rule-set order, without those a fired rule excludes. Only these codes decide which rules fire, and patients share few combinations of
+    them, so the answer is kept for each.
+    """
+    patient = _PatientCodes(conditions, devices, allergies, pregnant)
+    candidates: list[Rule] = []
+    for codes, by_code in (
+        (conditions, index.by_condition),
+        (devices, index.by_device),
+        (allergies, index.by_allergy),
+    ):
+        for code in codes:
+            candidates.extend(by_code.get(code, ()))
+    if pregnant is not False:
+        candidates.extend(index.by_pregnancy.get(pregnant, ()))
+    fired = {rule.id: rule for rule in index.always}
+    for rule in candidates:
+        if rule.id not in fired and _patient_matches(rule, patient):
+            fired[rule.id] = rule
+    return tuple(
+        index.findings[rule_id]
+        for rule_id in sorted(fired, key=index.order.__getitem__)
+        if not any(other in fired for other in fired[rule_id].exclusive_of)
+    )
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -1200,28 +1215,13 @@ def _labs(ctx: _Context) -> None:
 
 
 def _rules(ctx: _Context) -> None:
-    index = _rules_for_plan(ctx.rules, ctx.facts)
     patient = ctx.patient
-    candidates: list[Rule] = []
-    for codes, by_code in (
-        (patient.conditions, index.by_condition),
-        (patient.devices, index.by_device),
-        (patient.allergies, index.by_allergy),
-    ):
-        for code in codes:
-            if code in by_code:
-                candidates.extend(by_code[code])
-    if not candidates:  # the common case, worked out per plan
-        ctx.findings.extend(index.by_pregnancy_only[patient.pregnant])
-        return
-    if patient.pregnant is not False and patient.pregnant in index.by_pregnancy:
-        candidates.extend(index.by_pregnancy[patient.pregnant])
-    fired = {rule.id: rule for rule in index.always}
-    decided = index.decided_by_index
-    for rule in candidates:
-        if rule.id not in fired and (rule.id in decided or _patient_matches(rule, patient)):
-            fired[rule.id] = rule
-    ctx.findings.extend(index.fired_findings(fired))
+    index = _rules_for_plan(ctx.rules, ctx.facts)
+    ctx.findings.extend(
+        _rule_findings(
+            index, patient.conditions, patient.devices, patient.allergies, patient.pregnant
+        )
+    )
 
 
 def _allergies(ctx: _Context) -> None:
