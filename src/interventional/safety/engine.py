@@ -141,6 +141,8 @@ class PlanLike(Protocol):
 class _PlanFacts:
     procedure_id: str
     risk: BleedingRisk
+    risk_upgraded: BleedingRisk
+    """The class the plan is handled as when patient factors raise its risk."""
     neuraxial: bool
     technique: str
     approach: str
@@ -196,9 +198,11 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
             uppermost.append(level.upper)
         elif isinstance(level, VertebralLevel):
             uppermost.append(level)
+    risk = BleedingRisk.parse(procedure.bleeding_risk)
     return _PlanFacts(
         procedure_id=procedure.id,
-        risk=BleedingRisk.parse(procedure.bleeding_risk),
+        risk=risk,
+        risk_upgraded=risk.upgraded(),
         neuraxial=neuraxial,
         technique=_value(procedure.technique),
         approach=_value(procedure.approach),
@@ -631,7 +635,7 @@ def _upgrade(ctx: _Context) -> None:
     if not conditions and not acting:
         return
     risk = ctx.facts.risk
-    ctx.handled_as = handled_as = risk.upgraded()
+    ctx.handled_as = handled_as = ctx.facts.risk_upgraded
     rules = ctx.rules
     ctx.defer(
         "bleeding-risk-upgraded",
