@@ -876,7 +876,8 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            ctx.restart[prepared.drug_name] = ctx.local(at_u + prepared.restart)
+            restart_u = at_u + prepared.restart
+            ctx.restart[prepared.drug_name] = ctx.local(restart_u) if ctx.aware else restart_u
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
