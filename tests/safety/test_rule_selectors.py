@@ -1,8 +1,10 @@
 """A clinic's rules with several patient selectors fire only when all of them match, and
 fired rules are reported in the order of the rules file, whatever order they were found in.
 
-The built-in rules have one kind of patient selector each (the engine's index decides
-those alone); these rules give two, so the engine must check the patient again.
+The built-in rules have one kind of patient selector each; these rules give two, so
+being found in the engine's index by one code is not enough. The engine keeps the fired
+rules for each combination of patient codes: a property test compares every answer with
+a plain reading of the rules, one rule at a time, in file order.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from interventional import strategies
 from interventional.procedures import plan
 from interventional.safety import Patient, assess
-from interventional.safety.rules import RuleSet, load_rules
+from interventional.safety.engine import _plan_facts, _plan_matches
+from interventional.safety.rules import Rule, RuleSet, load_rules
 
 AT = datetime(2026, 3, 10, 9, 0)
 KNEE = plan("knee-joint-injection", side="left", modality="ultrasound")
@@ -116,3 +122,62 @@ def test_the_built_in_rules_are_unchanged_by_the_clinic_rules(clinic: RuleSet) -
     assert [f for f in mine.findings if not f.code.startswith("rule:clinic")] == list(
         built_in.findings
     )
+
+
+def _selects(rule: Rule, patient: Patient) -> bool:
+    """Every patient selector the rule gives matches (the rules file's meaning)."""
+    pregnancy = {"yes": True, "unknown": None}
+    return (
+        (not rule.conditions or bool(set(rule.conditions) & set(patient.conditions)))
+        and (not rule.devices or bool(set(rule.devices) & set(patient.devices)))
+        and (not rule.allergies or bool(set(rule.allergies) & set(patient.allergies)))
+        and (rule.pregnancy is None or patient.pregnant is pregnancy[rule.pregnancy])
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    patient=strategies.patients(),
+    procedure_plan=strategies.plans(),
+    extra=st.sampled_from([{}, {"conditions": ["diabetes"], "devices": ["pacemaker"]}]),
+    pregnant=st.sampled_from([True, False, None]),
+    use_clinic=st.booleans(),
+)
+def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
+    clinic: RuleSet,
+    patient: Patient,
+    procedure_plan: object,
+    extra: dict[str, list[str]],
+    pregnant: bool | None,
+    use_clinic: bool,
+) -> None:
+    from interventional.safety import default_rules
+
+    rules = clinic if use_clinic else default_rules()
+    patient = Patient(
+        age=patient.age,
+        weight=patient.weight,
+        pregnant=pregnant,
+        medications=patient.medications,
+        labs=patient.labs,
+        conditions=[*patient.conditions, *extra.get("conditions", [])],
+        devices=[*patient.devices, *extra.get("devices", [])],
+        allergies=patient.allergies,
+        creatinine_clearance=patient.creatinine_clearance,
+    )
+    facts = _plan_facts(procedure_plan)  # type: ignore[arg-type]
+    fired = [
+        rule
+        for rule in rules.rules
+        if not rule.builtin and _plan_matches(rule, facts) and _selects(rule, patient)
+    ]
+    ids = {rule.id for rule in fired}
+    expected = [
+        "rule:" + rule.id for rule in fired if not any(other in ids for other in rule.exclusive_of)
+    ]
+    result = assess(patient, procedure_plan, at=strategies.NOW, rules=rules)  # type: ignore[arg-type]
+    found = [f.code for f in result.findings if f.code.startswith("rule:")]
+    # findings sort by verdict (stable), so compare each verdict's rules in file order
+    by_verdict = {f.code: f.verdict for f in result.findings}
+    assert sorted(found) == sorted(expected)
+    assert found == sorted(expected, key=lambda code: -by_verdict[code].rank)

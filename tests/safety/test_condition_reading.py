@@ -1,0 +1,43 @@
+"""The engine reads a patient's condition codes once per rule set and combination of
+codes: each reading must say what the rules' vocabulary says of those codes."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from interventional.safety import default_rules
+from interventional.safety.engine import _condition_facts
+
+RULES = default_rules()
+CODES = sorted(RULES.conditions)
+
+
+@given(
+    st.lists(st.sampled_from([*CODES, "other:gout"]), unique=True, max_size=6).map(
+        lambda codes: tuple(sorted(codes))
+    )
+)
+def test_a_reading_of_condition_codes_follows_the_vocabulary(codes: tuple[str, ...]) -> None:
+    reading = _condition_facts(RULES, codes)
+    known = [RULES.conditions[code] for code in codes if code in RULES.conditions]
+    assert set(reading.upgrading) == {c.code for c in known if c.upgrades}
+    assert set(reading.platelets_required) == {c.code for c in known if c.requires_platelets}
+    assert set(reading.coagulation_studies) == {c.code for c in known if c.coagulation_studies}
+    assert reading.renal is any(c.renal for c in known)
+    # kept in the patient's (sorted) order, so the messages list them the same way
+    assert list(reading.upgrading) == sorted(reading.upgrading)
+
+
+def test_each_flag_is_read_from_the_vocabulary() -> None:
+    flagged = {
+        "upgrades": _condition_facts(RULES, tuple(CODES)).upgrading,
+        "requires_platelets": _condition_facts(RULES, tuple(CODES)).platelets_required,
+        "coagulation_studies": _condition_facts(RULES, tuple(CODES)).coagulation_studies,
+    }
+    for flag, codes in flagged.items():
+        assert codes, f"no condition is marked {flag}: the test would prove nothing"
+        assert all(getattr(RULES.conditions[code], flag) for code in codes)
+    assert "advanced-renal-disease" in flagged["upgrades"]
+    assert _condition_facts(RULES, ("advanced-renal-disease",)).renal
+    assert not _condition_facts(RULES, ("diabetes",)).renal
