@@ -683,11 +683,14 @@ def _write_hold(
     hold: timedelta | None,
     renal: str,
     washout: timedelta | None,
-    elapsed: timedelta | None,
+    at_u: datetime | None,
     until: datetime | None,
-    late: timedelta | None,
 ) -> str:
-    """The words of a hold-table finding (``kind`` says which; see :func:`_evaluate_cell`)."""
+    """The words of a hold-table finding (``kind`` says which; see :func:`_evaluate_cell`).
+
+    ``at_u`` is the procedure time as an instant (UTC when aware); the time since the last
+    dose and the wait left are worked out here, as instants, only when the words are.
+    """
     cell, risk, before = prepared.cell, prepared.risk, prepared.before
     label = _label(prepared.drug, medication.indication, medication.route)
     text = cell.text
@@ -702,7 +705,9 @@ def _write_hold(
         )
     last = medication.last_dose
     since = (
-        "" if last is None else f" Last dose {_time(last)} ({_duration(elapsed or _ZERO)} before)."
+        ""
+        if last is None or at_u is None
+        else f" Last dose {_time(last)} ({_duration(at_u - _instant(last))} before)."
     )
     if kind == "washed":
         known = " known" if cell.action is HoldAction.UNKNOWN else ""
@@ -731,7 +736,7 @@ def _write_hold(
     if kind == "deferred":
         return (
             f"{label}: hold {hold_text} {before}{ranged}; not met until "
-            f"{_time(until)} ({_duration(late or _ZERO)} after the planned time)."  # type: ignore[arg-type]
+            f"{_time(until)} ({_duration(_instant(until) - at_u)} after the planned time)."  # type: ignore[arg-type, operator]
             f"{since}{renal_note}"
         )
     raise AssertionError(f"unknown hold finding kind {kind!r}")
@@ -832,15 +837,14 @@ def _evaluate_cell(
     last = medication.last_dose
     at_u = ctx.at_u
     if last is None:
-        last_u = elapsed = None
+        last_u = None
         washed = False
     else:
         last_u = last.astimezone(_UTC) if ctx.aware else last
-        elapsed = at_u - last_u
-        washed = washout is not None and elapsed >= washout
+        washed = washout is not None and at_u - last_u >= washout
     action = prepared.action
     verdict: Verdict
-    until = late = None
+    until = None
     references = prepared.references
     if action is _HOLD:
         if last_u is None:
@@ -853,7 +857,6 @@ def _evaluate_cell(
                 kind, verdict = "met", _PROCEED
             else:
                 kind, verdict = "deferred", _DEFER
-                late = until_u - at_u
                 if record and until_u > ctx.latest_u:  # in UTC: exact in a repeated hour
                     ctx.latest_u, ctx.latest_until = until_u, until
     elif action is _NONE:
@@ -871,7 +874,7 @@ def _evaluate_cell(
             prepared.drug_name,
             until,
             _write_hold,
-            (kind, prepared, medication, hold, renal, washout, elapsed, until, late),
+            (kind, prepared, medication, hold, renal, washout, at_u, until),
         )
     )
     if action is _HOLD:
@@ -891,7 +894,7 @@ def _evaluate_cell(
                 None,
                 # the words name the drug, the class and the rule, nothing of the times
                 _write_hold,
-                ("unverified", prepared, medication, None, "", None, None, None, None),
+                ("unverified", prepared, medication, None, "", None, None, None),
             )
         )
 
@@ -1041,9 +1044,7 @@ def _hold_entry(
         if prepared.action is HoldAction.NONE and not prepared.low_confidence:
             variant = _Variant(indication, route)
             # one message object for every patient: written once, when first read
-            words = LazyText(
-                _write_hold, "none", prepared, variant, None, "", None, None, None, None
-            )
+            words = LazyText(_write_hold, "none", prepared, variant, None, "", None, None, None)
             return _HoldEntry(
                 drug,
                 prepared,
