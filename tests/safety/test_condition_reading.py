@@ -3,6 +3,8 @@ codes: each reading must say what the rules' vocabulary says of those codes."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,6 +12,7 @@ from interventional.safety import default_rules
 from interventional.safety.engine import _condition_facts
 
 RULES = default_rules()
+AT = datetime(2026, 3, 10, 9, 0)
 CODES = sorted(RULES.conditions)
 
 
@@ -41,3 +44,20 @@ def test_each_flag_is_read_from_the_vocabulary() -> None:
     assert "advanced-renal-disease" in flagged["upgrades"]
     assert _condition_facts(RULES, ("advanced-renal-disease",)).renal
     assert not _condition_facts(RULES, ("diabetes",)).renal
+
+
+def test_findings_name_the_patients_codes_whatever_the_records_call_themselves() -> None:
+    """A rule set whose condition record's own ``code`` differs from its key (the code a
+    patient gives): the findings name the patient's code."""
+    import attrs
+
+    from interventional.procedures import plan
+    from interventional.safety import Patient, assess
+
+    record = attrs.evolve(RULES.conditions["diabetes"], code="dm2", upgrades=True)
+    rules = attrs.evolve(RULES, conditions={**RULES.conditions, "diabetes": record})
+    assert _condition_facts(rules, ("diabetes",)).upgrading == ("diabetes",)
+    knee = plan("knee-joint-injection", side="left", modality="ultrasound")
+    result = assess(Patient(age=50, conditions=["diabetes"]), knee, at=AT, rules=rules)
+    (upgrade,) = result.by_code("bleeding-risk-upgraded")
+    assert "diabetes (" in upgrade.message

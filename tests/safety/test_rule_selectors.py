@@ -140,6 +140,7 @@ def _selects(rule: Rule, patient: Patient) -> bool:
     patient=strategies.patients(),
     procedure_plan=strategies.plans(),
     extra=st.sampled_from([{}, {"conditions": ["diabetes"], "devices": ["pacemaker"]}]),
+    allergies=st.sampled_from([[], ["iodinated-contrast"], ["corticosteroid", "lidocaine"]]),
     pregnant=st.sampled_from([True, False, None]),
     use_clinic=st.booleans(),
 )
@@ -148,6 +149,7 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
     patient: Patient,
     procedure_plan: object,
     extra: dict[str, list[str]],
+    allergies: list[str],
     pregnant: bool | None,
     use_clinic: bool,
 ) -> None:
@@ -162,7 +164,7 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
         labs=patient.labs,
         conditions=[*patient.conditions, *extra.get("conditions", [])],
         devices=[*patient.devices, *extra.get("devices", [])],
-        allergies=patient.allergies,
+        allergies=[*patient.allergies, *allergies],
         creatinine_clearance=patient.creatinine_clearance,
     )
     facts = _plan_facts(procedure_plan)  # type: ignore[arg-type]
@@ -181,3 +183,16 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
     by_verdict = {f.code: f.verdict for f in result.findings}
     assert sorted(found) == sorted(expected)
     assert found == sorted(expected, key=lambda code: -by_verdict[code].rank)
+
+
+def test_the_fired_rules_kept_per_plan_are_bounded() -> None:
+    from interventional.safety import default_rules
+    from interventional.safety.engine import _FIRED_LIMIT, _rules_for_plan
+
+    index = _rules_for_plan(default_rules(), _plan_facts(KNEE))
+    for number in range(_FIRED_LIMIT + 10):
+        assess(Patient(age=50, conditions=[f"other:code-{number}"]), KNEE, at=AT)
+        assert 0 < len(index.fired) <= _FIRED_LIMIT
+    # the same codes as a patient seen before give the same findings, kept or not
+    again = assess(Patient(age=50, conditions=["other:code-0"]), KNEE, at=AT)
+    assert again == assess(Patient(age=50, conditions=["other:code-0"]), KNEE, at=AT)

@@ -264,6 +264,12 @@ def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
     return not (rule.min_risk is not None and facts.risk < rule.min_risk)
 
 
+_PatientCodesKey = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
+"""A patient's conditions, devices, allergies and pregnancy status: all the general rules'
+patient selectors read."""
+_FIRED_LIMIT = 1024
+
+
 @attrs.frozen(slots=True, eq=False)
 class _PlanRules:
     """The rules whose plan selectors match one plan, indexed by what fires them."""
@@ -276,6 +282,9 @@ class _PlanRules:
     order: dict[str, int]
     findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
+    fired: dict[_PatientCodesKey, tuple[FindingRow, ...]] = attrs.field(factory=dict)
+    """The findings fired for each combination of patient codes seen (see :func:`_rules`):
+    kept with the index, so they go when it goes; emptied at ``_FIRED_LIMIT`` entries."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -349,7 +358,6 @@ def _patient_matches(rule: Rule, patient: _PatientCodes) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=65536)
 def _rule_findings(
     index: _PlanRules,
     conditions: tuple[str, ...],
@@ -359,8 +367,7 @@ def _rule_findings(
 ) -> tuple[FindingRow, ...]:
     """The findings of the rules a plan's index fires for a patient's codes.
 
-    They come in rule-set order, without those a fired rule excludes. Only these codes decide which rules fire, and patients share few combinations of
-    them, so the answer is kept for each.
+    They come in rule-set order, without those a fired rule excludes.
     """
     patient = _PatientCodes(conditions, devices, allergies, pregnant)
     candidates: list[Rule] = []
@@ -493,7 +500,8 @@ class _Context:
 def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
     """Check the patient's times against ``at``; return ``at``'s awareness and instant.
 
-    The instant is ``at`` in UTC when it is timezone-aware, else ``at`` itself. A patient's times are all naive or all aware (checked when it is built), and it keeps
+    The instant is ``at`` in UTC when it is timezone-aware, else ``at`` itself. A
+    patient's times are all naive or all aware (checked when it is built), and it keeps
     the latest of them, so the common case is one comparison; otherwise every time is
     checked and the first at fault is named. Aware times are compared in UTC (as
     instants: within one zone Python compares wall times, wrong in a repeated hour).
@@ -593,12 +601,12 @@ _NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
 @functools.lru_cache(maxsize=4096)
 def _condition_facts(rules: RuleSet, codes: tuple[str, ...]) -> _ConditionFacts:
     """The reading of a (sorted) tuple of condition codes: patients share few of them."""
-    known = [rules.conditions[code] for code in codes if code in rules.conditions]
+    known = [(code, rules.conditions[code]) for code in codes if code in rules.conditions]
     return _ConditionFacts(
-        upgrading=tuple(c.code for c in known if c.upgrades),
-        platelets_required=tuple(c.code for c in known if c.requires_platelets),
-        coagulation_studies=tuple(c.code for c in known if c.coagulation_studies),
-        renal=any(c.renal for c in known),
+        upgrading=tuple(code for code, c in known if c.upgrades),
+        platelets_required=tuple(code for code, c in known if c.requires_platelets),
+        coagulation_studies=tuple(code for code, c in known if c.coagulation_studies),
+        renal=any(c.renal for _, c in known),
     )
 
 
@@ -685,11 +693,13 @@ def _write_hold(
     washout: timedelta | None,
     at_u: datetime | None,
     until: datetime | None,
+    until_u: datetime | None,
 ) -> str:
     """The words of a hold-table finding (``kind`` says which; see :func:`_evaluate_cell`).
 
-    ``at_u`` is the procedure time as an instant (UTC when aware); the time since the last
-    dose and the wait left are worked out here, as instants, only when the words are.
+    ``at_u`` and ``until_u`` are the procedure time and the hold's end as instants (UTC
+    when aware): the time since the last dose and the wait left are worked out here, only
+    when the words are.
     """
     cell, risk, before = prepared.cell, prepared.risk, prepared.before
     label = _label(prepared.drug, medication.indication, medication.route)
@@ -736,7 +746,7 @@ def _write_hold(
     if kind == "deferred":
         return (
             f"{label}: hold {hold_text} {before}{ranged}; not met until "
-            f"{_time(until)} ({_duration(_instant(until) - at_u)} after the planned time)."  # type: ignore[arg-type, operator]
+            f"{_time(until)} ({_duration(until_u - at_u)} after the planned time)."  # type: ignore[arg-type, operator]
             f"{since}{renal_note}"
         )
     raise AssertionError(f"unknown hold finding kind {kind!r}")
@@ -844,7 +854,7 @@ def _evaluate_cell(
         washed = washout is not None and at_u - last_u >= washout
     action = prepared.action
     verdict: Verdict
-    until = None
+    until = until_u = None
     references = prepared.references
     if action is _HOLD:
         if last_u is None:
@@ -874,7 +884,7 @@ def _evaluate_cell(
             prepared.drug_name,
             until,
             _write_hold,
-            (kind, prepared, medication, hold, renal, washout, at_u, until),
+            (kind, prepared, medication, hold, renal, washout, at_u, until, until_u),
         )
     )
     if action is _HOLD:
@@ -894,7 +904,7 @@ def _evaluate_cell(
                 None,
                 # the words name the drug, the class and the rule, nothing of the times
                 _write_hold,
-                ("unverified", prepared, medication, None, "", None, None, None),
+                ("unverified", prepared, medication, None, "", None, None, None, None),
             )
         )
 
@@ -995,8 +1005,9 @@ class _HoldEntry:
 
     Everything here is independent of dose times, so it is worked out once per rule set:
     ``prepared`` is the cell of the one row that applies (``None`` when none does, or when
-    the variants must be compared with the dose times: ``rows`` then holds them); ``finding`` is a finding that
-    holds whatever the times (a cell with no hold, no rule for the drug, a variant mismatch).
+    the variants must be compared with the dose times: ``rows`` then holds them);
+    ``finding`` is a finding that holds whatever the times (a cell with no hold, no rule
+    for the drug, a variant mismatch).
     """
 
     drug: Drug
@@ -1044,7 +1055,9 @@ def _hold_entry(
         if prepared.action is HoldAction.NONE and not prepared.low_confidence:
             variant = _Variant(indication, route)
             # one message object for every patient: written once, when first read
-            words = LazyText(_write_hold, "none", prepared, variant, None, "", None, None, None)
+            words = LazyText(
+                _write_hold, "none", prepared, variant, None, "", None, None, None, None
+            )
             return _HoldEntry(
                 drug,
                 prepared,
@@ -1221,13 +1234,21 @@ def _labs(ctx: _Context) -> None:
 
 
 def _rules(ctx: _Context) -> None:
+    """The general rules that fire for the patient and the plan.
+
+    Only the patient's codes decide which rules fire, and patients share few combinations
+    of them, so the plan's index keeps the findings of each combination seen.
+    """
     patient = ctx.patient
     index = _rules_for_plan(ctx.rules, ctx.facts)
-    ctx.findings.extend(
-        _rule_findings(
-            index, patient.conditions, patient.devices, patient.allergies, patient.pregnant
-        )
-    )
+    key = (patient.conditions, patient.devices, patient.allergies, patient.pregnant)
+    found = index.fired.get(key)
+    if found is None:
+        found = _rule_findings(index, *key)
+        if len(index.fired) >= _FIRED_LIMIT:
+            index.fired.clear()
+        index.fired[key] = found
+    ctx.findings.extend(found)
 
 
 def _allergies(ctx: _Context) -> None:

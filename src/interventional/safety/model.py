@@ -798,8 +798,10 @@ class _FindingRows(list[FindingRow]):
     the engine appends each finding to one of these lists as a :data:`FindingRow` (a
     tuple, cheap to make) and the :class:`Finding` objects are made here, once, when
     :attr:`Assessment.findings` is first read. Equality, hashing, pickling and the data
-    form of an assessment use the findings, so nothing outside can tell the difference.
-    Two threads reading the findings at once at worst make them twice (equal tuples).
+    form of an assessment use the findings; only ``attrs.asdict`` of an assessment whose
+    findings were never read shows these rows (the data form is the way to write one
+    out). Two threads reading the findings at once at worst make them twice (equal
+    tuples).
     """
 
     __slots__ = ("_findings",)
