@@ -13,14 +13,15 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interventional import strategies
 from interventional.procedures import plan
-from interventional.safety import Patient, assess
-from interventional.safety.engine import _plan_facts, _plan_matches
+from interventional.safety import Patient, assess, default_rules
+from interventional.safety.engine import _FIRED_LIMIT, _plan_facts, _plan_matches, _rules_for_plan
 from interventional.safety.rules import Rule, RuleSet, load_rules
 
 AT = datetime(2026, 3, 10, 9, 0)
@@ -153,19 +154,13 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
     pregnant: bool | None,
     use_clinic: bool,
 ) -> None:
-    from interventional.safety import default_rules
-
     rules = clinic if use_clinic else default_rules()
-    patient = Patient(
-        age=patient.age,
-        weight=patient.weight,
+    patient = attrs.evolve(
+        patient,
         pregnant=pregnant,
-        medications=patient.medications,
-        labs=patient.labs,
         conditions=[*patient.conditions, *extra.get("conditions", [])],
         devices=[*patient.devices, *extra.get("devices", [])],
         allergies=[*patient.allergies, *allergies],
-        creatinine_clearance=patient.creatinine_clearance,
     )
     facts = _plan_facts(procedure_plan)  # type: ignore[arg-type]
     fired = [
@@ -186,9 +181,6 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
 
 
 def test_the_fired_rules_kept_per_plan_are_bounded() -> None:
-    from interventional.safety import default_rules
-    from interventional.safety.engine import _FIRED_LIMIT, _rules_for_plan
-
     index = _rules_for_plan(default_rules(), _plan_facts(KNEE))
     for number in range(_FIRED_LIMIT + 10):
         assess(Patient(age=50, conditions=[f"other:code-{number}"]), KNEE, at=AT)

@@ -264,7 +264,7 @@ def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
     return not (rule.min_risk is not None and facts.risk < rule.min_risk)
 
 
-_PatientCodesKey = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
+_PatientCodes = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
 """A patient's conditions, devices, allergies and pregnancy status: all the general rules'
 patient selectors read."""
 _FIRED_LIMIT = 1024
@@ -282,7 +282,7 @@ class _PlanRules:
     order: dict[str, int]
     findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
-    fired: dict[_PatientCodesKey, tuple[FindingRow, ...]] = attrs.field(factory=dict)
+    fired: dict[_PatientCodes, tuple[FindingRow, ...]] = attrs.field(factory=dict)
     """The findings fired for each combination of patient codes seen (see :func:`_rules`):
     kept with the index, so they go when it goes; emptied at ``_FIRED_LIMIT`` entries."""
 
@@ -334,42 +334,27 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
     )
 
 
-@attrs.frozen(slots=True, eq=False)
-class _PatientCodes:
-    """What the rules' patient selectors read from a patient."""
-
-    conditions: tuple[str, ...]
-    devices: tuple[str, ...]
-    allergies: tuple[str, ...]
-    pregnant: bool | None
-
-
 def _patient_matches(rule: Rule, patient: _PatientCodes) -> bool:
-    if rule.conditions and not any(code in patient.conditions for code in rule.conditions):
+    conditions, devices, allergies, pregnant = patient
+    if rule.conditions and not any(code in conditions for code in rule.conditions):
         return False
-    if rule.devices and not any(code in patient.devices for code in rule.devices):
+    if rule.devices and not any(code in devices for code in rule.devices):
         return False
-    if rule.allergies and not any(code in patient.allergies for code in rule.allergies):
+    if rule.allergies and not any(code in allergies for code in rule.allergies):
         return False
     if rule.pregnancy == "yes":
-        return patient.pregnant is True
+        return pregnant is True
     if rule.pregnancy == "unknown":
-        return patient.pregnant is None
+        return pregnant is None
     return True
 
 
-def _rule_findings(
-    index: _PlanRules,
-    conditions: tuple[str, ...],
-    devices: tuple[str, ...],
-    allergies: tuple[str, ...],
-    pregnant: bool | None,
-) -> tuple[FindingRow, ...]:
+def _rule_findings(index: _PlanRules, patient: _PatientCodes) -> tuple[FindingRow, ...]:
     """The findings of the rules a plan's index fires for a patient's codes.
 
     They come in rule-set order, without those a fired rule excludes.
     """
-    patient = _PatientCodes(conditions, devices, allergies, pregnant)
+    conditions, devices, allergies, pregnant = patient
     candidates: list[Rule] = []
     for codes, by_code in (
         (conditions, index.by_condition),
@@ -889,8 +874,7 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            restart_u = at_u + prepared.restart
-            ctx.restart[prepared.drug_name] = ctx.local(restart_u) if ctx.aware else restart_u
+            ctx.restart[prepared.drug_name] = ctx.local(at_u + prepared.restart)
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
@@ -1241,10 +1225,15 @@ def _rules(ctx: _Context) -> None:
     """
     patient = ctx.patient
     index = _rules_for_plan(ctx.rules, ctx.facts)
-    key = (patient.conditions, patient.devices, patient.allergies, patient.pregnant)
+    key: _PatientCodes = (
+        patient.conditions,
+        patient.devices,
+        patient.allergies,
+        patient.pregnant,
+    )
     found = index.fired.get(key)
     if found is None:
-        found = _rule_findings(index, *key)
+        found = _rule_findings(index, key)
         if len(index.fired) >= _FIRED_LIMIT:
             index.fired.clear()
         index.fired[key] = found
