@@ -155,6 +155,9 @@ class _PlanFacts:
     la_totals: tuple[tuple[str, float], ...]
     la_unknown: tuple[str, ...]
     contrast_labels: tuple[tuple[str, bool | None], ...]
+    by_rules: dict[RuleSet, _PlanRules] = attrs.field(factory=dict)
+    """The plan's reading under each rule set it was assessed with (see
+    :func:`_rules_for_plan`): kept with the facts, so it goes when they go."""
 
 
 def _value(member: Any) -> str:
@@ -282,14 +285,26 @@ class _PlanRules:
     order: dict[str, int]
     findings: dict[str, FindingRow]
     """Each rule's finding (the same for every patient it fires for)."""
+    contrast: tuple[FindingRow, ...]
+    """The contrast-labelling findings of the plan (the same for every patient)."""
     fired: dict[_PatientCodes, tuple[FindingRow, ...]] = attrs.field(factory=dict)
     """The findings fired for each combination of patient codes seen (see :func:`_rules`):
     kept with the index, so they go when it goes; emptied at ``_FIRED_LIMIT`` entries."""
+    doses: dict[float | None, tuple[FindingRow, ...]] = attrs.field(factory=dict)
+    """The dose findings for each body weight seen (see :func:`_doses`); emptied at
+    ``_FIRED_LIMIT`` entries."""
 
 
-@functools.lru_cache(maxsize=4096)
 def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
-    """Index the non-builtin rules whose plan selectors match (both keys hash by identity)."""
+    """The plan's reading under a rule set, made once and kept with the plan's facts."""
+    found = facts.by_rules.get(rules)
+    if found is None:
+        found = facts.by_rules[rules] = _index_rules(rules, facts)
+    return found
+
+
+def _index_rules(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
+    """Index the non-builtin rules whose plan selectors match."""
     always: list[Rule] = []
     indexes: dict[str, dict[Any, list[Rule]]] = {
         "condition": {},
@@ -331,6 +346,7 @@ def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
         freeze(indexes["pregnancy"]),
         {rule.id: position for position, rule in enumerate(rules.rules)},
         findings,
+        _contrast_findings(rules, facts) if facts.contrast_labels else (),
     )
 
 
@@ -421,6 +437,7 @@ class _Context:
         "latest_u",
         "latest_until",
         "patient",
+        "reading",
         "renal",
         "restart",
         "rules",
@@ -439,10 +456,13 @@ class _Context:
         self.at = at
         self.aware, self.at_u = times
         self.rules = rules
-        self.known = _ruleset_facts(rules)
-        self.conditions = (
-            _condition_facts(rules, patient.conditions) if patient.conditions else _NO_CONDITIONS
-        )
+        self.known = known = _ruleset_facts(rules)
+        self.reading = _rules_for_plan(rules, facts)
+        self.conditions = _NO_CONDITIONS
+        if patient.conditions:
+            self.conditions = known.conditions.get(patient.conditions) or _read_conditions(
+                known, rules, patient.conditions
+            )
         self.findings = _FindingRows()
         self.restart: dict[str, datetime] = {}
         self.handled_as = facts.risk
@@ -496,7 +516,8 @@ def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
     aware = _is_aware(at)
     at_u = at.astimezone(_UTC) if aware else at
     latest = patient._latest_instant
-    if latest is None or (_is_aware(latest) is aware and latest <= at_u):
+    # the latest instant is naive, or aware in UTC: its tzinfo says which
+    if latest is None or ((latest.tzinfo is not None) is aware and latest <= at_u):
         return aware, at_u
     for index, medication in enumerate(patient.medications):
         moment = medication.last_dose
@@ -554,6 +575,15 @@ class _RuleSetFacts:
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
     platelet_references: tuple[Reference, ...]
+    conditions: dict[tuple[str, ...], _ConditionFacts] = attrs.field(factory=dict)
+    """The reading of each tuple of condition codes seen (see :func:`_condition_facts`);
+    emptied at ``_CONDITIONS_LIMIT`` entries ('other:' codes are free text)."""
+    hold_entries: dict[BleedingRisk, dict[_VariantKey, _HoldEntry]] = attrs.field(
+        factory=lambda: {risk: {} for risk in BleedingRisk}
+    )
+    """The hold entries met so far before each class, by (drug, indication, route): filled
+    by :func:`_medications`. The keys are drugs of the vocabulary and members of two enums,
+    so a table cannot grow past their product."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -583,9 +613,21 @@ class _ConditionFacts:
 _NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
 
 
-@functools.lru_cache(maxsize=4096)
+_CONDITIONS_LIMIT = 4096
+
+
+def _read_conditions(
+    known: _RuleSetFacts, rules: RuleSet, codes: tuple[str, ...]
+) -> _ConditionFacts:
+    """Read a tuple of condition codes and keep the reading (patients share few tuples)."""
+    if len(known.conditions) >= _CONDITIONS_LIMIT:
+        known.conditions.clear()
+    reading = known.conditions[codes] = _condition_facts(rules, codes)
+    return reading
+
+
 def _condition_facts(rules: RuleSet, codes: tuple[str, ...]) -> _ConditionFacts:
-    """The reading of a (sorted) tuple of condition codes: patients share few of them."""
+    """The reading of a (sorted) tuple of condition codes."""
     known = [(code, rules.conditions[code]) for code in codes if code in rules.conditions]
     return _ConditionFacts(
         upgrading=tuple(code for code, c in known if c.upgrades),
@@ -614,6 +656,9 @@ def _write_upgrade(
     )
 
 
+_UPGRADED = "bleeding-risk-upgraded"
+
+
 def _upgrade(ctx: _Context) -> None:
     known = ctx.known
     enough = known.concurrent_antithrombotics_min
@@ -627,19 +672,20 @@ def _upgrade(ctx: _Context) -> None:
             acting = []
     if not conditions and not acting:
         return
-    risk = ctx.facts.risk
-    ctx.handled_as = handled_as = ctx.facts.risk_upgraded
-    rules = ctx.rules
-    ctx.defer(
-        "bleeding-risk-upgraded",
-        _CAUTION,
-        known.upgrade_references,
-        _write_upgrade,
-        risk,
-        handled_as,
-        conditions,
-        tuple(acting),
-        rules,
+    facts = ctx.facts
+    ctx.handled_as = handled_as = facts.risk_upgraded
+    args = (facts.risk, handled_as, conditions, tuple(acting), ctx.rules)
+    ctx.findings.append(
+        (
+            _CAUTION._rank,
+            _CAUTION,
+            _UPGRADED,
+            known.upgrade_references,
+            None,
+            None,
+            _write_upgrade,
+            args,
+        )
     )
 
 
@@ -874,7 +920,10 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            ctx.restart[prepared.drug_name] = ctx.local(at_u + prepared.restart)
+            restart = at_u + prepared.restart
+            ctx.restart[prepared.drug_name] = (
+                restart.astimezone(ctx.at.tzinfo) if ctx.aware else restart
+            )
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
@@ -983,6 +1032,9 @@ class _Variant:
     last_dose: None = None
 
 
+_VariantKey = tuple[str, "Indication | None", "Route | None"]
+
+
 @attrs.frozen(slots=True, eq=False)
 class _HoldEntry:
     """What the hold table says of one (drug, indication, route) before one risk class.
@@ -1000,7 +1052,6 @@ class _HoldEntry:
     finding: FindingRow | None = None
 
 
-@functools.lru_cache(maxsize=8192)
 def _hold_entry(
     rules: RuleSet,
     name: str,
@@ -1077,11 +1128,18 @@ def _variant_fields(rows: Sequence[HoldRule]) -> tuple[list[str], str]:
 
 
 def _medications(ctx: _Context) -> None:
+    medications = ctx.patient.medications
+    if not medications:
+        return
     rules = ctx.rules
     risk = ctx.handled_as
+    entries = ctx.known.hold_entries[risk]
     findings = ctx.findings
-    for medication in ctx.patient.medications:
-        entry = _hold_entry(rules, medication.drug, medication.indication, medication.route, risk)
+    for medication in medications:
+        key = (medication.drug, medication.indication, medication.route)
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = _hold_entry(rules, *key, risk)
         if entry.finding is not None:
             findings.append(entry.finding)
         elif entry.prepared is not None:
@@ -1224,7 +1282,7 @@ def _rules(ctx: _Context) -> None:
     of them, so the plan's index keeps the findings of each combination seen.
     """
     patient = ctx.patient
-    index = _rules_for_plan(ctx.rules, ctx.facts)
+    index = ctx.reading
     key: _PatientCodes = (
         patient.conditions,
         patient.devices,
@@ -1278,10 +1336,16 @@ def _max_dose_mg(name: str, weight_kg: float) -> float | str:
 def _doses(ctx: _Context) -> None:
     facts = ctx.facts
     if facts.la_totals or facts.la_unknown:
-        ctx.findings.extend(_dose_findings(ctx.rules, facts, ctx.patient.weight_kg))
+        kept = ctx.reading.doses
+        kg = ctx.patient.weight_kg
+        found = kept.get(kg)
+        if found is None:
+            if len(kept) >= _FIRED_LIMIT:
+                kept.clear()
+            found = kept[kg] = _dose_findings(ctx.rules, facts, kg)
+        ctx.findings.extend(found)
 
 
-@functools.lru_cache(maxsize=65536)
 def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple[FindingRow, ...]:
     """The local-anaesthetic findings of a plan for a body weight (the same every time)."""
     refs = rules.builtin("local-anesthetic-dose").references
@@ -1348,11 +1412,9 @@ def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple
 
 
 def _contrast(ctx: _Context) -> None:
-    if ctx.facts.contrast_labels:
-        ctx.findings.extend(_contrast_findings(ctx.rules, ctx.facts))
+    ctx.findings.extend(ctx.reading.contrast)
 
 
-@functools.lru_cache(maxsize=4096)
 def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[FindingRow, ...]:
     """The contrast-labelling findings of a neuraxial plan (the same for every patient)."""
     refs = rules.builtin("neuraxial-contrast-label").references
