@@ -819,6 +819,9 @@ class _Cell:
     unknown_references: tuple[Reference, ...]
     """The references of a hold whose last dose is unknown."""
     unverified_references: tuple[Reference, ...]
+    intervals: tuple[timedelta | None, timedelta | None, str]
+    """The hold, the washout and the renal words when renal function is normal or does not
+    matter (``renal_sensitive`` False)."""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -842,12 +845,28 @@ def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk)
         low_confidence=cell.confidence is RuleConfidence.LOW,
         unknown_references=row.references + rules.builtin("last-dose-unknown").references,
         unverified_references=row.references + rules.builtin("unverified-rule").references,
+        intervals=(cell.hold, row.washout_without_renal, ""),
     )
 
 
 _HOLD = HoldAction.HOLD
 _NONE = HoldAction.NONE
 _SHARED = HoldAction.SHARED
+
+
+def _renal_intervals(
+    ctx: _Context, prepared: _Cell
+) -> tuple[timedelta | None, timedelta | None, str]:
+    """The hold, the washout and the renal status of a renal-sensitive cell for this patient.
+
+    See :attr:`_Cell.intervals` for a cell whose intervals do not depend on renal function.
+    """
+    status = ctx.renal or _renal_status(ctx)
+    if status == "normal":
+        return prepared.intervals
+    if prepared.cell.renal_hold is not None:
+        return prepared.cell.renal_hold, prepared.washout_renal, status
+    return prepared.cell.hold, prepared.washout_renal, ""
 
 
 def _evaluate_cell(
@@ -864,26 +883,21 @@ def _evaluate_cell(
     :func:`_write_hold` when a message is first read. ``record``: also fill the restarts
     and the latest hold (the findings are the assessment's, not candidates).
     """
-    cell = prepared.cell
-    hold = cell.hold
-    renal = ""
-    washout = prepared.washout
-    if prepared.renal_sensitive:
-        status = ctx.renal or _renal_status(ctx)
-        if status != "normal":
-            washout = prepared.washout_renal
-            if cell.renal_hold is not None:
-                hold = cell.renal_hold
-                renal = status
-    last = medication.last_dose
+    hold, washout, renal = (
+        _renal_intervals(ctx, prepared) if prepared.renal_sensitive else prepared.intervals
+    )
+    last_u = medication.last_dose
+    if last_u is not None and ctx.aware:
+        last_u = last_u.astimezone(_UTC)
     at_u = ctx.at_u
-    if last is None:
-        last_u = None
-        washed = False
-    else:
-        last_u = last.astimezone(_UTC) if ctx.aware else last
-        washed = washout is not None and at_u - last_u >= washout
     action = prepared.action
+    # off the drug for its longest interval (read where it matters: not for a plain hold)
+    washed = (
+        (action is not _HOLD or prepared.low_confidence)
+        and last_u is not None
+        and washout is not None
+        and at_u - last_u >= washout
+    )
     verdict: Verdict
     until = until_u = None
     references = prepared.references
