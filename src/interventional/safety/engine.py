@@ -513,7 +513,7 @@ def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
     """
     if not isinstance(at, datetime):
         raise ValidationError("at", f"expected a datetime, got {type(at).__name__} {at!r}")
-    aware = _is_aware(at)
+    aware = at.tzinfo is not None and _is_aware(at)
     at_u = at.astimezone(_UTC) if aware else at
     latest = patient._latest_instant
     # the latest instant is naive, or aware in UTC: its tzinfo says which
@@ -561,17 +561,13 @@ def _antithrombotic(drug: Drug) -> bool:
     )
 
 
-@functools.cache
-def _antithrombotic_names() -> frozenset[str]:
-    """Generic ids of the vocabulary's drugs that affect haemostasis."""
-    return frozenset(name for name, drug in drugs().items() if _antithrombotic(drug))
-
-
 @attrs.frozen(slots=True, eq=False)
 class _RuleSetFacts:
     """What the engine reads from a rule set on every assessment, worked out once."""
 
     concurrent_antithrombotics_min: int
+    antithrombotics: frozenset[str]
+    """Generic ids of the vocabulary's drugs that affect haemostasis."""
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
     platelet_references: tuple[Reference, ...]
@@ -590,6 +586,7 @@ class _RuleSetFacts:
 def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
     return _RuleSetFacts(
         concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
+        antithrombotics=frozenset(name for name, drug in drugs().items() if _antithrombotic(drug)),
         upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
         inr_references=rules.builtin("inr").references,
         platelet_references=rules.builtin("platelets").references,
@@ -664,17 +661,17 @@ def _upgrade(ctx: _Context) -> None:
     enough = known.concurrent_antithrombotics_min
     medications = ctx.patient.medications
     conditions = ctx.conditions.upgrading
-    acting: list[str] = []
+    acting: tuple[str, ...] = ()
     if len(medications) >= enough:
-        names = _antithrombotic_names()
-        acting = [m.drug for m in medications if m.drug in names]
-        if len(acting) < enough:
-            acting = []
+        names = known.antithrombotics
+        found = [m.drug for m in medications if m.drug in names]
+        if len(found) >= enough:
+            acting = tuple(found)
     if not conditions and not acting:
         return
     facts = ctx.facts
     ctx.handled_as = handled_as = facts.risk_upgraded
-    args = (facts.risk, handled_as, conditions, tuple(acting), ctx.rules)
+    args = (facts.risk, handled_as, conditions, acting, ctx.rules)
     ctx.findings.append(
         (
             _CAUTION._rank,
