@@ -931,10 +931,7 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            restart = at_u + prepared.restart
-            ctx.restart[prepared.drug_name] = (
-                restart.astimezone(ctx.at.tzinfo) if ctx.aware else restart
-            )
+            ctx.restart[prepared.drug_name] = ctx.local(at_u + prepared.restart)
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
