@@ -664,7 +664,10 @@ def _upgrade(ctx: _Context) -> None:
     acting: tuple[str, ...] = ()
     if len(medications) >= enough:
         names = known.antithrombotics
-        found = [m.drug for m in medications if m.drug in names]
+        found = []  # a plain loop: a list comprehension is a function call before 3.12
+        for medication in medications:
+            if medication.drug in names:
+                found.append(medication.drug)
         if len(found) >= enough:
             acting = tuple(found)
     if not conditions and not acting:
