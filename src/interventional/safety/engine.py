@@ -291,8 +291,8 @@ class _PlanRules:
     """The findings fired for each combination of patient codes seen (see :func:`_rules`):
     kept with the index, so they go when it goes; emptied at ``_FIRED_LIMIT`` entries."""
     doses: dict[float | None, tuple[FindingRow, ...]] = attrs.field(factory=dict)
-    """The dose findings for each body weight seen (see :func:`_doses`); emptied at
-    ``_FIRED_LIMIT`` entries."""
+    """The plan's own findings (``contrast``, then the dose findings) for each body weight
+    seen (see :func:`_plan_findings`); emptied at ``_FIRED_LIMIT`` entries."""
 
 
 def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
@@ -1344,17 +1344,25 @@ def _max_dose_mg(name: str, weight_kg: float) -> float | str:
         return str(error)
 
 
-def _doses(ctx: _Context) -> None:
+def _plan_findings(ctx: _Context) -> None:
+    """The plan's own findings: contrast labelling, then local-anaesthetic doses.
+
+    They depend on the plan and, for the doses, the body weight alone, so the plan's
+    reading keeps them for each weight seen.
+    """
     facts = ctx.facts
-    if facts.la_totals or facts.la_unknown:
-        kept = ctx.reading.doses
-        kg = ctx.patient.weight_kg
-        found = kept.get(kg)
-        if found is None:
-            if len(kept) >= _FIRED_LIMIT:
-                kept.clear()
-            found = kept[kg] = _dose_findings(ctx.rules, facts, kg)
-        ctx.findings.extend(found)
+    reading = ctx.reading
+    if not (facts.la_totals or facts.la_unknown):
+        ctx.findings.extend(reading.contrast)
+        return
+    kept = reading.doses
+    kg = ctx.patient.weight_kg
+    found = kept.get(kg)
+    if found is None:
+        if len(kept) >= _FIRED_LIMIT:
+            kept.clear()
+        found = kept[kg] = reading.contrast + _dose_findings(ctx.rules, facts, kg)
+    ctx.findings.extend(found)
 
 
 def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple[FindingRow, ...]:
@@ -1420,10 +1428,6 @@ def _dose_findings(rules: RuleSet, facts: _PlanFacts, kg: float | None) -> tuple
             "additive: library policy).",
         )
     return tuple(out)
-
-
-def _contrast(ctx: _Context) -> None:
-    ctx.findings.extend(ctx.reading.contrast)
 
 
 def _contrast_findings(rules: RuleSet, facts: _PlanFacts) -> tuple[FindingRow, ...]:
@@ -1542,8 +1546,7 @@ def assess(
     _labs(ctx)
     _rules(ctx)
     _allergies(ctx)
-    _contrast(ctx)
-    _doses(ctx)
+    _plan_findings(ctx)
     return _finish(ctx)
 
 
