@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -489,6 +489,29 @@ def test_naive_and_aware_times_in_one_patient() -> None:
         "naive and timezone-aware datetimes are mixed among last doses and lab times; "
         "use one kind throughout"
     )
+
+
+class _Floating(tzinfo):
+    """A tzinfo with no offset: Python counts a time that carries it as naive."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> None:
+        return None
+
+
+def test_a_time_whose_tzinfo_has_no_offset_counts_as_naive() -> None:
+    last = (AT - 3 * D).replace(tzinfo=_Floating())
+    floating = _patient(medications=[MedicationUse("clopidogrel", last_dose=last)])
+    naive = _patient(medications=[MedicationUse("clopidogrel", last_dose=AT - 3 * D)])
+    assert assess(floating, low_plan(), at=AT).verdict is assess(naive, low_plan(), at=AT).verdict
+    with pytest.raises(ValidationError) as caught:
+        assess(floating, low_plan(), at=AT.replace(tzinfo=UTC))
+    assert caught.value.field == "medications[0].last_dose"
 
 
 # ------------------------------------------------------------- several reasons in one finding

@@ -20,6 +20,7 @@ from interventional.safety import MedicationUse, Patient, assess, default_rules
 from interventional.safety.engine import (
     _CONDITIONS_LIMIT,
     _FIRED_LIMIT,
+    _RULE_SETS_LIMIT,
     _plan_facts,
     _rules_for_plan,
     _ruleset_facts,
@@ -92,3 +93,17 @@ def test_hold_entries_are_kept_by_class_and_vocabulary_drug() -> None:
     assert ("clopidogrel", None, None) in entries[_plan_facts(KNEE).risk]
     # keyed by the vocabulary's drugs (and two enums): the tables cannot grow past them
     assert all(name in drugs() for table in entries.values() for name, _, _ in table)
+
+
+def test_a_plan_keeps_the_readings_of_a_bounded_number_of_rule_sets() -> None:
+    """A service may build a rule set per request and reuse its plans."""
+    kept = _plan_facts(KNEE).by_rules
+    patient = Patient(age=50, weight="70 kg")
+    for number in range(_RULE_SETS_LIMIT * 3):
+        rules = RULES.with_policy(
+            attrs.evolve(RULES.policy, local_anesthetic_near_fraction=0.5 + number / 1000)
+        )
+        assert assess(patient, KNEE, at=AT, rules=rules) == assess(
+            patient, _knee_with_lidocaine(), at=AT, rules=rules
+        )
+        assert 0 < len(kept) <= _RULE_SETS_LIMIT

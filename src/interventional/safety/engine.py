@@ -157,7 +157,8 @@ class _PlanFacts:
     contrast_labels: tuple[tuple[str, bool | None], ...]
     by_rules: dict[RuleSet, _PlanRules] = attrs.field(factory=dict)
     """The plan's reading under each rule set it was assessed with (see
-    :func:`_rules_for_plan`): kept with the facts, so it goes when they go."""
+    :func:`_rules_for_plan`), emptied at ``_RULE_SETS_LIMIT`` rule sets; it goes with the
+    facts."""
 
 
 def _value(member: Any) -> str:
@@ -295,11 +296,18 @@ class _PlanRules:
     seen (see :func:`_plan_findings`); emptied at ``_FIRED_LIMIT`` entries."""
 
 
+_RULE_SETS_LIMIT = 8
+"""How many rule sets' readings a plan keeps (a service may build a rule set per request)."""
+
+
 def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
     """The plan's reading under a rule set, made once and kept with the plan's facts."""
-    found = facts.by_rules.get(rules)
+    kept = facts.by_rules
+    found = kept.get(rules)
     if found is None:
-        found = facts.by_rules[rules] = _index_rules(rules, facts)
+        if len(kept) >= _RULE_SETS_LIMIT:
+            kept.clear()
+        found = kept[rules] = _index_rules(rules, facts)
     return found
 
 
@@ -516,8 +524,9 @@ def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
     aware = at.tzinfo is not None and _is_aware(at)
     at_u = at.astimezone(_UTC) if aware else at
     latest = patient._latest_instant
-    # the latest instant is naive, or aware in UTC: its tzinfo says which
-    if latest is None or ((latest.tzinfo is not None) is aware and latest <= at_u):
+    # the latest instant is in UTC exactly when the patient's times are aware (a tzinfo
+    # whose offset is None leaves a time naive, and it keeps that tzinfo)
+    if latest is None or ((latest.tzinfo is _UTC) is aware and latest <= at_u):
         return aware, at_u
     for index, medication in enumerate(patient.medications):
         moment = medication.last_dose
@@ -567,13 +576,15 @@ class _RuleSetFacts:
 
     concurrent_antithrombotics_min: int
     antithrombotics: frozenset[str]
-    """Generic ids of the vocabulary's drugs that affect haemostasis."""
+    """Generic ids of the vocabulary's drugs that affect haemostasis (a reading of the
+    vocabulary, kept here so that an assessment reads one object)."""
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
     platelet_references: tuple[Reference, ...]
     conditions: dict[tuple[str, ...], _ConditionFacts] = attrs.field(factory=dict)
-    """The reading of each tuple of condition codes seen (see :func:`_condition_facts`);
-    emptied at ``_CONDITIONS_LIMIT`` entries ('other:' codes are free text)."""
+    """The reading of each tuple of condition codes seen under this rule set (see
+    :func:`_condition_facts`); emptied at ``_CONDITIONS_LIMIT`` entries ('other:' codes
+    are free text)."""
     hold_entries: dict[BleedingRisk, dict[_VariantKey, _HoldEntry]] = attrs.field(
         factory=lambda: {risk: {} for risk in BleedingRisk}
     )
@@ -610,7 +621,8 @@ class _ConditionFacts:
 _NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
 
 
-_CONDITIONS_LIMIT = 4096
+_CONDITIONS_LIMIT = 1024
+"""Per rule set (up to 64 are kept: see :func:`_ruleset_facts`)."""
 
 
 def _read_conditions(
@@ -653,9 +665,6 @@ def _write_upgrade(
     )
 
 
-_UPGRADED = "bleeding-risk-upgraded"
-
-
 def _upgrade(ctx: _Context) -> None:
     known = ctx.known
     enough = known.concurrent_antithrombotics_min
@@ -674,18 +683,16 @@ def _upgrade(ctx: _Context) -> None:
         return
     facts = ctx.facts
     ctx.handled_as = handled_as = facts.risk_upgraded
-    args = (facts.risk, handled_as, conditions, acting, ctx.rules)
-    ctx.findings.append(
-        (
-            _CAUTION._rank,
-            _CAUTION,
-            _UPGRADED,
-            known.upgrade_references,
-            None,
-            None,
-            _write_upgrade,
-            args,
-        )
+    ctx.defer(
+        "bleeding-risk-upgraded",
+        _CAUTION,
+        known.upgrade_references,
+        _write_upgrade,
+        facts.risk,
+        handled_as,
+        conditions,
+        acting,
+        ctx.rules,
     )
 
 
@@ -811,7 +818,6 @@ class _Cell:
     action: HoldAction
     renal_sensitive: bool
     """Whether renal function changes the interval or the washout."""
-    washout: timedelta | None
     washout_renal: timedelta | None
     restart: timedelta | None
     inr: bool
@@ -820,8 +826,8 @@ class _Cell:
     """The references of a hold whose last dose is unknown."""
     unverified_references: tuple[Reference, ...]
     intervals: tuple[timedelta | None, timedelta | None, str]
-    """The hold, the washout and the renal words when renal function is normal or does not
-    matter (``renal_sensitive`` False)."""
+    """The hold, the washout and the renal note (``""``) when renal function is normal or
+    does not matter (``renal_sensitive`` False)."""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -838,7 +844,6 @@ def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk)
         references=row.references,
         action=cell.action,
         renal_sensitive=cell.renal_hold is not None or row.washout != row.washout_without_renal,
-        washout=row.washout_without_renal,
         washout_renal=row.washout,
         restart=cell.restart,
         inr=cell.lab == "inr",
@@ -857,11 +862,13 @@ _SHARED = HoldAction.SHARED
 def _renal_intervals(
     ctx: _Context, prepared: _Cell
 ) -> tuple[timedelta | None, timedelta | None, str]:
-    """The hold, the washout and the renal status of a renal-sensitive cell for this patient.
+    """The hold, the washout and the renal note of a renal-sensitive cell for this patient.
 
-    See :attr:`_Cell.intervals` for a cell whose intervals do not depend on renal function.
+    The note is a key of ``_RENAL_NOTES``: the renal status when a renal interval applies,
+    else ``""``. See :attr:`_Cell.intervals` for a cell whose intervals do not depend on
+    renal function.
     """
-    status = ctx.renal or _renal_status(ctx)
+    status = _renal_status(ctx)
     if status == "normal":
         return prepared.intervals
     if prepared.cell.renal_hold is not None:
