@@ -465,7 +465,7 @@ class _Context:
         self.aware, self.at_u = times
         self.rules = rules
         self.known = known = _ruleset_facts(rules)
-        self.reading = _rules_for_plan(rules, facts)
+        self.reading = facts.by_rules.get(rules) or _rules_for_plan(rules, facts)
         self.conditions = _NO_CONDITIONS
         if patient.conditions:
             self.conditions = known.conditions.get(patient.conditions) or _read_conditions(
@@ -473,6 +473,7 @@ class _Context:
             )
         self.findings = _FindingRows()
         self.restart: dict[str, datetime] = {}
+        """Each held drug's restart instant (given in ``at``'s zone by :func:`_finish`)."""
         self.handled_as = facts.risk
         self.renal: str = ""
         self.latest_u = self.at_u
@@ -482,9 +483,6 @@ class _Context:
 
     def utc(self, moment: datetime) -> datetime:
         return moment.astimezone(_UTC) if self.aware else moment
-
-    def local(self, moment_u: datetime) -> datetime:
-        return moment_u.astimezone(self.at.tzinfo) if self.aware else moment_u
 
     def add(
         self,
@@ -941,7 +939,7 @@ def _evaluate_cell(
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            ctx.restart[prepared.drug_name] = ctx.local(at_u + prepared.restart)
+            ctx.restart[prepared.drug_name] = at_u + prepared.restart  # an instant
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
@@ -1317,9 +1315,8 @@ def _rules(ctx: _Context) -> None:
 
 
 def _allergies(ctx: _Context) -> None:
+    """Allergies to an agent the plan injects (called for a patient with allergies)."""
     allergies = ctx.patient.allergies
-    if not allergies:
-        return
     record = ctx.rules.builtin("allergy-to-injectate")
     seen: set[str] = set()
     for agent in ctx.facts.injectates:
@@ -1491,15 +1488,13 @@ def _finish(ctx: _Context) -> Assessment:
         if not (row[1] is _DEFER and row[5] is not None):
             earliest = None
             break
+    restart = ctx.restart
+    if ctx.aware and restart:
+        zone = ctx.at.tzinfo
+        restart = {drug: moment.astimezone(zone) for drug, moment in restart.items()}
     facts = ctx.facts
     return _trusted_assessment(
-        facts.procedure_id,
-        ctx.at,
-        facts.risk,
-        ctx.handled_as,
-        findings,
-        earliest,
-        ctx.restart,
+        facts.procedure_id, ctx.at, facts.risk, ctx.handled_as, findings, earliest, restart
     )
 
 
@@ -1552,7 +1547,8 @@ def assess(
     _medications(ctx)
     _labs(ctx)
     _rules(ctx)
-    _allergies(ctx)
+    if patient.allergies:
+        _allergies(ctx)
     _plan_findings(ctx)
     return _finish(ctx)
 
