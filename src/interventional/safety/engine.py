@@ -464,7 +464,7 @@ class _Context:
         self.at = at
         self.aware, self.at_u = times
         self.rules = rules
-        self.known = known = _ruleset_facts(rules)
+        self.known = known = _KNOWN.get(rules) or _ruleset_facts(rules)
         self.reading = facts.by_rules.get(rules) or _rules_for_plan(rules, facts)
         self.conditions = _NO_CONDITIONS
         if patient.conditions:
@@ -591,15 +591,27 @@ class _RuleSetFacts:
     so a table cannot grow past their product."""
 
 
-@functools.lru_cache(maxsize=64)
+_KNOWN: dict[RuleSet, _RuleSetFacts] = {}
+"""The engine's reading of each rule set used (rule sets hash by identity)."""
+_KNOWN_LIMIT = 64
+
+
 def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
-    return _RuleSetFacts(
-        concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
-        antithrombotics=frozenset(name for name, drug in drugs().items() if _antithrombotic(drug)),
-        upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
-        inr_references=rules.builtin("inr").references,
-        platelet_references=rules.builtin("platelets").references,
-    )
+    """The engine's reading of a rule set, made once (emptied at ``_KNOWN_LIMIT`` sets)."""
+    known = _KNOWN.get(rules)
+    if known is None:
+        if len(_KNOWN) >= _KNOWN_LIMIT:
+            _KNOWN.clear()
+        known = _KNOWN[rules] = _RuleSetFacts(
+            concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
+            antithrombotics=frozenset(
+                name for name, drug in drugs().items() if _antithrombotic(drug)
+            ),
+            upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
+            inr_references=rules.builtin("inr").references,
+            platelet_references=rules.builtin("platelets").references,
+        )
+    return known
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -620,7 +632,7 @@ _NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
 
 
 _CONDITIONS_LIMIT = 1024
-"""Per rule set (up to 64 are kept: see :func:`_ruleset_facts`)."""
+"""Per rule set (up to ``_KNOWN_LIMIT`` rule sets' readings are kept)."""
 
 
 def _read_conditions(
