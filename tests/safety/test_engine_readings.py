@@ -9,9 +9,10 @@ without bound.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import attrs
+from conftest import AT
 
 from interventional.pharmacology import Dose, drugs
 from interventional.procedures import ProcedurePlan, plan
@@ -26,7 +27,6 @@ from interventional.safety.engine import (
     _ruleset_facts,
 )
 
-AT = datetime(2026, 3, 10, 9, 0)
 RULES = default_rules()
 # another rule set: one antithrombotic is a patient factor, and any dose is near the maximum
 STRICT = RULES.with_policy(
