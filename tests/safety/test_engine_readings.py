@@ -74,8 +74,8 @@ def test_condition_readings_kept_per_rule_set_are_bounded() -> None:
     assert assess(again, KNEE, at=AT) == assess(again, _knee_with_lidocaine(), at=AT)
 
 
-def test_dose_findings_kept_per_plan_are_bounded() -> None:
-    kept = _rules_for_plan(RULES, _plan_facts(KNEE)).doses
+def test_a_plans_own_findings_kept_per_body_weight_are_bounded() -> None:
+    kept = _rules_for_plan(RULES, _plan_facts(KNEE)).own_findings
     for number in range(_FIRED_LIMIT + 10):
         patient = Patient(age=50, weight=f"{40 + number / 100} kg")
         result = assess(patient, KNEE, at=AT)

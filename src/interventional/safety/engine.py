@@ -291,7 +291,7 @@ class _PlanRules:
     fired: dict[_PatientCodes, tuple[FindingRow, ...]] = attrs.field(factory=dict)
     """The findings fired for each combination of patient codes seen (see :func:`_rules`):
     kept with the index, so they go when it goes; emptied at ``_FIRED_LIMIT`` entries."""
-    doses: dict[float | None, tuple[FindingRow, ...]] = attrs.field(factory=dict)
+    own_findings: dict[float | None, tuple[FindingRow, ...]] = attrs.field(factory=dict)
     """The plan's own findings (``contrast``, then the dose findings) for each body weight
     seen (see :func:`_plan_findings`); emptied at ``_FIRED_LIMIT`` entries."""
 
@@ -1371,7 +1371,7 @@ def _plan_findings(ctx: _Context) -> None:
     if not (facts.la_totals or facts.la_unknown):
         ctx.findings.extend(reading.contrast)
         return
-    kept = reading.doses
+    kept = reading.own_findings
     kg = ctx.patient.weight_kg
     found = kept.get(kg)
     if found is None:
