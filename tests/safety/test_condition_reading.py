@@ -28,6 +28,9 @@ def test_a_reading_of_condition_codes_follows_the_vocabulary(codes: tuple[str, .
     assert set(reading.platelets_required) == {c.code for c in known if c.requires_platelets}
     assert set(reading.coagulation_studies) == {c.code for c in known if c.coagulation_studies}
     assert reading.renal is any(c.renal for c in known)
+    assert reading.asks_for_labs is any(
+        c.requires_platelets or c.coagulation_studies for c in known
+    )
     # kept in the patient's (sorted) order, so the messages list them the same way
     assert list(reading.upgrading) == sorted(reading.upgrading)
 

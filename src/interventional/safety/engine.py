@@ -626,6 +626,13 @@ class _ConditionFacts:
     """The codes for which coagulation studies are suggested."""
     renal: bool
     """Whether a code marks impaired renal function."""
+    asks_for_labs: bool = attrs.field(init=False)
+    """Whether a code needs platelets or suggests coagulation studies."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "asks_for_labs", bool(self.platelets_required or self.coagulation_studies)
+        )
 
 
 _NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
@@ -1234,10 +1241,13 @@ def _write_platelets(kind: str, lab: LabResult, policy: Policy) -> str:
 
 
 def _labs(ctx: _Context) -> None:
+    """Platelet counts, and coagulation studies where a condition suggests them.
+
+    Called for a patient with labs or a condition that asks for them (nothing is found
+    for others).
+    """
     patient = ctx.patient
     conditions = ctx.conditions
-    if not patient.labs and not (conditions.platelets_required or conditions.coagulation_studies):
-        return
     known = ctx.known
     policy = ctx.rules.policy
     platelets = fresh_platelets = None
@@ -1557,7 +1567,8 @@ def assess(
     ctx = _Context(patient, _plan_facts(plan), at, times, ruleset)
     _upgrade(ctx)
     _medications(ctx)
-    _labs(ctx)
+    if patient.labs or ctx.conditions.asks_for_labs:
+        _labs(ctx)
     _rules(ctx)
     if patient.allergies:
         _allergies(ctx)
