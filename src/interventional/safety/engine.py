@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -91,6 +91,21 @@ _INSUFFICIENT = Verdict.INSUFFICIENT_DATA
 _DEFER = Verdict.DEFER
 _CONTRAINDICATED = Verdict.CONTRAINDICATED
 _BLOCKING_RANK = _INSUFFICIENT.rank
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _keep(table: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
+    """Keep ``value`` under ``key`` in one of the engine's memos and return it.
+
+    Every memo is bounded the same way: emptied when it holds ``limit`` entries (enough
+    where few keys recur, and nothing to keep in order on the hot path).
+    """
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value
+    return value
 
 
 class _ProcedureLike(Protocol):
@@ -237,11 +252,7 @@ def _plan_facts(plan: PlanLike) -> _PlanFacts:
     cached = _FACTS_BY_ID.get(id(plan))
     if cached is not None and cached[0] is plan:
         return cached[1]
-    facts = _compute_facts(plan)
-    if len(_FACTS_BY_ID) >= _FACTS_LIMIT:
-        _FACTS_BY_ID.clear()
-    _FACTS_BY_ID[id(plan)] = (plan, facts)
-    return facts
+    return _keep(_FACTS_BY_ID, id(plan), (plan, _compute_facts(plan)), _FACTS_LIMIT)[1]
 
 
 def _plan_matches(rule: Rule, facts: _PlanFacts) -> bool:
@@ -302,12 +313,9 @@ _RULE_SETS_LIMIT = 8
 
 def _rules_for_plan(rules: RuleSet, facts: _PlanFacts) -> _PlanRules:
     """The plan's reading under a rule set, made once and kept with the plan's facts."""
-    kept = facts.by_rules
-    found = kept.get(rules)
+    found = facts.by_rules.get(rules)
     if found is None:
-        if len(kept) >= _RULE_SETS_LIMIT:
-            kept.clear()
-        found = kept[rules] = _index_rules(rules, facts)
+        found = _keep(facts.by_rules, rules, _index_rules(rules, facts), _RULE_SETS_LIMIT)
     return found
 
 
@@ -468,8 +476,9 @@ class _Context:
         self.reading = facts.by_rules.get(rules) or _rules_for_plan(rules, facts)
         self.conditions = _NO_CONDITIONS
         if patient.conditions:
-            self.conditions = known.conditions.get(patient.conditions) or _read_conditions(
-                known, rules, patient.conditions
+            codes = patient.conditions
+            self.conditions = known.conditions.get(codes) or _keep(
+                known.conditions, codes, _condition_facts(rules, codes), _CONDITIONS_LIMIT
             )
         self.findings = _FindingRows()
         self.restart: dict[str, datetime] = {}
@@ -600,9 +609,7 @@ def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
     """The engine's reading of a rule set, made once (emptied at ``_KNOWN_LIMIT`` sets)."""
     known = _KNOWN.get(rules)
     if known is None:
-        if len(_KNOWN) >= _KNOWN_LIMIT:
-            _KNOWN.clear()
-        known = _KNOWN[rules] = _RuleSetFacts(
+        reading = _RuleSetFacts(
             concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
             antithrombotics=frozenset(
                 name for name, drug in drugs().items() if _antithrombotic(drug)
@@ -611,6 +618,7 @@ def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
             inr_references=rules.builtin("inr").references,
             platelet_references=rules.builtin("platelets").references,
         )
+        known = _keep(_KNOWN, rules, reading, _KNOWN_LIMIT)
     return known
 
 
@@ -640,16 +648,6 @@ _NO_CONDITIONS = _ConditionFacts((), (), (), renal=False)
 
 _CONDITIONS_LIMIT = 1024
 """Per rule set (up to ``_KNOWN_LIMIT`` rule sets' readings are kept)."""
-
-
-def _read_conditions(
-    known: _RuleSetFacts, rules: RuleSet, codes: tuple[str, ...]
-) -> _ConditionFacts:
-    """Read a tuple of condition codes and keep the reading (patients share few tuples)."""
-    if len(known.conditions) >= _CONDITIONS_LIMIT:
-        known.conditions.clear()
-    reading = known.conditions[codes] = _condition_facts(rules, codes)
-    return reading
 
 
 def _condition_facts(rules: RuleSet, codes: tuple[str, ...]) -> _ConditionFacts:
@@ -1329,10 +1327,7 @@ def _rules(ctx: _Context) -> None:
     )
     found = index.fired.get(key)
     if found is None:
-        found = _rule_findings(index, key)
-        if len(index.fired) >= _FIRED_LIMIT:
-            index.fired.clear()
-        index.fired[key] = found
+        found = _keep(index.fired, key, _rule_findings(index, key), _FIRED_LIMIT)
     ctx.findings.extend(found)
 
 
@@ -1385,9 +1380,9 @@ def _plan_findings(ctx: _Context) -> None:
     kg = ctx.patient.weight_kg
     found = kept.get(kg)
     if found is None:
-        if len(kept) >= _FIRED_LIMIT:
-            kept.clear()
-        found = kept[kg] = reading.contrast + _dose_findings(ctx.rules, facts, kg)
+        found = _keep(
+            kept, kg, reading.contrast + _dose_findings(ctx.rules, facts, kg), _FIRED_LIMIT
+        )
     ctx.findings.extend(found)
 
 
