@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Self
 
 __all__ = [
     "CatalogError",
     "InterventionalError",
     "PlanError",
     "UnitError",
+    "UnknownConditionError",
+    "UnknownDeviceError",
     "UnknownDrugError",
+    "UnknownLabError",
     "UnknownProcedureError",
     "UnknownReferenceError",
     "UnknownStructureError",
@@ -125,15 +129,29 @@ class PlanError(ValidationError):
 
 
 class _UnknownNameError(InterventionalError, KeyError):
-    """A look-up of a name that does not exist."""
+    """A look-up of a name (or of a standard code) that does not exist."""
 
     what = "name"
 
-    def __init__(self, name: str, suggestions: Iterable[str] = ()) -> None:
+    def __init__(
+        self, name: str, suggestions: Iterable[str] = (), *, message: str | None = None
+    ) -> None:
         self.name = name
         self.suggestions: tuple[str, ...] = tuple(suggestions)
-        self.message = f"unknown {self.what} {name!r}{_did_you_mean(self.suggestions)}"
+        self.message = message or f"unknown {self.what} {name!r}{_did_you_mean(self.suggestions)}"
         super().__init__(self.message)
+
+    @classmethod
+    def for_code(cls, system: str, code: object, why: str = "") -> Self:
+        """The error for a standard code that names nothing (``system`` as written in prose).
+
+        Examples
+        --------
+        >>> print(UnknownDrugError.for_code("RxNorm", "999999999"))
+        no drug has the RxNorm code '999999999'
+        """
+        reason = f" ({why})" if why else ""
+        return cls(str(code), message=f"no {cls.what} has the {system} code {code!r}{reason}")
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return self.message
@@ -155,6 +173,24 @@ class UnknownDrugError(_UnknownNameError):
     """A drug name that the drug vocabulary does not hold."""
 
     what = "drug"
+
+
+class UnknownLabError(_UnknownNameError):
+    """A laboratory test (a name or a LOINC code) that the library does not model."""
+
+    what = "lab"
+
+
+class UnknownConditionError(_UnknownNameError):
+    """A condition (by standard code) that the rules' vocabulary does not hold."""
+
+    what = "condition"
+
+
+class UnknownDeviceError(_UnknownNameError):
+    """An implanted device (by standard code) that the rules' vocabulary does not hold."""
+
+    what = "device"
 
 
 class UnknownReferenceError(_UnknownNameError):
