@@ -1,7 +1,7 @@
 """Drug vocabulary, dosing, local anaesthetic maxima, corticosteroid equivalence and contrast.
 
 Every clinical figure is data under ``interventional/pharmacology/data/`` and cites its
-sources: ``drugs.toml`` (the vocabulary), ``local_anesthetics.toml`` (maximum doses),
+sources: ``drugs.toml`` (the vocabulary, with each drug's RxNorm and ATC codes), ``local_anesthetics.toml`` (maximum doses),
 ``corticosteroids.toml`` (equivalent doses) and ``contrast.toml`` (intrathecal labelling).
 
 Examples
@@ -35,7 +35,14 @@ from interventional.pharmacology.corticosteroids import (
     methylprednisolone_equivalent,
 )
 from interventional.pharmacology.dose import Dose, percent_to_mass_concentration
-from interventional.pharmacology.drugs import Drug, DrugClass, drug, drugs, load_drugs
+from interventional.pharmacology.drugs import (
+    Drug,
+    DrugClass,
+    drug,
+    drug_by_code,
+    drugs,
+    load_drugs,
+)
 from interventional.pharmacology.local_anesthetics import (
     LocalAnestheticLimit,
     load_local_anesthetic_limits,
@@ -60,6 +67,7 @@ __all__ = [
     "corticosteroid_equivalence",
     "corticosteroid_equivalences",
     "drug",
+    "drug_by_code",
     "drugs",
     "equivalent_dose",
     "intrathecal_labelled",

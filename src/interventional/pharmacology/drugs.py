@@ -6,6 +6,10 @@ corticosteroids, the dimension its amounts are given in (mass, or international 
 heparin and dalteparin) and the sources. :func:`drug` finds a drug by its generic id or
 any alias, in any case.
 
+Each record also carries its standard codes (:attr:`Drug.codes`): the RxNorm ingredient
+RxCUI and the WHO ATC code, with their sources; :func:`drug_by_code` finds a drug by any
+of them (the FHIR system URI works as well as the key), as a FHIR import needs.
+
 Examples
 --------
 >>> from interventional.pharmacology import drug
@@ -18,6 +22,10 @@ Examples
 Traceback (most recent call last):
 ...
 interventional.errors.UnknownDrugError: unknown drug 'lidocain'; did you mean 'lidocaine', 'lignocaine', 'Xylocaine'?
+>>> dict(drug("apixaban").codes)
+{'rxnorm': '1364430', 'atc': 'B01AF02'}
+>>> drug_by_code("http://www.whocc.no/atc", "B01AF02").name
+'apixaban'
 """
 
 from __future__ import annotations
@@ -27,17 +35,26 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from interventional._data import DataSource, load_records
 from interventional._enums import ParsableEnum
+from interventional.codes import (
+    NO_CODES,
+    Codes,
+    CodeSystem,
+    DuplicateCodeError,
+    find_code,
+    index_codes,
+    to_codes,
+)
 from interventional.errors import UnknownDrugError, ValidationError, suggest
 from interventional.references import Reference, to_references
 from interventional.units import Q_
 
-__all__ = ["Drug", "DrugClass", "drug", "drugs", "load_drugs"]
+__all__ = ["Drug", "DrugClass", "drug", "drug_by_code", "drugs", "load_drugs"]
 
 
 class DrugClass(ParsableEnum):
@@ -192,6 +209,10 @@ class Drug:
         The sources (citation keys are converted).
     note : str, optional
         Anything a reader should know about the record.
+    codes : Codes or mapping, optional
+        The drug's standard codes with their sources (``[drug.codes]`` in the data file):
+        ``rxnorm``, the RxNorm ingredient RxCUI (TTY IN), and ``atc``, the WHO ATC codes,
+        the primary first. Empty where no code names the drug alone (see the data file).
 
     Examples
     --------
@@ -215,6 +236,7 @@ class Drug:
         factory=tuple, converter=to_references, validator=_check_references, repr=False
     )
     note: str | None = attrs.field(default=None, repr=False)
+    codes: Codes = attrs.field(default=NO_CODES, converter=to_codes, repr=False, kw_only=True)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -261,6 +283,12 @@ def load_drugs(source: DataSource) -> tuple[Drug, ...]:
     from interventional.errors import CatalogError
 
     records = load_records(source, Drug, table="drug", key="name")
+    try:
+        index_codes((record.name, record.codes) for record in records)
+    except DuplicateCodeError as error:
+        raise CatalogError(
+            str(source), f"drug {error.record!r}", error.field, error.reason
+        ) from None
     owners: dict[str, str] = {}
     for record in records:
         for name in record.names:
@@ -276,14 +304,21 @@ def load_drugs(source: DataSource) -> tuple[Drug, ...]:
     return records
 
 
+class _Vocabulary(NamedTuple):
+    by_name: Mapping[str, Drug]
+    by_folded: Mapping[str, Drug]
+    by_code: Mapping[tuple[CodeSystem, str], str]
+
+
 @functools.cache
-def _vocabulary() -> tuple[Mapping[str, Drug], Mapping[str, Drug]]:
+def _vocabulary() -> _Vocabulary:
     records = load_drugs(_DRUGS_FILE)
     by_name = MappingProxyType({record.name: record for record in records})
     by_folded = MappingProxyType(
         {_fold(name): record for record in records for name in record.names}
     )
-    return by_name, by_folded
+    by_code = MappingProxyType(index_codes((record.name, record.codes) for record in records))
+    return _Vocabulary(by_name, by_folded, by_code)
 
 
 def drugs() -> Mapping[str, Drug]:
@@ -295,7 +330,7 @@ def drugs() -> Mapping[str, Drug]:
     >>> "dexamethasone" in drugs(), len(drugs()) > 50
     (True, True)
     """
-    return _vocabulary()[0]
+    return _vocabulary().by_name
 
 
 def drug(name: str | Drug) -> Drug:
@@ -332,9 +367,58 @@ def drug(name: str | Drug) -> Drug:
         return name
     if not isinstance(name, str):
         raise UnknownDrugError(repr(name))
-    by_name, by_folded = _vocabulary()
+    by_name, by_folded, _ = _vocabulary()
     found = by_folded.get(_fold(name))
     if found is None:
         candidates = [alias for record in by_name.values() for alias in record.names]
         raise UnknownDrugError(name, suggest(name, candidates))
     return found
+
+
+def drug_by_code(system: CodeSystem | str, code: str) -> Drug:
+    """Return the drug of the vocabulary that a standard code names.
+
+    Parameters
+    ----------
+    system : CodeSystem or str
+        ``"rxnorm"`` or ``"atc"`` (or the :class:`~interventional.codes.CodeSystem`, or
+        its FHIR system URI such as ``"http://www.nlm.nih.gov/research/umls/rxnorm"``).
+    code : str
+        The code: an RxNorm ingredient RxCUI, or any of a drug's ATC codes (not only the
+        primary one: aspirin is found by its antithrombotic and its analgesic code).
+
+    Returns
+    -------
+    Drug
+        The vocabulary record.
+
+    Raises
+    ------
+    UnknownDrugError
+        When no drug has that code, saying why where it can (a malformed code, or a code
+        of another system).
+    ValidationError
+        When ``system`` is not a known code system.
+
+    References
+    ----------
+    NLM-RXNORM, WHOCC-ATC
+
+    Examples
+    --------
+    >>> from interventional.pharmacology import drug_by_code
+    >>> drug_by_code("rxnorm", "1364430").name
+    'apixaban'
+    >>> drug_by_code("atc", "N02BA01").name, drug_by_code("atc", "B01AC06").name
+    ('aspirin', 'aspirin')
+    >>> drug_by_code("rxnorm", "B01AF02")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.UnknownDrugError: no drug has the RxNorm code 'B01AF02' (... it is the WHO ATC code of 'apixaban')
+    """
+    wanted = CodeSystem.parse(system, field="system")
+    vocabulary = _vocabulary()
+    name, why = find_code(vocabulary.by_code, wanted, code)
+    if name is None:
+        raise UnknownDrugError.for_code(wanted.title, code, why)
+    return vocabulary.by_name[name]
