@@ -402,16 +402,19 @@ _INRS = tuple(round(0.8 + 0.1 * n, 1) for n in range(33))  # 0.8 to 4.0
 
 
 def lab_results(name: str | None = None, *, now: datetime = NOW) -> st.SearchStrategy[LabResult]:
-    """INR, platelet and creatinine-clearance results taken up to 30 days before ``now``.
+    """Laboratory results of every :class:`~interventional.safety.LabName`, taken up to 30 days before ``now``.
 
     INR 0.8 to 4.0 (one decimal), platelets 10 000 to 450 000 per µL (whole thousands),
-    creatinine clearance 5 to 150 mL/min; the time in whole hours. Shrinks toward an INR of
-    0.8 taken at ``now``.
+    creatinine clearance and eGFR 5 to 150 mL/min, aPTT 15 to 150 s, creatinine 0.3 to
+    12 mg/dL (one decimal); the time in whole hours. Shrinks toward an INR of 0.8 taken at
+    ``now``. These are test inputs spanning normal and abnormal values, not reference
+    ranges.
 
     Parameters
     ----------
     name : str, optional
-        ``"inr"``, ``"platelets"`` or ``"creatinine-clearance"``; default: any.
+        A :class:`~interventional.safety.LabName` value (``"inr"``, ``"aptt"``, ...);
+        default: any.
     now : datetime
         The moment the sample times count back from.
 
@@ -431,6 +434,11 @@ def lab_results(name: str | None = None, *, now: datetime = NOW) -> st.SearchStr
         LabName.CREATININE_CLEARANCE: st.integers(min_value=5, max_value=150).map(
             lambda v: f"{v} mL/min"
         ),
+        LabName.APTT: st.integers(min_value=15, max_value=150).map(lambda v: f"{v} s"),
+        LabName.CREATININE: st.integers(min_value=3, max_value=120).map(
+            lambda v: f"{v / 10} mg/dL"
+        ),
+        LabName.EGFR: st.integers(min_value=5, max_value=150).map(lambda v: f"{v} mL/min"),
     }
     names = list(values) if name is None else [LabName.parse(name, field="name")]
     return st.one_of([st.builds(LabResult, st.just(lab), values[lab], taken) for lab in names])

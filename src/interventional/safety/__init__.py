@@ -6,6 +6,9 @@ pain guideline, laboratory gates, general contraindications, the 2015 epidural-s
 safety recommendations, allergies and local-anaesthetic doses), the most restrictive
 :class:`Verdict`, the earliest time every hold is met, and when to restart each held drug.
 The rules are data (``interventional/safety/data/*.toml``), each citing its sources.
+The vocabulary's conditions, devices and laboratory tests carry their standard codes
+(SNOMED CT, ICD-10-CM, LOINC, UCUM): :func:`condition_by_code`, :func:`device_by_code`
+and :meth:`LabName.by_loinc` map a coded record to the library's own codes.
 
 Educational model, not a medical device.
 
@@ -29,11 +32,11 @@ from __future__ import annotations
 
 from interventional.safety._draw import draw_timeline
 from interventional.safety.engine import assess, assess_many
+from interventional.safety.labs import Lab, LabName, labs, load_labs
 from interventional.safety.model import (
     Assessment,
     Finding,
     Indication,
-    LabName,
     LabResult,
     LazyText,
     MedicationUse,
@@ -46,8 +49,10 @@ from interventional.safety.rules import (
     Policy,
     RuleSet,
     Verdict,
+    condition_by_code,
     default_policy,
     default_rules,
+    device_by_code,
     load_rules,
 )
 
@@ -55,6 +60,7 @@ __all__ = [
     "Assessment",
     "Finding",
     "Indication",
+    "Lab",
     "LabName",
     "LabResult",
     "LazyText",
@@ -66,9 +72,13 @@ __all__ = [
     "Verdict",
     "assess",
     "assess_many",
+    "condition_by_code",
     "default_policy",
     "default_rules",
+    "device_by_code",
     "draw_timeline",
+    "labs",
+    "load_labs",
     "load_patient",
     "load_patients",
     "load_rules",

@@ -40,6 +40,7 @@ from interventional.errors import CatalogError, ValidationError, suggest
 from interventional.pharmacology import DrugClass, drug, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
+from interventional.safety.labs import LabName
 from interventional.safety.rules import Verdict, default_rules
 from interventional.units import Q_, Quantity, as_any_quantity, canonical_quantity, magnitude
 
@@ -81,18 +82,6 @@ class Route(ParsableEnum):
     ORAL = "oral"
     INTRAVENOUS = "intravenous"
     SUBCUTANEOUS = "subcutaneous"
-
-
-class LabName(ParsableEnum):
-    """The laboratory results the rules read.
-
-    ``inr`` is a plain ratio (no unit); ``platelets`` a count per volume (``"150e3 / µL"``
-    or ``"150e9 / L"``); ``creatinine-clearance`` a flow (``"65 mL/min"``).
-    """
-
-    INR = "inr"
-    PLATELETS = "platelets"
-    CREATININE_CLEARANCE = "creatinine-clearance"
 
 
 def _is_aware(moment: datetime) -> bool:
@@ -212,9 +201,13 @@ def _lab_value(name: LabName, value: object) -> float | Quantity:
         if quantity.magnitude < 0:
             raise ValidationError("value", f"a platelet count cannot be negative, got {value!r}")
         return quantity
-    quantity = canonical_quantity(value, "mL/min", field="value")
+    quantity = canonical_quantity(value, name.unit, field="value")
     if quantity.magnitude < 0:
-        raise ValidationError("value", f"a creatinine clearance cannot be negative, got {value!r}")
+        what = name.display_name.split(" (")[0]
+        if what[1:2].islower():
+            what = what[0].lower() + what[1:]
+        article = "an" if what[0] in "aeiouAEIOU" else "a"
+        raise ValidationError("value", f"{article} {what} cannot be negative, got {value!r}")
     return quantity
 
 
@@ -225,10 +218,14 @@ class LabResult:
     Parameters
     ----------
     name : LabName or str
-        ``"inr"``, ``"platelets"`` or ``"creatinine-clearance"``.
+        ``"inr"``, ``"platelets"``, ``"creatinine-clearance"``, ``"aptt"``,
+        ``"creatinine"`` or ``"egfr"`` (only INR and platelets are read by the rules; see
+        :class:`LabName`).
     value : float or Quantity
         INR: a plain number (a unit is an error). Platelets: a count per volume
-        (a bare number is an error). Creatinine clearance: mL/min.
+        (a bare number is an error). The others: a quantity in any unit that converts to
+        the test's :attr:`LabName.unit` (creatinine clearance and eGFR mL/min, aPTT s,
+        creatinine mg/dL).
     taken_at : datetime, optional
         When the sample was taken; ``None`` (unknown) means the result never counts.
 
@@ -255,15 +252,12 @@ class LabResult:
     def __attrs_post_init__(self) -> None:
         value = _lab_value(self.name, self.value)
         object.__setattr__(self, "value", value)
-        if isinstance(value, float):
-            plain = value
-        else:
-            plain = magnitude(value, "1/µL" if self.name is LabName.PLATELETS else "mL/min")
+        plain = value if isinstance(value, float) else magnitude(value, self.name.unit)
         object.__setattr__(self, "_magnitude", plain)
 
     @property
     def magnitude(self) -> float:
-        """The value as a plain number in the unit the rules use (ratio, /µL, mL/min)."""
+        """The value as a plain number in the test's :attr:`LabName.unit` (ratio, /µL, ...)."""
         return self._magnitude
 
 

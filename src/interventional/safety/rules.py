@@ -8,7 +8,8 @@ and is read by the library's one loader (:func:`interventional._data.load_record
 - ``rules.toml``: :class:`Rule` records, the general contraindications and the 2015
   epidural-steroid safety recommendations, matched by selectors on the patient and plan;
 - ``vocabulary.toml``: the condition and device codes a :class:`~interventional.safety.Patient`
-  may use (:class:`ConditionCode`, :class:`DeviceCode`);
+  may use (:class:`ConditionCode`, :class:`DeviceCode`), each with the SNOMED CT and
+  ICD-10-CM codes that name it (:func:`condition_by_code`, :func:`device_by_code`);
 - ``policy.toml``: numeric thresholds (:class:`Setting`), gathered into a :class:`Policy`.
 
 :func:`default_rules` returns them all as one immutable :class:`RuleSet`.
@@ -38,7 +39,22 @@ import attrs
 from interventional._data import DataSource, load_records
 from interventional._enums import OrderedEnum, ParsableEnum
 from interventional.anatomy.levels import Region, VertebralLevel
-from interventional.errors import CatalogError, ValidationError, suggest
+from interventional.codes import (
+    NO_CODES,
+    Codes,
+    CodeSystem,
+    DuplicateCodeError,
+    find_code,
+    index_codes,
+    to_codes,
+)
+from interventional.errors import (
+    CatalogError,
+    UnknownConditionError,
+    UnknownDeviceError,
+    ValidationError,
+    suggest,
+)
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
@@ -57,8 +73,10 @@ __all__ = [
     "RuleSet",
     "Setting",
     "Verdict",
+    "condition_by_code",
     "default_policy",
     "default_rules",
+    "device_by_code",
     "load_rules",
 ]
 
@@ -261,9 +279,19 @@ class HoldRule:
         return self._washout_plain
 
 
+def _check_vocabulary_codes(instance: object, attribute: object, value: Codes) -> None:
+    extra = [s.value for s in value.systems if s not in (CodeSystem.SNOMED, CodeSystem.ICD10CM)]
+    if extra:
+        raise ValidationError("codes", f"carries SNOMED CT and ICD-10-CM codes only, got {extra}")
+
+
 @attrs.frozen(slots=True)
 class ConditionCode:
-    """A condition code a patient record may use, and what it means to the rules."""
+    """A condition code a patient record may use, and what it means to the rules.
+
+    ``codes`` holds the SNOMED CT and ICD-10-CM codes that name the condition (empty for a
+    code that no standard concept matches: see its ``codes.note``).
+    """
 
     code: str
     description: str
@@ -272,15 +300,29 @@ class ConditionCode:
     renal: bool = attrs.field(default=False, kw_only=True)
     requires_platelets: bool = attrs.field(default=False, kw_only=True)
     coagulation_studies: bool = attrs.field(default=False, kw_only=True)
+    codes: Codes = attrs.field(
+        default=NO_CODES,
+        converter=to_codes,
+        validator=_check_vocabulary_codes,
+        kw_only=True,
+        repr=False,
+    )
 
 
 @attrs.frozen(slots=True)
 class DeviceCode:
-    """An implanted-device code a patient record may use."""
+    """An implanted-device code a patient record may use (``codes``: as for conditions)."""
 
     code: str
     description: str
     references: tuple[Reference, ...] = attrs.field(converter=to_references)
+    codes: Codes = attrs.field(
+        default=NO_CODES,
+        converter=to_codes,
+        validator=_check_vocabulary_codes,
+        kw_only=True,
+        repr=False,
+    )
 
 
 _SPECIAL_INJECTATES = ("particulate-corticosteroid", "corticosteroid-unknown-particle")
@@ -519,6 +561,12 @@ class RuleSet:
     )
     _by_class: Mapping[str, HoldRule] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _builtins: Mapping[str, Rule] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _conditions_by_code: Mapping[tuple[CodeSystem, str], str] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
+    _devices_by_code: Mapping[tuple[CodeSystem, str], str] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         by_drug: dict[str, list[HoldRule]] = {}
@@ -535,6 +583,12 @@ class RuleSet:
         object.__setattr__(
             self, "_builtins", MappingProxyType({r.id: r for r in self.rules if r.builtin})
         )
+        for field, table in (
+            ("_conditions_by_code", self.conditions),
+            ("_devices_by_code", self.devices),
+        ):
+            index = index_codes((code, record.codes) for code, record in table.items())
+            object.__setattr__(self, field, MappingProxyType(dict(index)))
         known = {rule.id for rule in self.rules}
         for rule in self.rules:
             for code in rule.conditions:
@@ -576,6 +630,49 @@ class RuleSet:
         """The same rules with other thresholds."""
         return attrs.evolve(self, policy=policy)
 
+    def condition_by_code(self, system: CodeSystem | str, code: str) -> ConditionCode:
+        """The vocabulary's condition that a SNOMED CT or ICD-10-CM code names.
+
+        An ICD-10-CM code also matches a listed category or subcategory above it
+        (``E11.65`` finds ``diabetes``, which lists ``E11``).
+
+        Raises
+        ------
+        UnknownConditionError
+            When no condition of the vocabulary has that code (a :class:`KeyError`).
+
+        Examples
+        --------
+        >>> from interventional.safety import default_rules
+        >>> default_rules().condition_by_code("icd-10-cm", "E11.65").code
+        'diabetes'
+        """
+        wanted = CodeSystem.parse(system, field="system")
+        name, why = find_code(self._conditions_by_code, wanted, code)
+        if name is None:
+            raise UnknownConditionError.for_code(wanted.title, code, why)
+        return self.conditions[name]
+
+    def device_by_code(self, system: CodeSystem | str, code: str) -> DeviceCode:
+        """The vocabulary's implanted device that a SNOMED CT or ICD-10-CM code names.
+
+        Raises
+        ------
+        UnknownDeviceError
+            When no device of the vocabulary has that code (a :class:`KeyError`).
+
+        Examples
+        --------
+        >>> from interventional.safety import default_rules
+        >>> default_rules().device_by_code("http://snomed.info/sct", "14106009").code
+        'pacemaker'
+        """
+        wanted = CodeSystem.parse(system, field="system")
+        name, why = find_code(self._devices_by_code, wanted, code)
+        if name is None:
+            raise UnknownDeviceError.for_code(wanted.title, code, why)
+        return self.devices[name]
+
 
 def load_rules(
     holds: DataSource | None = None,
@@ -600,6 +697,13 @@ def load_rules(
     vocab = vocabulary or _data("vocabulary.toml")
     condition_records = load_records(vocab, ConditionCode, table="condition", key="code")
     device_records = load_records(vocab, DeviceCode, table="device", key="code")
+    for table, records in (("condition", condition_records), ("device", device_records)):
+        try:
+            index_codes((record.code, record.codes) for record in records)
+        except DuplicateCodeError as error:
+            raise CatalogError(
+                str(vocab), f"{table} {error.record!r}", error.field, error.reason
+            ) from None
     settings = load_records(policy or _data("policy.toml"), Setting, table="setting")
     try:
         built_policy = Policy.from_settings(settings)
@@ -630,3 +734,67 @@ def default_rules() -> RuleSet:
 def default_policy() -> Policy:
     """The built-in thresholds (see ``policy.toml``)."""
     return default_rules().policy
+
+
+def condition_by_code(
+    system: CodeSystem | str, code: str, *, rules: RuleSet | None = None
+) -> ConditionCode:
+    """The condition of the vocabulary that a SNOMED CT or ICD-10-CM code names.
+
+    Parameters
+    ----------
+    system : CodeSystem or str
+        ``"snomed"`` or ``"icd-10-cm"``, or the FHIR system URI
+        (``"http://snomed.info/sct"``, ``"http://hl7.org/fhir/sid/icd-10-cm"``).
+    code : str
+        The code; an ICD-10-CM code also matches a listed category above it.
+    rules : RuleSet, optional
+        Whose vocabulary to search (default: the built-in rules).
+
+    Returns
+    -------
+    ConditionCode
+        The vocabulary record; its ``code`` is what a :class:`~interventional.safety.Patient`
+        lists in ``conditions``.
+
+    Raises
+    ------
+    UnknownConditionError
+        When no condition has that code (a :class:`KeyError`), saying why where it can.
+
+    References
+    ----------
+    SNOMED-CT, ICD-10-CM
+
+    Examples
+    --------
+    >>> from interventional.safety import condition_by_code
+    >>> condition_by_code("snomed", "44054006").code
+    'diabetes'
+    >>> condition_by_code("http://hl7.org/fhir/sid/icd-10-cm", "N18.6").code
+    'advanced-renal-disease'
+    >>> condition_by_code("icd-10-cm", "D68.51")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.UnknownConditionError: no condition has the ICD-10-CM code 'D68.51'
+    """
+    return (rules or default_rules()).condition_by_code(system, code)
+
+
+def device_by_code(
+    system: CodeSystem | str, code: str, *, rules: RuleSet | None = None
+) -> DeviceCode:
+    """The implanted device of the vocabulary that a SNOMED CT or ICD-10-CM code names.
+
+    Raises
+    ------
+    UnknownDeviceError
+        When no device has that code (a :class:`KeyError`).
+
+    Examples
+    --------
+    >>> from interventional.safety import device_by_code
+    >>> device_by_code("icd-10-cm", "Z95.810").code
+    'icd'
+    """
+    return (rules or default_rules()).device_by_code(system, code)
