@@ -48,7 +48,6 @@ __all__ = [
     "Assessment",
     "Finding",
     "Indication",
-    "LabName",
     "LabResult",
     "LazyText",
     "MedicationUse",
