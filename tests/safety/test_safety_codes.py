@@ -6,6 +6,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,28 +100,8 @@ def test_the_engine_ignores_results_it_does_not_read(
         st.lists(st.sampled_from(RECORDED).flatmap(lambda n: ivst.lab_results(n.value)), max_size=4)
     )
     kept = [lab for lab in patient.labs if lab.name.decides]
-    base = Patient(
-        age=patient.age,
-        weight=patient.weight,
-        pregnant=patient.pregnant,
-        medications=patient.medications,
-        labs=kept,
-        conditions=patient.conditions,
-        allergies=patient.allergies,
-        devices=patient.devices,
-        creatinine_clearance=patient.creatinine_clearance,
-    )
-    with_recorded = Patient(
-        age=patient.age,
-        weight=patient.weight,
-        pregnant=patient.pregnant,
-        medications=patient.medications,
-        labs=[*kept, *extra],
-        conditions=patient.conditions,
-        allergies=patient.allergies,
-        devices=patient.devices,
-        creatinine_clearance=patient.creatinine_clearance,
-    )
+    base = attrs.evolve(patient, labs=kept)
+    with_recorded = attrs.evolve(patient, labs=[*kept, *extra])
     at = ivst.NOW + timedelta(hours=1)
     assert assess(with_recorded, plan, at=at) == assess(base, plan, at=at)
 

@@ -40,7 +40,7 @@ from interventional.errors import CatalogError, ValidationError, suggest
 from interventional.pharmacology import DrugClass, drug, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
-from interventional.safety.labs import LabName
+from interventional.safety.labs import LabName as LabName  # re-exported: the engine reads it here
 from interventional.safety.rules import Verdict, default_rules
 from interventional.units import Q_, Quantity, as_any_quantity, canonical_quantity, magnitude
 

@@ -647,11 +647,9 @@ class RuleSet:
         >>> default_rules().condition_by_code("icd-10-cm", "E11.65").code
         'diabetes'
         """
-        wanted = CodeSystem.parse(system, field="system")
-        name, why = find_code(self._conditions_by_code, wanted, code)
-        if name is None:
-            raise UnknownConditionError.for_code(wanted.title, code, why)
-        return self.conditions[name]
+        return self.conditions[
+            _by_code(self._conditions_by_code, system, code, UnknownConditionError)
+        ]
 
     def device_by_code(self, system: CodeSystem | str, code: str) -> DeviceCode:
         """The vocabulary's implanted device that a SNOMED CT or ICD-10-CM code names.
@@ -667,11 +665,20 @@ class RuleSet:
         >>> default_rules().device_by_code("http://snomed.info/sct", "14106009").code
         'pacemaker'
         """
-        wanted = CodeSystem.parse(system, field="system")
-        name, why = find_code(self._devices_by_code, wanted, code)
-        if name is None:
-            raise UnknownDeviceError.for_code(wanted.title, code, why)
-        return self.devices[name]
+        return self.devices[_by_code(self._devices_by_code, system, code, UnknownDeviceError)]
+
+
+def _by_code(
+    index: Mapping[tuple[CodeSystem, str], str],
+    system: CodeSystem | str,
+    code: str,
+    error: type[UnknownConditionError] | type[UnknownDeviceError],
+) -> str:
+    wanted = CodeSystem.parse(system, field="system")
+    name, why = find_code(index, wanted, code)
+    if name is None:
+        raise error.for_code(wanted.title, code, why)
+    return name
 
 
 def load_rules(
