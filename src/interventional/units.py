@@ -64,6 +64,7 @@ __all__ = [
     "as_timedelta",
     "canonical_quantity",
     "format_quantity",
+    "from_ucum",
     "magnitude",
     "optional_quantity_converter",
     "quantity_converter",
@@ -402,6 +403,74 @@ def magnitude(value: Quantity, unit: str) -> float:
     120.0
     """
     return float(value.to(unit).magnitude)
+
+
+_UCUM_ANNOTATION = re.compile(r"\{[^{}]*\}")
+_UCUM_POWER_OF_TEN = re.compile(r"10[*^]([+-]?\d+)")
+_UCUM_EXPONENT = re.compile(r"(?<=[A-Za-z\]])([+-]?\d+)")
+_UCUM_ATOMS = {"[lb_av]": "lb", "[oz_av]": "oz", "[in_i]": "inch", "[ft_i]": "foot"}
+
+
+def _ucum_expression(code: str) -> str:
+    """A pint expression for the UCUM code ``code`` (the subset clinical results use)."""
+    text = _UCUM_ANNOTATION.sub("1", code.strip())  # {INR}, {1.73_m2}: no dimension
+    for atom, name in _UCUM_ATOMS.items():
+        text = text.replace(atom, name)
+    text = _UCUM_EXPONENT.sub(lambda m: f"**{m.group(1)}", text).replace(".", "*")
+    text = _UCUM_POWER_OF_TEN.sub(lambda m: f"1e{m.group(1)}", text)
+    return "1" + text if text.startswith("/") else text
+
+
+def from_ucum(value: object, code: str, *, field: str) -> Quantity:
+    """Return ``value`` in the unit the UCUM code ``code`` names, as a Quantity of :data:`ureg`.
+
+    UCUM (the unit codes of FHIR ``Quantity.code`` and of OMOP ``unit_concept``) writes
+    powers of ten as ``10*3``, multiplication as ``.``, exponents as trailing digits and
+    annotations in braces, which count as 1 (``{INR}``, ``mL/min/{1.73_m2}``). Customary
+    units are read for the atoms ``[lb_av]``, ``[oz_av]``, ``[in_i]`` and ``[ft_i]``.
+
+    Parameters
+    ----------
+    value : number
+        The magnitude.
+    code : str
+        The UCUM code, e.g. ``"10*3/uL"``.
+    field : str
+        The name of the field, for the error message.
+
+    Raises
+    ------
+    UnitError
+        When the code names a unit the library's registry does not hold.
+
+    References
+    ----------
+    UCUM
+
+    Examples
+    --------
+    >>> from_ucum(250, "10*3/uL", field="value").to("1/uL")
+    <Quantity(250000.0, '1 / microliter')>
+    >>> from_ucum(185, "[lb_av]", field="weight").to("kg").magnitude
+    83.91458...
+    >>> from_ucum(2.1, "{INR}", field="value")
+    <Quantity(2.1, 'dimensionless')>
+    >>> from_ucum(1, "[foo]", field="value")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.UnitError: value: cannot read the UCUM unit '[foo]'
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UnitError(field, f"expected a number, got {value!r}")
+    if not isinstance(code, str) or not code.strip():
+        raise UnitError(field, f"expected a UCUM unit code, got {code!r}")
+    expression = _ucum_expression(code)
+    try:
+        parsed = ureg.parse_expression(expression)
+    except Exception:  # pint raises several kinds of error for text it cannot read
+        raise UnitError(field, f"cannot read the UCUM unit {code!r}") from None
+    unit = parsed if isinstance(parsed, pint.Quantity) else Q_(parsed)
+    return cast(Quantity, value * unit)
 
 
 def as_timedelta(value: object, *, field: str) -> timedelta:

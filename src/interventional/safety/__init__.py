@@ -42,6 +42,7 @@ from interventional.safety.model import (
     MedicationUse,
     Patient,
     Route,
+    UnresolvedRecord,
     load_patient,
     load_patients,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "Policy",
     "Route",
     "RuleSet",
+    "UnresolvedRecord",
     "Verdict",
     "assess",
     "assess_many",

@@ -53,6 +53,7 @@ __all__ = [
     "MedicationUse",
     "Patient",
     "Route",
+    "UnresolvedRecord",
     "Verdict",
     "load_patient",
     "load_patients",
@@ -390,6 +391,72 @@ def _to_allergies(values: object) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def _check_record_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(attribute.name, f"must be non-empty text, got {value!r}")
+
+
+@attrs.frozen(slots=True)
+class UnresolvedRecord:
+    """A safety-relevant record of the source data that could not be read into the patient.
+
+    An importer (a FHIR bundle, an OMOP table) that meets a record the rules would need,
+    and cannot map it, keeps it here instead of dropping it: an antithrombotic-looking
+    medication with an unknown code, an INR without its time. An assessment of a patient
+    with unresolved records is INSUFFICIENT_DATA, with one finding per record
+    (code ``unresolved:<source>``) that names it.
+
+    Parameters
+    ----------
+    source : str
+        Where the record is, in the source's own terms: ``"MedicationRequest/med-7"``,
+        ``"drug_exposure row 12"``.
+    what : str
+        What the record says, as far as it could be read: ``"medication 'Eliquis 5 MG'"``.
+    reason : str
+        Why it could not be read: ``"RxNorm code 1364445 names no drug of the vocabulary"``.
+
+    Examples
+    --------
+    >>> record = UnresolvedRecord("Observation/inr-1", "INR 2.4", "no effective time")
+    >>> record.finding_code
+    'unresolved:Observation/inr-1'
+    >>> Patient(age=70, unresolved=[record]).unresolved[0].reason
+    'no effective time'
+    """
+
+    source: str = attrs.field(validator=_check_record_text)
+    what: str = attrs.field(validator=_check_record_text)
+    reason: str = attrs.field(validator=_check_record_text)
+
+    @property
+    def finding_code(self) -> str:
+        """The code of the finding that reports this record (``unresolved:<source>``)."""
+        return "unresolved:" + self.source
+
+    @property
+    def message(self) -> str:
+        """The finding's words: what the record is, where, and why it could not be read."""
+        return (
+            f"{self.what} ({self.source}) could not be read: {self.reason}. Resolve it "
+            "(map its code, record its time) before deciding."
+        )
+
+
+def _to_unresolved(values: object) -> tuple[UnresolvedRecord, ...]:
+    if isinstance(values, UnresolvedRecord | str) or not isinstance(values, Iterable):
+        raise ValidationError("unresolved", f"expected a list of UnresolvedRecord, got {values!r}")
+    out: list[UnresolvedRecord] = []
+    for value in values:
+        if isinstance(value, UnresolvedRecord):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            out.append(UnresolvedRecord(**value))
+        else:
+            raise ValidationError("unresolved", f"expected an UnresolvedRecord, got {value!r}")
+    return tuple(out)
+
+
 def _check_pregnant(instance: object, attribute: object, value: Any) -> None:
     if value is not None and not isinstance(value, bool):
         raise ValidationError("pregnant", f"must be True, False or None (unknown), got {value!r}")
@@ -424,6 +491,10 @@ class Patient:
         Current creatinine clearance (mL/min).
     id : str, optional
         A label for reports.
+    unresolved : sequence of UnresolvedRecord
+        Safety-relevant records of the source data that an importer could not read
+        (:class:`UnresolvedRecord`); each makes the assessment INSUFFICIENT_DATA with a
+        finding that names it. Empty for a patient built by hand.
 
     Raises
     ------
@@ -457,6 +528,9 @@ class Patient:
         default=None, converter=_to_creatinine_clearance, kw_only=True
     )
     id: str | None = attrs.field(default=None, kw_only=True)
+    unresolved: tuple[UnresolvedRecord, ...] = attrs.field(
+        default=(), converter=_to_unresolved, kw_only=True
+    )
     _weight_kg: float | None = attrs.field(init=False, eq=False, hash=False, repr=False)
     _creatinine_clearance_ml_min: float | None = attrs.field(
         init=False, eq=False, hash=False, repr=False
@@ -521,6 +595,8 @@ class Patient:
             ("allergies", ", ".join(sorted(self.allergies)) or "none"),
             ("devices", ", ".join(sorted(self.devices)) or "none"),
         ]
+        if self.unresolved:
+            rows.append(("unresolved", ", ".join(r.source for r in self.unresolved)))
         body = "".join(
             f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
         )
@@ -528,7 +604,7 @@ class Patient:
 
 
 _BOOL_FIELDS = ("pregnant",)
-_LIST_FIELDS = ("conditions", "allergies", "devices", "medications", "labs")
+_LIST_FIELDS = ("conditions", "allergies", "devices", "medications", "labs", "unresolved")
 
 
 def _check_raw(raw: Mapping[str, Any], label: str, record: str) -> None:

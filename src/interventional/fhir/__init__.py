@@ -1,0 +1,55 @@
+"""FHIR R4/R4B in and out (the optional extra ``fhir``: ``pip install "interventional[fhir]"``).
+
+Read a patient from a FHIR Bundle (:func:`patient_from_bundle`), assess them, and write
+procedures, plans and assessments as FHIR resources (:func:`to_resource`,
+:func:`to_bundle`). Everything read or written is validated through the R4B models of
+the `fhir.resources <https://pypi.org/project/fhir.resources/>`_ package.
+
+- :func:`patient_from_bundle` reads Patient, Observation, MedicationStatement,
+  MedicationRequest, MedicationAdministration, Condition, AllergyIntolerance and Device
+  resources; :class:`ImportedPatient` carries the patient, what could not be mapped
+  (:class:`Unmapped`) and what was mapped with a caveat. Safety-relevant records that
+  cannot be read become :class:`~interventional.safety.UnresolvedRecord` objects of the
+  patient: the assessment is INSUFFICIENT_DATA and names them (:func:`assess_imported`).
+- :func:`to_resource` writes a Procedure as an ActivityDefinition, a ProcedurePlan as a
+  ServiceRequest, an Assessment as a RiskAssessment (with a DetectedIssue per finding at
+  DEFER or above, through :func:`to_bundle`), and a Patient as a Bundle
+  (:func:`patient_to_bundle`), which reads back to the same patient.
+
+Examples
+--------
+>>> from interventional.fhir import to_resource
+>>> from interventional.procedures import default_catalog
+>>> resource = to_resource(default_catalog()["lumbar-medial-branch-block"])
+>>> resource["resourceType"], resource["status"]
+('ActivityDefinition', 'active')
+"""
+
+from __future__ import annotations
+
+try:
+    import fhir.resources  # noqa: F401  (the models; a clear message when missing)
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "interventional.fhir needs the 'fhir' extra: pip install \"interventional[fhir]\""
+    ) from error
+
+from interventional.fhir._errors import BundleError
+from interventional.fhir._read import ImportedPatient, Unmapped, patient_from_bundle
+from interventional.fhir._write import (
+    assess_imported,
+    patient_to_bundle,
+    to_bundle,
+    to_resource,
+)
+
+__all__ = [
+    "BundleError",
+    "ImportedPatient",
+    "Unmapped",
+    "assess_imported",
+    "patient_from_bundle",
+    "patient_to_bundle",
+    "to_bundle",
+    "to_resource",
+]
