@@ -208,10 +208,10 @@ def _parse_time(text: str) -> datetime:
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     from interventional._present import assessment_data
+    from interventional.fhir import _cli as fhir_cli
     from interventional.procedures import plan as make_plan
     from interventional.safety import Verdict, assess, load_patient
 
-    patient = load_patient(args.patient)
     plan = make_plan(
         args.procedure,
         levels=args.levels or (),
@@ -219,12 +219,25 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         modality=args.modality,
     )
     at = _parse_time(args.at) if args.at else datetime.now().astimezone()
-    assessment = assess(patient, plan, at=at)
+    report = None
+    if fhir_cli.is_bundle(args.patient):  # a FHIR bundle (JSON), else the TOML patient file
+        assessment, report = fhir_cli.assess_bundle(args.patient, plan, at)
+    else:
+        assessment = assess(load_patient(args.patient), plan, at=at)
     if args.json:
-        _dump_json(assessment_data(assessment, at), out)
+        data = assessment_data(assessment, at)
+        _dump_json(data if report is None else {**data, "fhir": report}, out)
     else:
         out.write(assessment.explain().rstrip() + "\n")
+        if report is not None:
+            out.write(fhir_cli.report_text(report) + "\n")
     return _EXIT_OK if assessment.verdict is Verdict.PROCEED else _EXIT_NOT_PROCEED
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from interventional.fhir import _cli as fhir_cli
+
+    return fhir_cli.export(args.format, args.id, out)
 
 
 def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
@@ -292,7 +305,9 @@ def _parser() -> argparse.ArgumentParser:
     structure.add_argument("id", help="structure id, e.g. medial-branch:L3:left")
 
     assess = add("assess", _cmd_assess, "assess a patient file against a planned procedure")
-    assess.add_argument("patient", help="patient TOML file (see examples/patient.toml)")
+    assess.add_argument(
+        "patient", help="patient TOML file (see examples/patient.toml) or FHIR bundle (.json)"
+    )
     assess.add_argument("--procedure", required=True, help="procedure id or alias")
     assess.add_argument("--levels", nargs="*", help="segments or levels, e.g. L4-L5")
     assess.add_argument("--side", help="left, right, midline or bilateral")
@@ -303,6 +318,10 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("id", nargs="?", help="structure id at the centre of a subgraph")
     graph.add_argument("--format", choices=["graphml", "json", "dot"], default="json")
     graph.add_argument("--depth", type=int, default=1, help="neighbourhood depth (default 1)")
+
+    export = add("export", _cmd_export, "write a procedure in an exchange format")
+    export.add_argument("format", choices=["fhir"], help="fhir: a FHIR R4B ActivityDefinition")
+    export.add_argument("id", help="procedure id or alias, e.g. lumbar-medial-branch-block")
 
     add("demo", _cmd_demo, "a worked example on built-in data: plan, assessment and nerves")
     return parser

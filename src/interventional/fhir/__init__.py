@@ -3,7 +3,8 @@
 Read a patient from a FHIR Bundle (:func:`patient_from_bundle`), assess them, and write
 procedures, plans and assessments as FHIR resources (:func:`to_resource`,
 :func:`to_bundle`). Everything read or written is validated through the R4B models of
-the `fhir.resources <https://pypi.org/project/fhir.resources/>`_ package.
+the `fhir.resources <https://pypi.org/project/fhir.resources/>`_ package, imported on
+first use (without it, reading or writing raises :class:`MissingExtraError`).
 
 - :func:`patient_from_bundle` reads Patient, Observation, MedicationStatement,
   MedicationRequest, MedicationAdministration, Condition, AllergyIntolerance and Device
@@ -27,14 +28,7 @@ Examples
 
 from __future__ import annotations
 
-try:
-    import fhir.resources  # noqa: F401  (the models; a clear message when missing)
-except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "interventional.fhir needs the 'fhir' extra: pip install \"interventional[fhir]\""
-    ) from error
-
-from interventional.fhir._errors import BundleError
+from interventional.fhir._errors import BundleError, MissingExtraError
 from interventional.fhir._read import ImportedPatient, Unmapped, patient_from_bundle
 from interventional.fhir._write import (
     assess_imported,
@@ -46,6 +40,7 @@ from interventional.fhir._write import (
 __all__ = [
     "BundleError",
     "ImportedPatient",
+    "MissingExtraError",
     "Unmapped",
     "assess_imported",
     "patient_from_bundle",

@@ -4,9 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from interventional.errors import ValidationError
+from interventional.errors import InterventionalError, ValidationError
 
-__all__ = ["BundleError", "validation_error"]
+__all__ = ["BundleError", "MissingExtraError", "model", "validation_error"]
+
+
+class MissingExtraError(InterventionalError, ImportError):
+    """The FHIR models (``fhir.resources``, the ``fhir`` extra) are not installed."""
+
+
+def model(kind: str) -> Any:
+    """The ``fhir.resources`` R4B model class of the resource or type ``kind``.
+
+    Raises
+    ------
+    MissingExtraError
+        When ``fhir.resources`` is not installed.
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module(f"fhir.resources.R4B.{kind.lower()}")
+    except ModuleNotFoundError as error:
+        if error.name is not None and error.name.startswith("fhir"):
+            raise MissingExtraError(
+                'interventional.fhir needs the FHIR models: pip install "interventional[fhir]"'
+            ) from None
+        raise
+    return getattr(module, kind)
 
 
 class BundleError(ValidationError):

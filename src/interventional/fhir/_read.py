@@ -82,7 +82,7 @@ from interventional.errors import (
     ValidationError,
 )
 from interventional.fhir._concepts import Concept, answer_of, concept_of, concepts
-from interventional.fhir._errors import BundleError, validation_error
+from interventional.fhir._errors import BundleError, model, validation_error
 from interventional.fhir._time import earliest, latest
 from interventional.pharmacology import Drug, drug_by_code, drugs
 from interventional.safety import (
@@ -208,14 +208,14 @@ def _load(bundle: object) -> dict[str, Any]:
 
 
 def _validate(data: dict[str, Any]) -> Any:
-    from fhir.resources.R4B.bundle import Bundle
+    bundle = model("Bundle")
     from pydantic import ValidationError as PydanticError
 
     kind = data.get("resourceType")
     if kind != "Bundle":
         raise BundleError("resourceType", f"expected 'Bundle', got {kind!r}")
     try:
-        return Bundle.model_validate(data)
+        return bundle.model_validate(data)
     except PydanticError as error:
         raise validation_error(error) from None
 
@@ -261,7 +261,7 @@ def _texts(concept: Any) -> list[str]:
 def _describe(concept: Any) -> str:
     """A CodeableConcept in a few words, for reasons and notes."""
     if concept is None:
-        return "no code"
+        return "(not identified: no code, no text)"
     parts = [f"{system.title} {code}" for system, code in _codings(concept)]
     others = [
         f"{c.system} {c.code}"

@@ -36,7 +36,7 @@ from typing import Any
 from interventional.codes import CodeSystem
 from interventional.errors import ValidationError
 from interventional.fhir._concepts import Concept, concepts
-from interventional.fhir._errors import validation_error
+from interventional.fhir._errors import model, validation_error
 from interventional.fhir._read import LOCAL
 from interventional.pharmacology import drugs
 from interventional.procedures import Procedure, ProcedurePlan
@@ -63,14 +63,11 @@ _NAMESPACE = uuid.UUID("5b1f7e4e-3c1a-4d0e-9a55-6f0c2f4b7a10")
 
 def _validated(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """``data`` checked through the R4B model of ``kind``, in its JSON form."""
-    import importlib
-
+    resource_model = model(kind)
     from pydantic import ValidationError as PydanticError
 
-    module = importlib.import_module(f"fhir.resources.R4B.{kind.lower()}")
-    model = getattr(module, kind)
     try:
-        resource = model.model_validate(data)
+        resource = resource_model.model_validate(data)
     except PydanticError as error:  # a bug of the writer: say where
         raise validation_error(error) from None
     out: dict[str, Any] = resource.model_dump(mode="json", exclude_none=True)
