@@ -130,7 +130,12 @@ def test_html_table() -> None:
 def test_procedure_html_and_repr() -> None:
     procedure = default_catalog()["lumbar-mbb"]
     assert repr(procedure) == "<Procedure 'lumbar-medial-branch-block': Lumbar medial branch block>"
-    assert "low" in procedure._repr_html_()
+    html = procedure._repr_html_()
+    assert "low" in html
+    assert "ASRA 2018: Thoracic and lumbar facet MBNB and RFA" in html
+    assert "typical duration" in html and "30 min (PT-MBB-DURATION)" in html
+    inferred = default_catalog()["tpvb"]._repr_html_()
+    assert "inferred: The 2018 table does not place" in inferred
 
 
 def test_procedures_are_hashable_values() -> None:
