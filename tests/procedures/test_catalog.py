@@ -133,7 +133,8 @@ def test_procedure_html_and_repr() -> None:
     html = procedure._repr_html_()
     assert "low" in html
     assert "ASRA 2018: Thoracic and lumbar facet MBNB and RFA" in html
-    assert "typical duration" in html and "30 min (PT-MBB-DURATION)" in html
+    assert "typical duration" in html
+    assert "30 min (PT-MBB-DURATION)" in html
     inferred = default_catalog()["tpvb"]._repr_html_()
     assert "inferred: The 2018 table does not place" in inferred
 

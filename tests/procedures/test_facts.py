@@ -309,12 +309,21 @@ def test_radiofrequency_procedures_use_an_rf_cannula_with_an_active_tip() -> Non
             assert procedure.needle.active_tip is not None
 
 
-def test_cervical_interlaminar_levels_follow_rathmell() -> None:
-    # R2015 consideration R3: C7-T1 recommended, preferably no higher than C6-C7.
-    levels = [
-        str(level) for level in default_catalog()["cervical-interlaminar-epidural-injection"].levels
-    ]
-    assert levels == ["C6-C7", "C7-T1"]
+def test_cervical_interlaminar_levels_are_the_practised_ones_and_the_rule_flags_c5_c6() -> None:
+    # R2015 consideration R3: C7-T1 recommended, preferably no higher than C6-C7; practice
+    # also enters at C5-C6 (KJP-2024-CEB, IASP-ILCEI-12168), which the safety rule flags.
+    from datetime import datetime
+
+    from interventional.procedures import plan
+    from interventional.safety import Patient, assess
+
+    procedure = default_catalog()["cervical-interlaminar-epidural-injection"]
+    assert [str(level) for level in procedure.levels] == ["C5-C6", "C6-C7", "C7-T1"]
+    at = datetime(2026, 3, 10, 9, 0)
+    high = assess(Patient(age=50), plan(procedure, levels=["C5-C6"]), at=at)
+    low = assess(Patient(age=50), plan(procedure, levels=["C7-T1"]), at=at)
+    assert high.by_code("rule:esi-cervical-interlaminar-level")
+    assert not low.by_code("rule:esi-cervical-interlaminar-level")
 
 
 def test_regions() -> None:
