@@ -273,3 +273,121 @@ def test_dermatome_of_a_non_nerve(atlas: Atlas) -> None:
 def test_sides_of_paired_structures(atlas: Atlas) -> None:
     for structure in atlas.find(kind=StructureKind.FACET_JOINT):
         assert structure.side in (Side.LEFT, Side.RIGHT)
+
+
+# --- Round two: the hip, the thoracic wall, the lumbar and sacral plexuses, the neck -------
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_anterior_hip_capsule_supply(atlas: Atlas, side: str) -> None:
+    # SHORT-2018: femoral and obturator branches in every specimen, the accessory obturator
+    # nerve in 7 of 13.
+    assert ids(atlas.innervation(f"hip-joint:{side}")) == [
+        f"hip-articular-branch:{nerve}:{side}"
+        for nerve in ("accessory-obturator", "femoral", "obturator")
+    ]
+    for nerve in ("femoral", "obturator", "accessory-obturator"):
+        parents = atlas.related(f"hip-articular-branch:{nerve}:{side}", Relation.BRANCH_OF)
+        assert ids(parents) == [f"{nerve}-nerve:{side}"]
+    assert "7 of 13" in (atlas[f"accessory-obturator-nerve:{side}"].note or "")
+
+
+def test_hip_branches_reach_the_joint_from_their_parent_nerves(atlas: Atlas) -> None:
+    # The parent nerve supplies the joint through its articular branch.
+    for nerve in ("femoral-nerve:left", "obturator-nerve:left"):
+        assert "hip-joint:left" in ids(atlas.innervated_by(nerve, branches=True))
+        assert "hip-joint:left" not in ids(atlas.innervated_by(nerve))
+
+
+@pytest.mark.parametrize(
+    ("nerve", "roots"),
+    [
+        # DOWNSTATE-LP, KENHUB-LP, MEDIWIKI-LP, ASRA-PUDENDAL
+        ("femoral-nerve", ["L2", "L3", "L4"]),
+        ("obturator-nerve", ["L2", "L3", "L4"]),
+        ("accessory-obturator-nerve", ["L3", "L4"]),
+        ("lateral-femoral-cutaneous-nerve", ["L2", "L3"]),
+        ("ilioinguinal-nerve", ["L1", "T12"]),
+        ("iliohypogastric-nerve", ["L1", "T12"]),
+        ("pudendal-nerve", ["S2", "S3", "S4"]),
+    ],
+)
+def test_plexus_nerves_and_their_ventral_rami(atlas: Atlas, nerve: str, roots: list[str]) -> None:
+    parents = atlas.related(f"{nerve}:right", Relation.BRANCH_OF)
+    assert ids(parents) == sorted(f"ventral-ramus:{root}:right" for root in roots)
+
+
+def test_intercostal_nerves_are_the_thoracic_ventral_rami(atlas: Atlas) -> None:
+    # AK-ICB: T1-T11 intercostal; T12 is the subcostal nerve (not modelled).
+    nerves = atlas.find(kind="intercostal-nerve")
+    assert len(nerves) == 2 * 11
+    assert "intercostal-nerve:T12:left" not in atlas
+    for n in range(1, 12):
+        rami = atlas.related(f"intercostal-nerve:T{n}:left", Relation.CONTINUOUS_WITH)
+        assert ids(rami) == [f"ventral-ramus:T{n}:left"]
+
+
+def test_the_intercostal_bundle_and_the_pleura_are_at_risk(atlas: Atlas) -> None:
+    # In the costal groove the vein, artery and nerve; medially the nerve on the pleura.
+    assert ids(atlas.at_risk("intercostal-nerve:T6:left")) == [
+        "intercostal-artery:T6:left",
+        "intercostal-vein:T6:left",
+        "pleura:left",
+    ]
+
+
+def test_paravertebral_space_contents_and_communications(atlas: Atlas) -> None:
+    # MGH-TPVB, BOUMAN-2017: pleura in front; the spinal nerve and the sympathetic chain in
+    # the space; continuous with the epidural space and with the spaces above and below.
+    space = "paravertebral-space:T6:right"
+    near = ids(atlas.related(space, Relation.ADJACENT_TO))
+    for neighbour in ("pleura:right", "spinal-nerve:T6:right", "thoracic-sympathetic-chain:right"):
+        assert neighbour in near
+    assert ids(atlas.related(space, Relation.CONTINUOUS_WITH)) == [
+        "epidural-space:thoracic",
+        "paravertebral-space:T5:right",
+        "paravertebral-space:T7:right",
+    ]
+    assert len(atlas.find(kind="paravertebral-space")) == 2 * 12
+
+
+def test_erector_spinae_plane_lies_on_the_transverse_process(atlas: Atlas) -> None:
+    # NYSORA-ESP: deep to erector spinae, on the transverse process; the dorsal rami beside it.
+    near = ids(atlas.related("erector-spinae-plane:T5:left", Relation.ADJACENT_TO))
+    assert {"muscle:erector-spinae:left", "vertebra:T5", "dorsal-ramus:T5:left"} <= set(near)
+    assert "paravertebral-space:T5:left" in near
+
+
+def test_basivertebral_nerves_supply_their_vertebral_bodies(atlas: Atlas) -> None:
+    # SP-BVN: the basivertebral nerve carries endplate nociception; modelled L1-S1.
+    assert ids(atlas.find(kind="basivertebral-nerve")) == sorted(
+        f"basivertebral-nerve:{level}" for level in ("L1", "L2", "L3", "L4", "L5", "S1")
+    )
+    assert ids(atlas.innervation("vertebra:L4")) == ["basivertebral-nerve:L4"]
+
+
+def test_glossopharyngeal_nerve_lies_between_the_great_vessels(atlas: Atlas) -> None:
+    # ERDINE-GPN: between the internal jugular vein and the internal carotid artery, with
+    # the vagus nerve.
+    assert ids(atlas.at_risk("glossopharyngeal-nerve:left")) == [
+        "internal-carotid-artery:left",
+        "internal-jugular-vein:left",
+        "vagus-nerve:left",
+    ]
+
+
+def test_femoral_nerve_and_vessels_are_a_bundle(atlas: Atlas) -> None:
+    assert ids(atlas.at_risk("femoral-nerve:left")) == ["femoral-artery:left"]
+    assert "femoral-vein:left" in ids(atlas.related("femoral-artery:left", Relation.ADJACENT_TO))
+
+
+def test_ilioinguinal_nerve_and_the_peritoneum(atlas: Atlas) -> None:
+    # HADZIC-IIIH: the nerves in the abdominal wall; the peritoneum deep to it.
+    assert "abdominal-wall" in ids(atlas.related("ilioinguinal-nerve:left", Relation.ADJACENT_TO))
+    assert ids(atlas.related("abdominal-wall", Relation.ADJACENT_TO)) == [
+        "iliohypogastric-nerve:left",
+        "iliohypogastric-nerve:right",
+        "ilioinguinal-nerve:left",
+        "ilioinguinal-nerve:right",
+        "peritoneum",
+    ]

@@ -130,7 +130,13 @@ def test_html_table() -> None:
 def test_procedure_html_and_repr() -> None:
     procedure = default_catalog()["lumbar-mbb"]
     assert repr(procedure) == "<Procedure 'lumbar-medial-branch-block': Lumbar medial branch block>"
-    assert "low" in procedure._repr_html_()
+    html = procedure._repr_html_()
+    assert "low" in html
+    assert "ASRA 2018: Thoracic and lumbar facet MBNB and RFA" in html
+    assert "typical duration" in html
+    assert "30 min (PT-MBB-DURATION)" in html
+    inferred = default_catalog()["tpvb"]._repr_html_()
+    assert "inferred: The 2018 table does not place" in inferred
 
 
 def test_procedures_are_hashable_values() -> None:
@@ -304,3 +310,54 @@ def test_reversed_injectate_range() -> None:
         load(text)
     assert info.value.field == "volume"
     assert "the low bound 3 mL exceeds the high bound 1 mL" in str(info.value)
+
+
+# --- bleeding_risk_basis and typical_duration in a user's file -------------------------------
+
+
+def test_a_user_record_states_its_class_basis_and_duration() -> None:
+    from datetime import timedelta
+
+    text = minimal().replace(
+        'bleeding_risk = "low"',
+        'bleeding_risk = "low"\n'
+        'bleeding_risk_basis = { row = "Peripheral nerve blocks", references = ["N2018"] }\n'
+        'typical_duration = "20 min"\n'
+        'typical_duration_references = ["N2018"]',
+    )
+    (procedure,) = load(text).values()
+    assert procedure.typical_duration == timedelta(minutes=20)
+    assert procedure.bleeding_risk_basis is not None
+    assert not procedure.bleeding_risk_basis.is_inferred
+    assert Catalog.from_toml(load(text).to_toml()) == load(text)
+
+
+def test_a_duration_without_its_source_is_refused() -> None:
+    text = minimal().replace(
+        'bleeding_risk = "low"', 'bleeding_risk = "low"\ntypical_duration = "20 min"'
+    )
+    with pytest.raises(CatalogError) as info:
+        load(text)
+    assert info.value.field == "typical_duration_references"
+
+
+@pytest.mark.parametrize("value", ['"0 min"', '"-5 min"', '"20 kg"'])
+def test_a_duration_must_be_a_positive_time(value: str) -> None:
+    text = minimal().replace(
+        'bleeding_risk = "low"',
+        f'bleeding_risk = "low"\ntypical_duration = {value}\ntypical_duration_references = ["N2018"]',
+    )
+    with pytest.raises(CatalogError) as info:
+        load(text)
+    assert info.value.field == "typical_duration"
+
+
+def test_a_basis_needs_a_row_or_the_reasoning() -> None:
+    text = minimal().replace(
+        'bleeding_risk = "low"',
+        'bleeding_risk = "low"\nbleeding_risk_basis = { references = ["N2018"] }',
+    )
+    with pytest.raises(CatalogError) as info:
+        load(text)
+    assert "bleeding_risk_basis" in str(info.value)
+    assert "inferred" in str(info.value)

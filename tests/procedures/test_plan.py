@@ -130,10 +130,10 @@ def test_level_outside_the_procedures_levels() -> None:
     )
 
 
-def test_cervical_interlaminar_level_too_high_suggests_c6_c7() -> None:
+def test_cervical_interlaminar_level_too_high_suggests_the_nearest_allowed() -> None:
     with pytest.raises(PlanError) as info:
-        plan("cervical-interlaminar-epidural-injection", levels=["C4-C5"])
-    assert info.value.suggestions == ("C6-C7",)
+        plan("cervical-interlaminar-epidural-injection", levels=["C3-C4"])
+    assert info.value.suggestions == ("C5-C6",)
 
 
 def test_level_of_the_wrong_kind() -> None:

@@ -1,11 +1,10 @@
 """Catalogue invariants: fluoroscopic views, and the ASRA 2018 bleeding-risk classes.
 
-The classes follow the 2018 pain guideline list (N2018, ASRA-NEWS19, UTD-RISK; see
-/work/shared/domain/contraindications.md, section 1a): neuraxial neuromodulation, intrathecal
-pumps, vertebral augmentation and percutaneous decompression are HIGH; epidural steroid
-injections, intradiscal procedures, sympathetic, trigeminal and sphenopalatine blocks and
-*cervical* facet work are INTERMEDIATE; thoracic and lumbar facet work, peripheral nerve
-procedures and stimulation, joints, sacroiliac work and trigger points are LOW.
+Every record says where its class comes from (``bleeding_risk_basis``): the row of the 2018
+procedure table (N2018, table 1; UTD-RISK; /work/shared/domain/contraindications.md 1a), or
+the reasoning where the table does not name it. The facts (which row has which class) are in
+``tests/procedures/test_facts.py``; here the invariants: every class has a basis, and one row
+gives one class whichever procedures are placed on it.
 """
 
 from __future__ import annotations
@@ -18,32 +17,14 @@ from interventional.anatomy.levels import Region
 from interventional.imaging.modality import Modality
 from interventional.procedures import BleedingRisk, Procedure, default_catalog
 
-BY_CATEGORY = {
-    "epidural-steroid-injection": BleedingRisk.INTERMEDIATE,
-    "intradiscal": BleedingRisk.INTERMEDIATE,
-    "sympathetic-block": BleedingRisk.INTERMEDIATE,
-    "cranial-block": BleedingRisk.INTERMEDIATE,
-    "intrathecal-drug-delivery": BleedingRisk.HIGH,
-    "vertebral-augmentation": BleedingRisk.HIGH,
-    "spinal-decompression": BleedingRisk.HIGH,
-    "joint-injection": BleedingRisk.LOW,
-    "soft-tissue-injection": BleedingRisk.LOW,
-    "peripheral-nerve-intervention": BleedingRisk.LOW,
-    "sacroiliac-intervention": BleedingRisk.LOW,
-}
 
-
-def guideline_class(procedure: Procedure) -> BleedingRisk | None:
-    """The class the 2018 list gives a procedure, by its category (None: not listed)."""
-    category = procedure.category.value
-    if category in BY_CATEGORY:
-        return BY_CATEGORY[category]
-    if category == "facet-intervention":
-        cervical = Region.CERVICAL in procedure.regions
-        return BleedingRisk.INTERMEDIATE if cervical else BleedingRisk.LOW
-    if category == "neuromodulation":
-        return BleedingRisk.HIGH if procedure.neuraxial else BleedingRisk.LOW
-    return None
+def _by_row() -> dict[str, set[BleedingRisk]]:
+    classes: dict[str, set[BleedingRisk]] = {}
+    for procedure in default_catalog().values():
+        basis = procedure.bleeding_risk_basis
+        if basis is not None and basis.row:
+            classes.setdefault(basis.row, set()).add(procedure.bleeding_risk)
+    return classes
 
 
 @settings(max_examples=60, deadline=None)
@@ -55,15 +36,22 @@ def test_every_procedure_with_fluoroscopy_has_a_view(procedure: Procedure) -> No
 
 @settings(max_examples=60, deadline=None)
 @given(ivst.procedures())
-def test_risk_class_matches_the_guideline_list(procedure: Procedure) -> None:
-    expected = guideline_class(procedure)
-    assert expected is not None, f"{procedure.id}: category not on the guideline list"
-    assert procedure.bleeding_risk is expected
+def test_every_class_says_where_it_comes_from(procedure: Procedure) -> None:
+    basis = procedure.bleeding_risk_basis
+    assert basis is not None, f"{procedure.id}: no bleeding_risk_basis"
+    assert basis.row or basis.inferred
+    assert basis.references
 
 
-def test_every_category_of_the_catalogue_is_on_the_guideline_list() -> None:
-    unlisted = sorted(p.id for p in default_catalog().values() if guideline_class(p) is None)
-    assert unlisted == []
+def test_one_row_of_the_table_gives_one_class() -> None:
+    # Whether named in a row or likened to it, every procedure on a row has its class.
+    assert {row: len(classes) for row, classes in _by_row().items()} == dict.fromkeys(_by_row(), 1)
+
+
+def test_the_table_rows_are_all_used_and_span_the_three_classes() -> None:
+    rows = _by_row()
+    assert len(rows) == 19
+    assert set().union(*rows.values()) == set(BleedingRisk)
 
 
 def test_cervical_facet_work_outranks_thoracolumbar_facet_work() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from conftest import AT, make_plan
 
 from interventional.pharmacology import Dose
@@ -158,6 +159,20 @@ def test_lumbar_rf_ablation_with_pacemaker_is_caution() -> None:
     assert result.verdict is Verdict.CAUTION
     (finding,) = result.by_code("rule:cardiac-device-radiofrequency")
     assert "reprogramming" in finding.message
+
+
+@pytest.mark.parametrize(
+    "procedure",
+    [
+        "genicular-nerve-pulsed-radiofrequency",
+        "hip-articular-branch-cooled-radiofrequency-ablation",
+    ],
+)
+def test_pulsed_and_cooled_rf_with_a_pacemaker_get_the_rf_device_finding(procedure: str) -> None:
+    # Pulsed and cooled RF pass RF current like conventional RF ablation (ASPN-RFA, SJM-RF).
+    patient = _patient(devices=["pacemaker"])
+    result = assess(patient, make_plan(procedure, side="left"), at=AT)
+    assert result.by_code("rule:cardiac-device-radiofrequency")
 
 
 def test_fluoroscopic_procedure_in_pregnancy_is_caution() -> None:

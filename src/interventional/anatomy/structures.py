@@ -109,6 +109,31 @@ class StructureKind(ParsableEnum):
     KIDNEY = "kidney"
     RECURRENT_LARYNGEAL_NERVE = "recurrent-laryngeal-nerve"
     ESOPHAGUS = "esophagus"
+    INTERCOSTAL_NERVE = "intercostal-nerve"
+    INTERCOSTAL_ARTERY = "intercostal-artery"
+    INTERCOSTAL_VEIN = "intercostal-vein"
+    PARAVERTEBRAL_SPACE = "paravertebral-space"
+    ERECTOR_SPINAE_PLANE = "erector-spinae-plane"
+    BASIVERTEBRAL_NERVE = "basivertebral-nerve"
+    PUDENDAL_NERVE = "pudendal-nerve"
+    INTERNAL_PUDENDAL_ARTERY = "internal-pudendal-artery"
+    ILIOINGUINAL_NERVE = "ilioinguinal-nerve"
+    ILIOHYPOGASTRIC_NERVE = "iliohypogastric-nerve"
+    LATERAL_FEMORAL_CUTANEOUS_NERVE = "lateral-femoral-cutaneous-nerve"
+    FEMORAL_NERVE = "femoral-nerve"
+    OBTURATOR_NERVE = "obturator-nerve"
+    ACCESSORY_OBTURATOR_NERVE = "accessory-obturator-nerve"
+    HIP_ARTICULAR_BRANCH = "hip-articular-branch"
+    FEMORAL_ARTERY = "femoral-artery"
+    FEMORAL_VEIN = "femoral-vein"
+    GLOSSOPHARYNGEAL_NERVE = "glossopharyngeal-nerve"
+    VAGUS_NERVE = "vagus-nerve"
+    INTERNAL_CAROTID_ARTERY = "internal-carotid-artery"
+    INTERNAL_JUGULAR_VEIN = "internal-jugular-vein"
+    PERITONEUM = "peritoneum"
+    ABDOMINAL_WALL = "abdominal-wall"
+    GLUTEAL_REGION = "gluteal-region"
+    LIMB = "limb"
 
     @property
     def category(self) -> str:
@@ -152,12 +177,20 @@ _CATEGORY_MEMBERS: dict[str, tuple[StructureKind, ...]] = {
         StructureKind.SHOULDER_JOINT,
         StructureKind.INTERVERTEBRAL_DISC,
     ),
-    "soft-tissue": (StructureKind.LIGAMENTUM_FLAVUM, StructureKind.MUSCLE),
+    "soft-tissue": (
+        StructureKind.LIGAMENTUM_FLAVUM,
+        StructureKind.MUSCLE,
+        StructureKind.ABDOMINAL_WALL,
+        StructureKind.GLUTEAL_REGION,
+        StructureKind.LIMB,
+    ),
     "space": (
         StructureKind.INTERVERTEBRAL_FORAMEN,
         StructureKind.SACRAL_FORAMEN,
         StructureKind.SACRAL_HIATUS,
         StructureKind.EPIDURAL_SPACE,
+        StructureKind.PARAVERTEBRAL_SPACE,
+        StructureKind.ERECTOR_SPINAE_PLANE,
     ),
     "neuraxis": (
         StructureKind.DURAL_SAC,
@@ -178,6 +211,18 @@ _CATEGORY_MEMBERS: dict[str, tuple[StructureKind, ...]] = {
         StructureKind.GENICULAR_NERVE,
         StructureKind.SUPRASCAPULAR_NERVE,
         StructureKind.RECURRENT_LARYNGEAL_NERVE,
+        StructureKind.INTERCOSTAL_NERVE,
+        StructureKind.BASIVERTEBRAL_NERVE,
+        StructureKind.PUDENDAL_NERVE,
+        StructureKind.ILIOINGUINAL_NERVE,
+        StructureKind.ILIOHYPOGASTRIC_NERVE,
+        StructureKind.LATERAL_FEMORAL_CUTANEOUS_NERVE,
+        StructureKind.FEMORAL_NERVE,
+        StructureKind.OBTURATOR_NERVE,
+        StructureKind.ACCESSORY_OBTURATOR_NERVE,
+        StructureKind.HIP_ARTICULAR_BRANCH,
+        StructureKind.GLOSSOPHARYNGEAL_NERVE,
+        StructureKind.VAGUS_NERVE,
     ),
     "autonomic": (
         StructureKind.STELLATE_GANGLION,
@@ -197,8 +242,20 @@ _CATEGORY_MEMBERS: dict[str, tuple[StructureKind, ...]] = {
         StructureKind.ARTERY_OF_ADAMKIEWICZ,
         StructureKind.AORTA,
         StructureKind.INFERIOR_VENA_CAVA,
+        StructureKind.INTERCOSTAL_ARTERY,
+        StructureKind.INTERCOSTAL_VEIN,
+        StructureKind.INTERNAL_PUDENDAL_ARTERY,
+        StructureKind.FEMORAL_ARTERY,
+        StructureKind.FEMORAL_VEIN,
+        StructureKind.INTERNAL_CAROTID_ARTERY,
+        StructureKind.INTERNAL_JUGULAR_VEIN,
     ),
-    "viscus": (StructureKind.PLEURA, StructureKind.KIDNEY, StructureKind.ESOPHAGUS),
+    "viscus": (
+        StructureKind.PLEURA,
+        StructureKind.KIDNEY,
+        StructureKind.ESOPHAGUS,
+        StructureKind.PERITONEUM,
+    ),
 }
 _CATEGORY: dict[StructureKind, str] = {
     kind: category for category, kinds in _CATEGORY_MEMBERS.items() for kind in kinds
@@ -210,6 +267,8 @@ _HAZARD_KINDS = frozenset(
         StructureKind.DORSAL_ROOT_GANGLION,
         StructureKind.VENTRAL_RAMUS,
         StructureKind.RECURRENT_LARYNGEAL_NERVE,
+        StructureKind.FEMORAL_NERVE,
+        StructureKind.VAGUS_NERVE,
     }
 )
 

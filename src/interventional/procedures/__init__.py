@@ -20,7 +20,7 @@ from interventional.procedures.model import (
     Technique,
 )
 from interventional.procedures.plan import ProcedurePlan, UnknownInjectateError, plan
-from interventional.procedures.risk import BleedingRisk
+from interventional.procedures.risk import BleedingRisk, RiskBasis
 from interventional.units import QuantityRange
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "ProcedureCategory",
     "ProcedurePlan",
     "QuantityRange",
+    "RiskBasis",
     "TargetRule",
     "Technique",
     "UnknownInjectateError",

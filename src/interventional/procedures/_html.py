@@ -54,6 +54,10 @@ def _procedure_rows(p: Procedure) -> list[tuple[str, str]]:
             + f" (usual: {_e(p.usual_modality.value)})",
         ),
         ("bleeding risk (ASRA 2018)", f"<b>{_e(p.bleeding_risk.value)}</b>"),
+        (
+            "basis of the class",
+            _e(p.bleeding_risk_basis) if p.bleeding_risk_basis is not None else "&mdash;",
+        ),
         ("neuraxial", "yes" if p.neuraxial else "no"),
         ("lateralized", "yes" if p.lateralized else "no"),
     ]
@@ -69,6 +73,10 @@ def _procedure_rows(p: Procedure) -> list[tuple[str, str]]:
         rows.append(("complications", _join(p.complications)))
     if p.max_levels is not None:
         rows.append(("max levels", _e(p.max_levels)))
+    if p.typical_duration is not None:
+        minutes = int(p.typical_duration.total_seconds() // 60)
+        sources = _join(ref.key for ref in p.typical_duration_references)
+        rows.append(("typical duration", f"{minutes} min ({sources})"))
     rows.append(("references", _join(ref.key for ref in p.references)))
     return rows
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -42,9 +43,9 @@ from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import StructureKind
 from interventional.errors import ValidationError, suggest
 from interventional.imaging.modality import Modality
-from interventional.procedures.risk import BleedingRisk
+from interventional.procedures.risk import BleedingRisk, RiskBasis
 from interventional.references import Reference, to_references
-from interventional.units import QuantityRange
+from interventional.units import QuantityRange, as_timedelta
 
 __all__ = [
     "Approach",
@@ -89,6 +90,10 @@ class ProcedureCategory(ParsableEnum):
     INTRATHECAL_DRUG_DELIVERY = "intrathecal-drug-delivery"
     VERTEBRAL_AUGMENTATION = "vertebral-augmentation"
     SPINAL_DECOMPRESSION = "spinal-decompression"
+    EPIDURAL_INTERVENTION = "epidural-intervention"
+    SPINAL_NERVE_INTERVENTION = "spinal-nerve-intervention"
+    INTRAOSSEOUS = "intraosseous"
+    INTRAVENOUS_REGIONAL_ANAESTHESIA = "intravenous-regional-anaesthesia"
 
 
 class Technique(ParsableEnum):
@@ -108,6 +113,13 @@ class Technique(ParsableEnum):
     PROVOCATION = "provocation"
     AUGMENTATION = "augmentation"
     DECOMPRESSION = "decompression"
+    COOLED_RADIOFREQUENCY_ABLATION = "cooled-radiofrequency-ablation"
+    PULSED_RADIOFREQUENCY = "pulsed-radiofrequency"
+    ELECTROTHERMAL_THERAPY = "electrothermal-therapy"
+    ENDOSCOPY = "endoscopy"
+    ADHESIOLYSIS = "adhesiolysis"
+    REFILL = "refill"
+    REVISION = "revision"
 
 
 class Approach(ParsableEnum):
@@ -133,6 +145,8 @@ class Approach(ParsableEnum):
     INTRA_ARTICULAR = "intra-articular"
     PERINEURAL = "perineural"
     INTRAMUSCULAR = "intramuscular"
+    SUBCUTANEOUS = "subcutaneous"
+    INTRAVENOUS = "intravenous"
 
 
 def parse_level(text: Level | str, *, field: str = "levels") -> Level:
@@ -487,6 +501,25 @@ def _to_needle(value: object) -> Any:
     raise ValidationError("needle", f"expected a Needle or a table of its fields, got {value!r}")
 
 
+def _risk_basis(value: object) -> RiskBasis | None:
+    if value is None or isinstance(value, RiskBasis):
+        return value
+    if isinstance(value, Mapping):
+        return RiskBasis(**value)
+    raise ValidationError(
+        "bleeding_risk_basis", f"expected a RiskBasis or a table of its fields, got {value!r}"
+    )
+
+
+def _typical_duration(value: object) -> timedelta | None:
+    if value is None:
+        return None
+    duration = as_timedelta(value, field="typical_duration")
+    if duration <= timedelta(0):
+        raise ValidationError("typical_duration", f"must be longer than zero, got {value!r}")
+    return duration
+
+
 def _optional_positive_int(value: object) -> int | None:
     if value is None:
         return None
@@ -545,6 +578,17 @@ class Procedure:
         One or two sentences on what is done.
     references : tuple of Reference
         The sources of the record.
+    bleeding_risk_basis : RiskBasis, optional
+        Where ``bleeding_risk`` comes from: the row of the ASRA 2018 table, or the reasoning
+        when the table does not name the procedure (every built-in record has one).
+    typical_duration : datetime.timedelta, optional
+        How long the procedure typically takes, only where a cited source states it
+        (``None`` otherwise: the library never guesses one).
+    typical_duration_references : tuple of Reference
+        The sources of ``typical_duration`` (required when it is given).
+    typical_duration_note : str
+        What the source says, where the value is read from a range (the upper bound is
+        recorded, so that a restart counted from the end is not too early).
 
     Examples
     --------
@@ -554,6 +598,8 @@ class Procedure:
     ('lumbar-medial-branch-block', <BleedingRisk.LOW: 'low'>, True)
     >>> sorted(kind.value for kind in mbb.target_kinds)
     ['dorsal-ramus', 'medial-branch']
+    >>> print(mbb.bleeding_risk_basis)
+    ASRA 2018: Thoracic and lumbar facet MBNB and RFA
     """
 
     id: str = attrs.field(validator=_check_id)
@@ -587,6 +633,16 @@ class Procedure:
         default=None, kw_only=True, converter=_optional_positive_int
     )
     description: str = attrs.field(default="", kw_only=True)
+    bleeding_risk_basis: RiskBasis | None = attrs.field(
+        default=None, kw_only=True, converter=_risk_basis
+    )
+    typical_duration: timedelta | None = attrs.field(
+        default=None, kw_only=True, converter=_typical_duration
+    )
+    typical_duration_references: tuple[Reference, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_references
+    )
+    typical_duration_note: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         _validate_procedure(self)
@@ -688,6 +744,14 @@ def _validate_procedure(p: Procedure) -> None:
         raise ValidationError("aliases", f"the id {p.id!r} is listed as its own alias")
     if len(set(p.aliases)) != len(p.aliases):
         raise ValidationError("aliases", "an alias is listed twice")
+    if p.typical_duration is not None and not p.typical_duration_references:
+        raise ValidationError(
+            "typical_duration_references", "a typical duration must cite the source that states it"
+        )
+    if p.typical_duration is None and (p.typical_duration_references or p.typical_duration_note):
+        raise ValidationError(
+            "typical_duration", "references or a note are given but no typical duration"
+        )
     if p.needle is not None:
         from interventional.imaging.needles import Needle
 
