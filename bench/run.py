@@ -49,6 +49,7 @@ SUITES: list[tuple[str, str, str]] = [
     ("atlas", "bench_atlas", "bench_atlas_build"),
     ("imaging", "bench_imaging", "bench_imaging"),
     ("safety", "bench_safety", "bench_assessments"),
+    ("fhir", "bench_fhir", "bench_fhir"),
 ]
 
 

@@ -14,7 +14,7 @@ import interventional as iv
 API_PAGE = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
 DOCUMENTED_MODULES = set(re.findall(r"\.\. automodule:: ([\w.]+)", API_PAGE))
 DOCUMENTED_NAMES = set(re.findall(r"\.\. auto(?:class|function|exception):: ([\w.]+)", API_PAGE))
-SUBPACKAGES = ["anatomy", "imaging", "pharmacology", "procedures", "safety"]
+SUBPACKAGES = ["anatomy", "fhir", "imaging", "pharmacology", "procedures", "safety"]
 
 
 def public_objects() -> list[tuple[str, object]]:

@@ -63,6 +63,7 @@ latest instant (a date stands for its last minute), a sample time the earliest.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import re
@@ -317,7 +318,9 @@ class _Names:
     injectates: tuple[str, ...]
 
     @classmethod
+    @functools.cache
     def build(cls) -> _Names:
+        """The names of the built-in vocabulary (made once: the vocabulary is read once)."""
         groups = concepts()[Concept.ANTITHROMBOTIC_AGENTS].atc_groups
         by_name: dict[str, str] = {}
         b01: set[str] = set()
