@@ -40,3 +40,21 @@ def test_toml_patients_may_carry_them(tmp_path: object) -> None:
     path.write_text('[[patient]]\nage = 70\nunresolved = "x"\n', encoding="utf-8")
     with pytest.raises(CatalogError, match="unresolved"):
         load_patient(path)
+
+
+def test_assess_reports_each_unresolved_record_as_insufficient_data() -> None:
+    from datetime import datetime
+
+    from interventional.procedures import plan
+    from interventional.safety import Verdict, assess
+
+    record = UnresolvedRecord("MedicationRequest/med-7", "medication 'Eliquis'", "unknown code")
+    knee = plan("knee-joint-injection", side="left", modality="ultrasound")
+    at = datetime(2026, 3, 10, 9)
+    assert assess(Patient(age=70), knee, at=at).verdict is Verdict.PROCEED
+    result = assess(Patient(age=70, unresolved=[record]), knee, at=at)
+    assert result.verdict is Verdict.INSUFFICIENT_DATA
+    assert result.earliest_time is None
+    (finding,) = result.by_code("unresolved")
+    assert finding.code == record.finding_code
+    assert finding.message == record.message

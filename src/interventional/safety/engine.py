@@ -1568,6 +1568,8 @@ def assess(
     if patient.allergies:
         _allergies(ctx)
     _plan_findings(ctx)
+    for record in patient.unresolved:  # what an importer could not read is never dropped
+        ctx.add(record.finding_code, _INSUFFICIENT, record.message, ())
     return _finish(ctx)
 
 
