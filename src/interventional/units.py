@@ -402,7 +402,10 @@ def magnitude(value: Quantity, unit: str) -> float:
     >>> magnitude(Q_(2, "h"), "min")
     120.0
     """
-    return float(value.to(unit).magnitude)
+    target = _unit(unit)
+    if value._units == target._units:  # the usual case: a field already in its canonical unit
+        return float(value.magnitude)
+    return float(value.m_as(target))
 
 
 _UCUM_ANNOTATION = re.compile(r"\{[^{}]*\}")

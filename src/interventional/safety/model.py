@@ -366,8 +366,11 @@ _ALLERGY_ALIASES = {
 }
 
 
+_DRUG_CLASSES = frozenset(member.value for member in DrugClass)
+
+
 def _to_allergies(values: object) -> tuple[str, ...]:
-    classes = {member.value for member in DrugClass}
+    classes = _DRUG_CLASSES  # made once: a Patient is built per row of a cohort
     out = set()
     for code in _codes(values, "allergies"):
         folded = code.casefold().replace("_", "-").replace(" ", "-")

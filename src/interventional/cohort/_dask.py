@@ -1,0 +1,2 @@
+"""placeholder"""
+def screen_dask(*a, **k): raise NotImplementedError
