@@ -271,6 +271,11 @@ def _ml_min(value: float) -> Any:
     return Q_(_number(value), "mL/min")
 
 
+@functools.lru_cache(maxsize=1024)
+def _per_ul(value: float) -> Any:
+    return Q_(_number(value), "1/µL")
+
+
 @functools.lru_cache(maxsize=512)
 def _lab_unit(unit: str, lab: LabName) -> tuple[float, Any]:
     """The factor from the UCUM unit ``unit`` to the lab's stored unit, and that unit."""

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from interventional.errors import ValidationError
 from interventional.procedures import ProcedurePlan
 from interventional.safety import LabName, Patient
+from interventional.units import magnitude
 
 from ._schema import TABLES
 
@@ -41,9 +42,9 @@ def _lab_row(result: Any) -> tuple[float, str | None]:
     if result.name is LabName.INR:
         return float(result.value), None
     ucum = result.name.ucum
-    from interventional.cohort._build import _unit
+    from interventional.cohort._build import _lab_unit
 
-    factor = float(_unit(ucum).to(result.name.unit).magnitude)
+    factor, _ = _lab_unit(ucum, result.name)
     return result.magnitude / factor, ucum
 
 
@@ -56,11 +57,11 @@ def _add_case(rows: dict[str, dict[str, list[Any]]], case: Case) -> None:
     people = rows["patients"]
     people["patient_id"].append(pid)
     people["age"].append(float(patient.age.magnitude))
-    people["weight_kg"].append(None if patient.weight is None else float(patient.weight.m_as("kg")))
+    people["weight_kg"].append(None if patient.weight is None else magnitude(patient.weight, "kg"))
     people["pregnant"].append(patient.pregnant)
     clearance = patient.creatinine_clearance
     people["creatinine_clearance_ml_min"].append(
-        None if clearance is None else float(clearance.m_as("mL/min"))
+        None if clearance is None else magnitude(clearance, "mL/min")
     )
     meds = rows["medications"]
     for use in patient.medications:
@@ -215,61 +216,66 @@ class Cohort:
 # ----------------------------------------------------------------------- synthetic
 
 
-def _booking_mix() -> list[tuple[float, Callable[[random.Random], Any]]]:
-    """Weighted bookings of a pain clinic's week (weights: relative frequency)."""
-    from interventional.pharmacology import Dose
-    from interventional.procedures import plan
+def _booking_mix() -> list[tuple[float, Callable[[random.Random], tuple[Any, ...]]]]:
+    """Weighted bookings of a pain clinic's week (weights: relative frequency).
+
+    Each booking is drawn as the arguments of :func:`~interventional.procedures.plan`
+    (procedure, levels, side, modality, injectates), so that equal bookings share a plan.
+    """
+    steroid = (("dexamethasone", "10 mg", None, None), ("iohexol", None, "2 mL", None))
+    local = (("lidocaine", None, "5 mL", "1 %"),)
 
     def side(rng: random.Random) -> str:
         return rng.choice(["left", "right"])
 
-    steroid = [Dose("dexamethasone", "10 mg"), Dose("iohexol", volume="2 mL")]
-    local = [Dose("lidocaine", volume="5 mL", concentration="1 %")]
     return [
         (
             0.22,
-            lambda rng: plan(
+            lambda rng: (
                 "lumbar-transforaminal-epidural-injection",
-                levels=[rng.choice(["L4-L5", "L5-S1"])],
-                side=side(rng),
-                injectates=steroid,
+                (rng.choice(["L4-L5", "L5-S1"]),),
+                side(rng),
+                None,
+                steroid,
             ),
         ),
         (
             0.12,
-            lambda rng: plan(
+            lambda rng: (
                 "lumbar-interlaminar-epidural-injection",
-                levels=[rng.choice(["L3-L4", "L4-L5", "L5-S1"])],
-                injectates=steroid,
+                (rng.choice(["L3-L4", "L4-L5", "L5-S1"]),),
+                None,
+                None,
+                steroid,
             ),
         ),
-        (
-            0.18,
-            lambda rng: plan("lumbar-medial-branch-block", levels=["L4-L5"], side=side(rng)),
-        ),
+        (0.18, lambda rng: ("lumbar-medial-branch-block", ("L4-L5",), side(rng), None, ())),
         (
             0.1,
-            lambda rng: plan(
+            lambda rng: (
                 "lumbar-medial-branch-radiofrequency-ablation",
-                levels=["L4-L5", "L5-S1"],
-                side=side(rng),
+                ("L4-L5", "L5-S1"),
+                side(rng),
+                None,
+                (),
             ),
         ),
-        (
-            0.1,
-            lambda rng: plan(
-                "knee-joint-injection", side=side(rng), modality="ultrasound", injectates=local
-            ),
-        ),
-        (0.08, lambda rng: plan("sacroiliac-joint-injection", side=side(rng))),
-        (
-            0.05,
-            lambda rng: plan("cervical-interlaminar-epidural-injection", levels=["C7-T1"]),
-        ),
-        (0.05, lambda rng: plan("stellate-ganglion-block", levels=["C6"], side=side(rng))),
-        (0.05, lambda rng: plan("spinal-cord-stimulator-trial", levels=["T8"])),
-        (0.05, lambda rng: plan("vertebroplasty", levels=[rng.choice(["T12", "L1"])])),
+        (0.1, lambda rng: ("knee-joint-injection", (), side(rng), "ultrasound", local)),
+        (0.08, lambda rng: ("sacroiliac-joint-injection", (), side(rng), None, ())),
+        (0.05, lambda rng: ("cervical-interlaminar-epidural-injection", ("C7-T1",), None, None, ())),
+        (0.05, lambda rng: ("stellate-ganglion-block", ("C6",), side(rng), None, ())),
+        (0.05, lambda rng: ("spinal-cord-stimulator-trial", ("T8",), None, None, ())),
+        (0.05, lambda rng: ("vertebroplasty", (rng.choice(["T12", "L1"]),), None, None, ())),
     ]
+
+
+def _plan_of(args: tuple[Any, ...]) -> ProcedurePlan:
+    from interventional.pharmacology import Dose
+    from interventional.procedures import plan
+
+    procedure, levels, side, modality, injectates = args
+    doses = [Dose(d, amount, volume=volume, concentration=c) for d, amount, volume, c in injectates]
+    return plan(procedure, levels=list(levels), side=side, modality=modality, injectates=doses)
 
 
 # Drugs by how often a pain clinic's patients take them (relative weights), with the
@@ -309,6 +315,8 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
     from interventional.pharmacology import drugs
     from interventional.safety import LabResult, MedicationUse, default_rules
 
+    from ._build import _kg, _ml_min, _per_ul
+
     mix = _booking_mix()
     weights = [weight for weight, _ in mix]
     variants = _variants()
@@ -319,10 +327,10 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
     conditions = sorted(default_rules().conditions)
     devices = sorted(default_rules().devices)
     width = 7
+    plans: dict[tuple[Any, ...], ProcedurePlan] = {}
 
     def make(start: int, stop: int) -> Iterator[Case]:
         rng = random.Random(f"{seed}:{start}")
-        plans: dict[Any, Any] = {}
         for index in range(start, stop):
             at = start_time + timedelta(minutes=15 * (index % 35_000))
             medications = []
@@ -354,7 +362,7 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                 labs.append(
                     LabResult(
                         "platelets",
-                        f"{rng.choice([45, 80, 120, 180, 250, 320])}e3 / µL",
+                        _per_ul(1000 * rng.choice([45, 80, 120, 180, 250, 320])),
                         taken_at=at - timedelta(days=rng.randint(0, 10)),
                     )
                 )
@@ -363,7 +371,7 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                 allergies.append(rng.choice(["iodinated-contrast", "lidocaine", "corticosteroid"]))
             patient = Patient(
                 age=rng.randint(18, 95),
-                weight=None if rng.random() < 0.08 else f"{rng.randint(45, 130)} kg",
+                weight=None if rng.random() < 0.08 else _kg(rng.randint(45, 130)),
                 pregnant=rng.choices([None, False, True], [0.1, 0.88, 0.02])[0],
                 medications=medications,
                 labs=labs,
@@ -372,12 +380,13 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                 devices=[rng.choice(devices)] if rng.random() < 0.04 else [],
                 creatinine_clearance=None
                 if rng.random() < 0.6
-                else f"{rng.randint(15, 120)} mL/min",
+                else _ml_min(rng.randint(15, 120)),
             )
             choice = rng.choices(range(len(mix)), weights)[0]
-            booking = mix[choice][1](rng)
-            key = (booking.procedure.id, booking.levels, booking.side)
-            booking = plans.setdefault(key, booking)  # one plan object per booking
+            args = mix[choice][1](rng)
+            booking = plans.get(args)
+            if booking is None:  # one plan object per distinct booking
+                booking = plans[args] = _plan_of(args)
             yield f"P{index:0{width}d}", patient, booking, at
 
     return make
