@@ -119,6 +119,28 @@ def _row_group_range(meta: Any, column: int, group: int) -> tuple[Any, Any] | No
     return stats.min, stats.max
 
 
+def _rows_of(name: str, handle: pq.ParquetFile, ids: pa.Array) -> pa.Table:
+    """The rows of the Parquet table ``name`` whose patient is in ``ids``, one row group at a time.
+
+    Row groups whose patient-id statistics lie outside ``ids``' range are not read.
+    """
+    column = handle.schema_arrow.get_field_index("patient_id")
+    if column < 0:
+        raise CohortError(f"{name}.patient_id", "required column missing")
+    low, high = pc.min(ids).as_py(), pc.max(ids).as_py()
+    meta = handle.metadata
+    pieces = []
+    for index in range(handle.num_row_groups):
+        bounds = _row_group_range(meta, column, index)
+        if bounds is not None and (bounds[1] < low or bounds[0] > high):
+            continue  # no patient of this partition in that row group
+        piece = handle.read_row_group(index)
+        pieces.append(piece.filter(pc.is_in(piece.column("patient_id"), value_set=ids)))
+    if not pieces:
+        return _empty(name)
+    return _conform(name, pa.concat_tables(pieces))
+
+
 def _parquet(files: Mapping[str, Path], plan_mode: bool) -> Iterator[dict[str, pa.Table]]:
     driver = "patients" if plan_mode else "procedures"
     if driver not in files:
@@ -130,24 +152,13 @@ def _parquet(files: Mapping[str, Path], plan_mode: bool) -> Iterator[dict[str, p
         ids = pc.unique(part.column("patient_id"))
         if len(ids) == 0:
             continue
-        low, high = pc.min(ids).as_py(), pc.max(ids).as_py()
         out = {driver: part}
         for name, handle in handles.items():
             if name == driver or (plan_mode and name == "procedures"):
                 continue
-            meta = handle.metadata
-            column = handle.schema_arrow.get_field_index("patient_id")
-            if column < 0:
-                raise CohortError(f"{name}.patient_id", "required column missing")
-            pieces = []
-            for index in range(handle.num_row_groups):
-                bounds = _row_group_range(meta, column, index)
-                if bounds is not None and (bounds[1] < low or bounds[0] > high):
-                    continue  # no patient of this partition in that row group
-                piece = handle.read_row_group(index)
-                pieces.append(piece.filter(pc.is_in(piece.column("patient_id"), value_set=ids)))
-            if pieces:
-                out[name] = _conform(name, pa.concat_tables(pieces))
+            rows = _rows_of(name, handle, ids)
+            if rows.num_rows:
+                out[name] = rows
         yield out
 
 
