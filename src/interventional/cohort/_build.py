@@ -52,7 +52,7 @@ from interventional.safety import (
 from interventional.safety.model import _to_allergies
 from interventional.units import Q_, from_ucum
 
-from ._schema import RESULT_SCHEMA, TABLES
+from ._schema import RESULT_SCHEMA, TABLES, in_zone
 
 __all__ = ["CohortError", "screen_partition", "supports"]
 
@@ -707,7 +707,8 @@ def _rows(
         out["findings"].append([finding.code for finding in assessment.findings])
         out["citations"].append(_citations(assessment))
         out["unmapped"].append([_unmapped_item(item) for item in unmapped])
-    return pa.table(out, schema=RESULT_SCHEMA)
+    aware = any(when is not None and when.tzinfo is not None for when in out["at"])
+    return pa.table(out, schema=in_zone(RESULT_SCHEMA, "UTC" if aware else None))
 
 
 def _unmapped_item(item: tuple[str, str, str, str, bool]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from interventional.procedures import ProcedurePlan
 from interventional.safety import LabName, Patient
 from interventional.units import magnitude
 
-from ._schema import TABLES
+from ._schema import TABLES, in_zone
 
 __all__ = ["Case", "Cohort", "synthetic_cohort"]
 
@@ -120,7 +120,11 @@ def _add_case(rows: dict[str, dict[str, list[Any]]], case: Case) -> None:
 
 
 def _tables(rows: dict[str, dict[str, list[Any]]]) -> dict[str, pa.Table]:
-    return {name: pa.table(rows[name], schema=schema) for name, schema in TABLES.items()}
+    aware = any(
+        moment is not None and moment.tzinfo is not None for moment in rows["procedures"]["at"]
+    )
+    zone = "UTC" if aware else None
+    return {name: pa.table(rows[name], schema=in_zone(schema, zone)) for name, schema in TABLES.items()}
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -193,14 +197,16 @@ class Cohort:
         """
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
-        writers = {
-            name: pq.ParquetWriter(path / f"{name}.parquet", schema)
-            for name, schema in TABLES.items()
-        }
+        writers: dict[str, pq.ParquetWriter] = {}
         try:
             for tables in self.chunks():
                 for name, table in tables.items():
+                    if name not in writers:
+                        writers[name] = pq.ParquetWriter(path / f"{name}.parquet", table.schema)
                     writers[name].write_table(table, row_group_size=max(table.num_rows, 1))
+            for name, schema in TABLES.items():
+                if name not in writers:  # an empty cohort
+                    pq.write_table(schema.empty_table(), path / f"{name}.parquet")
         finally:
             for writer in writers.values():
                 writer.close()

@@ -22,7 +22,7 @@ from interventional.safety import RuleSet
 
 from ._build import CohortError, screen_partition
 from ._cohort import Cohort
-from ._schema import RESULT_SCHEMA
+from ._schema import RESULT_SCHEMA, in_zone
 from ._screen import _as_arrow, _files, _rows_of
 
 __all__ = ["screen_dask"]
@@ -110,6 +110,23 @@ def screen_dask(
     >>> screen_dask(cohort, npartitions=2).equals(screen(cohort))
     True
     """
+    import dask
+
+    # Dask's default turns object columns into text, which would flatten the list columns
+    # (levels, injectates) of the long format: keep them as they are.
+    with dask.config.set({"dataframe.convert-string": False}):
+        lazy = _lazy(source, at, plan, rules, npartitions)
+        if not compute:
+            return lazy
+        frame = lazy.compute()
+    zone = getattr(frame["at"].dtype, "tz", None)
+    schema = in_zone(RESULT_SCHEMA, None if zone is None else "UTC")
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _lazy(
+    source: Any, at: datetime | None, plan: Any, rules: RuleSet | None, npartitions: int | None
+) -> Any:
     dd = _dask()
     driver = "patients" if plan is not None else "procedures"
     side: dict[str, Any] = {}
@@ -145,7 +162,7 @@ def screen_dask(
     if npartitions is not None and lead.npartitions != npartitions:
         lead = lead.repartition(npartitions=npartitions)
     meta = RESULT_SCHEMA.empty_table().to_pandas()
-    lazy = lead.map_partitions(
+    return lead.map_partitions(
         _screen_frame,
         driver=driver,
         side=side,
@@ -155,7 +172,3 @@ def screen_dask(
         meta=meta,
         enforce_metadata=False,
     )
-    if not compute:
-        return lazy
-    frame = lazy.compute()
-    return pa.Table.from_pandas(frame, schema=RESULT_SCHEMA, preserve_index=False)

@@ -24,6 +24,7 @@ __all__ = [
     "UNMAPPED_SCHEMA",
     "UNMAPPED_TYPE",
     "doc_of",
+    "in_zone",
 ]
 
 _TIME = pa.timestamp("us")
@@ -213,3 +214,24 @@ RESULT_SCHEMA = pa.schema(
 
 UNMAPPED_SCHEMA = pa.schema([_PATIENT_ID, *(UNMAPPED_TYPE.field(i) for i in range(5))])
 """The table of rows that could not be mapped (:attr:`ScreenResult.unmapped`)."""
+
+
+def _zoned(kind: pa.DataType, tz: str) -> pa.DataType:
+    if pa.types.is_timestamp(kind):
+        return pa.timestamp(kind.unit, tz)
+    if pa.types.is_list(kind):
+        return pa.list_(_zoned(kind.value_type, tz))
+    if pa.types.is_struct(kind):
+        return pa.struct([f.with_type(_zoned(f.type, tz)) for f in kind])
+    return kind
+
+
+def in_zone(schema: pa.Schema, tz: str | None) -> pa.Schema:
+    """``schema`` with every timestamp in the zone ``tz`` (``None``: unchanged, naive).
+
+    Aware datetimes are written as UTC instants (``tz="UTC"``), so that they read back
+    as aware datetimes; naive ones as naive timestamps.
+    """
+    if tz is None:
+        return schema
+    return pa.schema([field.with_type(_zoned(field.type, tz)) for field in schema])

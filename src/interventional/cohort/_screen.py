@@ -467,14 +467,21 @@ def screen_to_parquet(
     path = Path(out)
     summary = Summary()
     unmapped_path = path.with_name(path.name.removesuffix(".parquet") + ".unmapped.parquet")
-    with pq.ParquetWriter(path, RESULT_SCHEMA) as writer, pq.ParquetWriter(
-        unmapped_path, UNMAPPED_SCHEMA
-    ) as missing:
-        for table in _run(source, at, plan, rules, omop, progress):
-            writer.write_table(table)
-            summary.add(table)
-            if summary.unmapped:
-                lost = unmapped_of(table)
-                if lost.num_rows:
-                    missing.write_table(lost)
+    writer: pq.ParquetWriter | None = None
+    with pq.ParquetWriter(unmapped_path, UNMAPPED_SCHEMA) as missing:
+        try:
+            for table in _run(source, at, plan, rules, omop, progress):
+                if writer is None:  # the first partition's schema: naive or UTC times
+                    writer = pq.ParquetWriter(path, table.schema)
+                writer.write_table(table)
+                summary.add(table)
+                if summary.unmapped:
+                    lost = unmapped_of(table)
+                    if lost.num_rows:
+                        missing.write_table(lost)
+        finally:
+            if writer is not None:
+                writer.close()
+    if writer is None:
+        pq.write_table(RESULT_SCHEMA.empty_table(), path)
     return summary
