@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 
-
-
 def expected_row(patient_id: str, assessment: Any) -> dict[str, Any]:
     """What a result row must say of an assessment (computed from the Assessment alone)."""
     citations: dict[str, None] = {}
@@ -29,8 +27,20 @@ def expected_row(patient_id: str, assessment: Any) -> dict[str, Any]:
 
 def result_row(row: dict[str, Any]) -> dict[str, Any]:
     """The same view of a row of the result table."""
-    out = {key: row[key] for key in ("patient_id", "procedure", "at", "verdict", "earliest_time",
-                                      "bleeding_risk", "handled_as", "findings", "citations")}
+    out = {
+        key: row[key]
+        for key in (
+            "patient_id",
+            "procedure",
+            "at",
+            "verdict",
+            "earliest_time",
+            "bleeding_risk",
+            "handled_as",
+            "findings",
+            "citations",
+        )
+    }
     out["restart"] = {item["drug"]: item["restart"] for item in row["held"]}
     return out
 

@@ -58,7 +58,8 @@ def test_the_command_line_screens_an_omop_extract_to_parquet_equal_to_assess(tmp
     code, text, _ = _run("screen", str(extract), "--omop", "--out", str(out))
     assert code == 0
     assert_rows_equal_assess(pq.read_table(out), list(cohort.cases()))
-    assert "DEFER" in text and "drugs that defer most" in text
+    assert "DEFER" in text
+    assert "drugs that defer most" in text
     assert (tmp_path / "results.unmapped.parquet").exists()
 
 
@@ -67,9 +68,19 @@ def test_the_command_line_summary_as_json_and_one_plan_for_everyone(tmp_path) ->
     directory = cohort.to_parquet(tmp_path / "long")
     out = tmp_path / "r.parquet"
     code, text, _ = _run(
-        "screen", str(directory), "--out", str(out), "--json",
-        "--procedure", "lumbar-medial-branch-block", "--levels", "L4-L5", "--side", "left",
-        "--at", "2026-04-01T09:00",
+        "screen",
+        str(directory),
+        "--out",
+        str(out),
+        "--json",
+        "--procedure",
+        "lumbar-medial-branch-block",
+        "--levels",
+        "L4-L5",
+        "--side",
+        "left",
+        "--at",
+        "2026-04-01T09:00",
     )
     assert code == 0
     data = json.loads(text)
@@ -80,7 +91,8 @@ def test_the_command_line_summary_as_json_and_one_plan_for_everyone(tmp_path) ->
 def test_the_command_line_reports_a_bad_source_in_one_line(tmp_path) -> None:
     code, _, err = _run("screen", str(tmp_path / "missing"), "--out", str(tmp_path / "r.parquet"))
     assert code != 0
-    assert err.count("\n") == 1 and "does not exist" in err
+    assert err.count("\n") == 1
+    assert "does not exist" in err
 
 
 def test_the_progress_bar_draws_after_its_delay() -> None:
@@ -90,4 +102,5 @@ def test_the_progress_bar_draws_after_its_delay() -> None:
     bar = Progress(stream, delay=0.0)
     bar(50, 100)
     bar.close()
-    assert "50/100 rows" in stream.getvalue() and stream.getvalue().endswith("\n")
+    assert "50/100 rows" in stream.getvalue()
+    assert stream.getvalue().endswith("\n")

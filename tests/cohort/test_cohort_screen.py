@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from cohort_rows import assert_rows_equal_assess, expected_row, result_row
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +36,6 @@ from interventional.safety import (
     assess,
 )
 from interventional.testing import synthetic_cohort
-
-from cohort_rows import assert_rows_equal_assess, expected_row, result_row
 
 AT = datetime(2026, 3, 10, 9, 0)
 
@@ -158,7 +157,9 @@ def test_a_coded_medication_maps_through_the_drug_codes() -> None:
     assert row["unmapped"] == []
 
 
-def test_an_unmapped_medication_that_looks_like_an_antithrombotic_makes_the_row_insufficient() -> None:
+def test_an_unmapped_medication_that_looks_like_an_antithrombotic_makes_the_row_insufficient() -> (
+    None
+):
     report = screen_report(
         _tables(
             medications={
@@ -174,13 +175,16 @@ def test_an_unmapped_medication_that_looks_like_an_antithrombotic_makes_the_row_
     assert row["verdict"] == "INSUFFICIENT_DATA"
     blocking = [item for item in row["unmapped"] if item["blocking"]]
     other = [item for item in row["unmapped"] if not item["blocking"]]
-    assert len(blocking) == 1 and "apixaban" in blocking[0]["reason"]
-    assert len(other) == 1 and "metformin" in other[0]["what"]
+    assert len(blocking) == 1
+    assert "apixaban" in blocking[0]["reason"]
+    assert len(other) == 1
+    assert "metformin" in other[0]["what"]
     record = UnresolvedRecord(blocking[0]["source"], blocking[0]["what"], blocking[0]["reason"])
     patient = Patient(age=70, pregnant=False, unresolved=[record])
     assert result_row(row) == expected_row("a", assess(patient, MBB, at=AT))
     assert report.unmapped.num_rows == 2  # counted and returned, never dropped
-    assert report.summary.unmapped == 2 and report.summary.blocking == 1
+    assert report.summary.unmapped == 2
+    assert report.summary.blocking == 1
 
 
 def test_an_inr_without_a_value_is_blocking_and_an_unknown_test_is_not() -> None:
@@ -282,9 +286,10 @@ def test_the_partition_function_keeps_the_procedure_rows_order() -> None:
     tables = cohort.to_tables()
     reversed_procedures = tables["procedures"].take(list(range(29, -1, -1)))
     results = screen_partition({**tables, "procedures": reversed_procedures})
-    assert results.column("patient_id").to_pylist() == reversed_procedures.column(
-        "patient_id"
-    ).to_pylist()
+    assert (
+        results.column("patient_id").to_pylist()
+        == reversed_procedures.column("patient_id").to_pylist()
+    )
 
 
 def test_a_lab_in_other_units_is_converted_from_ucum() -> None:
@@ -301,6 +306,8 @@ def test_a_lab_in_other_units_is_converted_from_ucum() -> None:
         )
     ).to_pylist()[0]
     patient = Patient(
-        age=70, pregnant=False, labs=[LabResult("platelets", "40e3 / µL", taken_at=AT - timedelta(hours=3))]
+        age=70,
+        pregnant=False,
+        labs=[LabResult("platelets", "40e3 / µL", taken_at=AT - timedelta(hours=3))],
     )
     assert result_row(row) == expected_row("a", assess(patient, MBB, at=AT))

@@ -71,4 +71,5 @@ __all__ = [
     "supports",
     "synthetic_cohort",
     "unmapped_of",
+    "write_omop",
 ]

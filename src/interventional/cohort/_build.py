@@ -23,7 +23,7 @@ import difflib
 import functools
 import inspect
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -31,7 +31,8 @@ import pyarrow as pa
 
 from interventional.codes import CodeSystem
 from interventional.errors import InterventionalError, ValidationError
-from interventional.pharmacology import DrugClass, drug, drug_by_code, drugs
+from interventional.fhir._concepts import Concept, concepts
+from interventional.pharmacology import drug, drug_by_code, drugs
 from interventional.procedures import plan as make_plan
 from interventional.safety import (
     Assessment,
@@ -58,13 +59,18 @@ __all__ = ["CohortError", "screen_partition", "supports"]
 
 
 class CohortError(ValidationError):
-    """A cohort table that cannot be screened: a missing column, a wrong type, or a value
-    the installed engine cannot take (``field`` names ``table.column``)."""
+    """A cohort table that cannot be screened (``field`` names ``table.column``).
+
+    A missing required column, a column of the wrong type, or a value the installed
+    engine cannot take.
+    """
 
 
 def supports(feature: str) -> bool:
-    """Whether the installed engine takes ``"decision"`` (``MedicationUse(decision=...)``)
-    or ``"duration"`` (``assess(..., duration=...)``).
+    """Whether the installed engine takes ``"decision"`` or ``"duration"``.
+
+    ``MedicationUse(decision=...)`` and ``assess(..., duration=...)`` arrive with the
+    engine of round two; until then a value in those columns raises :class:`CohortError`.
 
     Examples
     --------
@@ -148,9 +154,14 @@ def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped
     reason = "; ".join(reasons) or "no code, and its name names no drug of the vocabulary"
     if code is None and name is None:
         return None, "the medication cannot be identified (no code, no name)", True
-    if system is not None and CodeSystem.parse(system, field="system") is CodeSystem.ATC:
-        if code is not None and code.upper().startswith("B01"):
-            return None, f"{reason}; its ATC code {code} is an antithrombotic agent", True
+    groups = concepts()[Concept.ANTITHROMBOTIC_AGENTS].atc_groups
+    if (
+        system is not None
+        and code is not None
+        and CodeSystem.parse(system, field="system") is CodeSystem.ATC
+        and code.upper().startswith(groups)
+    ):
+        return None, f"{reason}; its ATC code {code} is an antithrombotic agent", True
     like = _looks_like(name, _antithrombotic_names()) or _looks_like(
         code if system is None else None, _antithrombotic_names()
     )
@@ -163,7 +174,7 @@ def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped
 def _map_lab(system: str | None, code: str | None, name: str | None) -> LabName | str:
     try:
         if system is None:
-            return LabName.parse(code, field="code")
+            return LabName.parse(code or "", field="code")
         if CodeSystem.parse(system, field="system") is not CodeSystem.LOINC:
             return f"a {system} code; laboratory tests are read by LOINC code"
         return LabName.by_loinc(code or "")
@@ -172,9 +183,7 @@ def _map_lab(system: str | None, code: str | None, name: str | None) -> LabName 
 
 
 @functools.lru_cache(maxsize=4096)
-def _map_condition(
-    system: str | None, code: str | None, rules: RuleSet
-) -> tuple[str, str] | str:
+def _map_condition(system: str | None, code: str | None, rules: RuleSet) -> tuple[str, str] | str:
     """``("condition" | "device", library code)``, or why it maps to nothing."""
     if code is None:
         return "no code"
@@ -495,7 +504,15 @@ def _patient(
     """The patient as known at ``at`` (records dated after it left out), and what was not mapped."""
     unmapped = list(parts.unmapped)
     if demographics is None:
-        unmapped.append(("patients", f"patients row of {pid}", f"patient {pid!r}", "no row in the patients table", True))
+        unmapped.append(
+            (
+                "patients",
+                f"patients row of {pid}",
+                f"patient {pid!r}",
+                "no row in the patients table",
+                True,
+            )
+        )
         return None, unmapped
     age, weight, pregnant, clearance = demographics
     medications: Iterable[MedicationUse] = (use for use, _ in parts.medications)
@@ -504,13 +521,29 @@ def _patient(
         medications = []
         for k, (use, last) in enumerate(parts.medications):
             if last is not None and last > at:
-                unmapped.append(("medications", f"medication {use.drug} of {pid} ({k + 1})", f"medication {use.drug!r}", f"its last dose {last} is after the procedure time", False))
+                unmapped.append(
+                    (
+                        "medications",
+                        f"medication {use.drug} of {pid} ({k + 1})",
+                        f"medication {use.drug!r}",
+                        f"its last dose {last} is after the procedure time",
+                        False,
+                    )
+                )
             else:
                 medications.append(use)
         labs = []
         for result in parts.labs:
             if result.taken_at is not None and result.taken_at > at:
-                unmapped.append(("labs", f"lab {result.name.value} of {pid}", f"lab {result.name.value!r}", f"taken at {result.taken_at}, after the procedure time", False))
+                unmapped.append(
+                    (
+                        "labs",
+                        f"lab {result.name.value} of {pid}",
+                        f"lab {result.name.value!r}",
+                        f"taken at {result.taken_at}, after the procedure time",
+                        False,
+                    )
+                )
             else:
                 labs.append(result)
     unresolved = [
@@ -533,7 +566,9 @@ def _patient(
             unresolved=unresolved,
         )
     except (InterventionalError, ValueError) as error:
-        unmapped.append(("patients", f"patients row of {pid}", f"patient {pid!r}", str(error), True))
+        unmapped.append(
+            ("patients", f"patients row of {pid}", f"patient {pid!r}", str(error), True)
+        )
         return None, unmapped
     return patient, unmapped
 
@@ -688,7 +723,16 @@ def _rows(
             known[pid] = entry
         patient, unmapped = entry[0], entry[1]
         if isinstance(made, Exception):
-            unmapped = [*unmapped, ("procedures", f"procedure {procedure!r} of {pid}", f"procedure {procedure!r}", str(made).strip("'\""), True)]
+            unmapped = [
+                *unmapped,
+                (
+                    "procedures",
+                    f"procedure {procedure!r} of {pid}",
+                    f"procedure {procedure!r}",
+                    str(made).strip("'\""),
+                    True,
+                ),
+            ]
         if patient is None or isinstance(made, Exception):
             _add_unscreened(out, pid, made, when, procedure, unmapped)
             continue
@@ -738,6 +782,3 @@ def _add_unscreened(
     out["findings"].append(["unresolved:" + item[1] for item in blocking])
     out["citations"].append([])
     out["unmapped"].append([_unmapped_item(item) for item in unmapped])
-
-
-

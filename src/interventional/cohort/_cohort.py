@@ -124,7 +124,9 @@ def _tables(rows: dict[str, dict[str, list[Any]]]) -> dict[str, pa.Table]:
         moment is not None and moment.tzinfo is not None for moment in rows["procedures"]["at"]
     )
     zone = "UTC" if aware else None
-    return {name: pa.table(rows[name], schema=in_zone(schema, zone)) for name, schema in TABLES.items()}
+    return {
+        name: pa.table(rows[name], schema=in_zone(schema, zone)) for name, schema in TABLES.items()
+    }
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -268,7 +270,10 @@ def _booking_mix() -> list[tuple[float, Callable[[random.Random], tuple[Any, ...
         ),
         (0.1, lambda rng: ("knee-joint-injection", (), side(rng), "ultrasound", local)),
         (0.08, lambda rng: ("sacroiliac-joint-injection", (), side(rng), None, ())),
-        (0.05, lambda rng: ("cervical-interlaminar-epidural-injection", ("C7-T1",), None, None, ())),
+        (
+            0.05,
+            lambda rng: ("cervical-interlaminar-epidural-injection", ("C7-T1",), None, None, ()),
+        ),
         (0.05, lambda rng: ("stellate-ganglion-block", ("C6",), side(rng), None, ())),
         (0.05, lambda rng: ("spinal-cord-stimulator-trial", ("T8",), None, None, ())),
         (0.05, lambda rng: ("vertebroplasty", (rng.choice(["T12", "L1"]),), None, None, ())),
@@ -309,7 +314,9 @@ def _variants() -> dict[str, list[tuple[str | None, str | None]]]:
     for row in default_rules().holds:
         for name in row.drugs:
             value = (
-                None if row.indication is None else getattr(row.indication, "value", row.indication),
+                None
+                if row.indication is None
+                else getattr(row.indication, "value", row.indication),
                 None if row.route is None else getattr(row.route, "value", row.route),
             )
             if value not in out.setdefault(name, []):
@@ -351,7 +358,9 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                     continue
                 taken.add(name)
                 indication, route = rng.choice(variants[name])
-                last = None if rng.random() < 0.04 else at - timedelta(minutes=rng.randint(30, 20_160))
+                last = (
+                    None if rng.random() < 0.04 else at - timedelta(minutes=rng.randint(30, 20_160))
+                )
                 medications.append(
                     MedicationUse(name, last_dose=last, indication=indication, route=route)
                 )
@@ -384,9 +393,7 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                 conditions=rng.sample(conditions, rng.choices([0, 1, 2], [0.6, 0.3, 0.1])[0]),
                 allergies=allergies,
                 devices=[rng.choice(devices)] if rng.random() < 0.04 else [],
-                creatinine_clearance=None
-                if rng.random() < 0.6
-                else _ml_min(rng.randint(15, 120)),
+                creatinine_clearance=None if rng.random() < 0.6 else _ml_min(rng.randint(15, 120)),
             )
             choice = rng.choices(range(len(mix)), weights)[0]
             args = mix[choice][1](rng)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -59,7 +59,11 @@ OMOP_TABLES: Mapping[str, tuple[tuple[str, pa.DataType, str], ...]] = MappingPro
         "concept": (
             ("concept_id", _ID, "The extract's concept id."),
             ("concept_name", _TEXT, "Kept as the record's name in reports."),
-            ("vocabulary_id", _TEXT, "``RxNorm``, ``ATC``, ``LOINC``, ``SNOMED``, ``ICD10CM``, ``UCUM``."),
+            (
+                "vocabulary_id",
+                _TEXT,
+                "``RxNorm``, ``ATC``, ``LOINC``, ``SNOMED``, ``ICD10CM``, ``UCUM``.",
+            ),
             ("concept_code", _TEXT, "The code in that vocabulary."),
         ),
         "person": (
@@ -211,11 +215,11 @@ def read_omop(directory: str | Path) -> dict[str, pa.Table]:
     path = Path(directory)
     if not (path / "person.parquet").exists() and not (path / "person.csv").exists():
         raise CohortError("person", f"{path} has no person table: not an OMOP extract")
-    concept = {
-        row["concept_id"]: row for row in _rows(_read(path, "concept"))
-    }
+    concept = {row["concept_id"]: row for row in _rows(_read(path, "concept"))}
 
-    def coded(concept_id: int | None, source: str | None) -> tuple[str | None, str | None, str | None]:
+    def coded(
+        concept_id: int | None, source: str | None
+    ) -> tuple[str | None, str | None, str | None]:
         row = concept.get(concept_id) if concept_id else None
         if row is None:
             return None, source, source
@@ -225,9 +229,7 @@ def read_omop(directory: str | Path) -> dict[str, pa.Table]:
         return system.value, row["concept_code"], row["concept_name"]
 
     people = _rows(_read(path, "person"))
-    ids = {
-        row["person_id"]: row["person_source_value"] or str(row["person_id"]) for row in people
-    }
+    ids = {row["person_id"]: row["person_source_value"] or str(row["person_id"]) for row in people}
     out: dict[str, dict[str, list[Any]]] = {
         name: {field.name: [] for field in schema} for name, schema in TABLES.items()
     }
@@ -258,7 +260,7 @@ def read_omop(directory: str | Path) -> dict[str, pa.Table]:
         system, code, name = coded(row["measurement_concept_id"], row["measurement_source_value"])
         when = row["measurement_datetime"]
         booked = first.get(pid)
-        unit_system, unit, _ = coded(row["unit_concept_id"], row["unit_source_value"])
+        _unit_system, unit, _ = coded(row["unit_concept_id"], row["unit_source_value"])
         if system == "loinc" and code in body_weight | clearance:
             if when is None or (booked is not None and when > booked):
                 continue  # the latest value at or before the first booking counts
@@ -372,7 +374,9 @@ def _choices(text: str | None) -> dict[str, Any]:
 class _Concepts:
     """The extract's concept table, made as codes are met (local ids from 2,000,000,001)."""
 
-    _VOCABULARY = {system: name for name, system in VOCABULARIES.items()}
+    _VOCABULARY: ClassVar[dict[CodeSystem, str]] = {
+        system: name for name, system in VOCABULARIES.items()
+    }
 
     def __init__(self) -> None:
         self.ids: dict[tuple[CodeSystem, str], int] = {}
@@ -483,24 +487,28 @@ def write_omop(cohort: Cohort, directory: str | Path) -> Path:
                 measurement_source_value="body-weight",
             )
         if patient.creatinine_clearance is not None:
-            code = LabName.CREATININE_CLEARANCE
+            test = LabName.CREATININE_CLEARANCE
             add(
                 "measurement",
-                measurement_concept_id=concept.id(CodeSystem.LOINC, code.loinc[0], code.display_name),
+                measurement_concept_id=concept.id(
+                    CodeSystem.LOINC, test.loinc[0], test.display_name
+                ),
                 measurement_datetime=at - timedelta(days=1),
                 value_as_number=magnitude(patient.creatinine_clearance, "mL/min"),
                 unit_concept_id=concept.id(CodeSystem.UCUM, "mL/min", "milliliter per minute"),
                 unit_source_value="mL/min",
-                measurement_source_value=code.value,
+                measurement_source_value=test.value,
             )
         for code in patient.conditions:
-            record = rules.conditions.get(code)
-            snomed = None if record is None else record.codes.get("snomed")
+            condition = rules.conditions.get(code)
+            snomed = None if condition is None else condition.codes.get("snomed")
             add(
                 "condition_occurrence",
                 condition_concept_id=0
                 if snomed is None
-                else concept.id(CodeSystem.SNOMED, snomed, record.description if record else code),
+                else concept.id(
+                    CodeSystem.SNOMED, snomed, condition.description if condition else code
+                ),
                 condition_start_datetime=at - timedelta(days=90),
                 condition_source_value=code,
             )
@@ -526,13 +534,13 @@ def write_omop(cohort: Cohort, directory: str | Path) -> Path:
                 observation_source_value=f"allergy:{code}",
             )
         for code in patient.devices:
-            record = rules.devices.get(code)
-            snomed = None if record is None else record.codes.get("snomed")
+            device = rules.devices.get(code)
+            snomed = None if device is None else device.codes.get("snomed")
             add(
                 "device_exposure",
                 device_concept_id=0
                 if snomed is None
-                else concept.id(CodeSystem.SNOMED, snomed, record.description if record else code),
+                else concept.id(CodeSystem.SNOMED, snomed, device.description if device else code),
                 device_exposure_start_datetime=at - timedelta(days=400),
                 device_source_value=code,
             )
@@ -577,16 +585,14 @@ def _modifiers(plan: Any) -> str:
         from ._cohort import _text
 
         doses = [
-            "/".join(
-                _text(value) or ""
-                for value in (dose.amount, dose.volume, dose.concentration)
-            )
+            "/".join(_text(value) or "" for value in (dose.amount, dose.volume, dose.concentration))
             for dose in plan.injectates
         ]
         parts.append(
             "injectates="
             + "+".join(
-                f"{dose.drug.name}/{text}" for dose, text in zip(plan.injectates, doses, strict=True)
+                f"{dose.drug.name}/{text}"
+                for dose, text in zip(plan.injectates, doses, strict=True)
             )
         )
     return ";".join(parts)

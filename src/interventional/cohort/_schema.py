@@ -37,7 +37,7 @@ def _field(name: str, kind: pa.DataType, doc: str, *, nullable: bool = True) -> 
 def doc_of(field: pa.Field) -> str:
     """The documentation of a field of the long format (its ``doc`` metadata)."""
     metadata = field.metadata or {}
-    return metadata.get(b"doc", b"").decode()
+    return str(metadata.get(b"doc", b"").decode())
 
 
 _PATIENT_ID = _field("patient_id", pa.string(), "The patient's id (text).", nullable=False)

@@ -48,7 +48,9 @@ def _as_arrow(name: str, value: Any) -> pa.Table:
         try:
             table = pa.Table.from_pandas(value, preserve_index=False)
         except (TypeError, AttributeError, pa.ArrowException) as error:
-            raise CohortError(name, f"expected a pyarrow Table or a pandas DataFrame: {error}") from None
+            raise CohortError(
+                name, f"expected a pyarrow Table or a pandas DataFrame: {error}"
+            ) from None
     return _conform(name, table)
 
 
@@ -178,7 +180,11 @@ def _files(source: Path | Iterable[Path]) -> dict[str, Path]:
 
 def _read_csv(name: str, path: Path) -> pa.Table:
     schema = TABLES[name]
-    types = {f.name: f.type for f in schema if not pa.types.is_list(f.type) and not pa.types.is_struct(f.type)}
+    types = {
+        f.name: f.type
+        for f in schema
+        if not pa.types.is_list(f.type) and not pa.types.is_struct(f.type)
+    }
     options = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
     return _conform(name, pacsv.read_csv(path, convert_options=options))
 
@@ -226,7 +232,9 @@ def partitions(
         yield from _parquet(files, plan_mode)
         return
     tables = {
-        name: _read_csv(name, path) if path.suffix == ".csv" else _conform(name, pq.read_table(path))
+        name: _read_csv(name, path)
+        if path.suffix == ".csv"
+        else _conform(name, pq.read_table(path))
         for name, path in files.items()
     }
     yield from _in_memory(tables, plan_mode, size)
