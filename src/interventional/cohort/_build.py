@@ -251,8 +251,9 @@ def _route(text: str) -> Route:
 
 
 @functools.lru_cache(maxsize=1024)
-def _quantity(text: str) -> Any:
-    return Q_(text)
+def _dose(text: str) -> Any:
+    """The canonical dose (mg or IU) that MedicationUse keeps for the text ``text``."""
+    return MedicationUse("aspirin", dose=text).dose
 
 
 @functools.lru_cache(maxsize=512)
@@ -267,17 +268,18 @@ def _number(value: float) -> float | int:
 
 @functools.lru_cache(maxsize=256)
 def _age(value: float) -> Any:
-    return Q_(_number(value), "year")
+    """The canonical age (validated by the Patient's own converter, once per value)."""
+    return Patient(age=_number(value)).age
 
 
 @functools.lru_cache(maxsize=1024)
 def _kg(value: float) -> Any:
-    return Q_(_number(value), "kg")
+    return Patient(age=0, weight=Q_(_number(value), "kg")).weight
 
 
 @functools.lru_cache(maxsize=1024)
 def _ml_min(value: float) -> Any:
-    return Q_(_number(value), "mL/min")
+    return Patient(age=0, creatinine_clearance=Q_(_number(value), "mL/min")).creatinine_clearance
 
 
 @functools.lru_cache(maxsize=1024)
@@ -393,6 +395,63 @@ class _Parts:
 
 _DECISION = supports("decision")
 _DRUGS = drugs()
+
+
+# Trusted construction (as the engine builds its findings): a Patient or MedicationUse of
+# values that the look-ups above already made canonical is built by setting its slots and
+# running its own post-init, without the converters, which would only redo what the caches
+# did once per distinct value. When the model's fields differ from these (a new field in a
+# later engine), the public constructors are used instead.
+_PATIENT_FIELDS = (
+    "age",
+    "weight",
+    "pregnant",
+    "medications",
+    "labs",
+    "conditions",
+    "allergies",
+    "devices",
+    "creatinine_clearance",
+    "id",
+    "unresolved",
+)
+_MEDICATION_FIELDS = ("drug", "last_dose", "indication", "route", "dose")
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
+    if tuple(field.name for field in attrs.fields(cls) if field.init) != names:
+        return None
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_PATIENT_SETTERS = _setters(Patient, _PATIENT_FIELDS)
+_MEDICATION_SETTERS = _setters(MedicationUse, _MEDICATION_FIELDS)
+_new = object.__new__
+
+
+def _medication(
+    name: str, last_dose: datetime | None, indication: Any, route: Any, dose: Any
+) -> MedicationUse:
+    """A MedicationUse of canonical values (a generic name, enum members, a canonical dose)."""
+    setters = _MEDICATION_SETTERS
+    if setters is None:
+        return MedicationUse(_DRUGS[name], last_dose, indication=indication, route=route, dose=dose)
+    use: MedicationUse = _new(MedicationUse)
+    for setter, value in zip(setters, (name, last_dose, indication, route, dose), strict=True):
+        setter(use, value)
+    return use
+
+
+def _new_patient(**values: Any) -> Patient:
+    """A Patient of canonical values: codes sorted and unique, quantities canonical."""
+    setters = _PATIENT_SETTERS
+    if setters is None:
+        return Patient(**values)
+    patient: Patient = _new(Patient)
+    for setter, name in zip(setters, _PATIENT_FIELDS, strict=True):
+        setter(patient, values[name])
+    patient.__attrs_post_init__()  # the derived fields, and the check of mixed time zones
+    return patient
 _DURATION = supports("duration")
 
 
@@ -419,14 +478,18 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
                 )
             extra["decision"] = decision
         try:
-            use = MedicationUse(
-                _DRUGS[name],
-                last_dose=last[i],
-                indication=None if indications[i] is None else _indication(indications[i]),
-                route=None if routes[i] is None else _route(routes[i]),
-                dose=None if doses[i] is None else _quantity(doses[i]),
-                **extra,
-            )
+            when = last[i]
+            if when is not None and not isinstance(when, datetime):
+                raise ValidationError("last_dose", f"expected a datetime, got {when!r}")
+            indication = None if indications[i] is None else _indication(indications[i])
+            route = None if routes[i] is None else _route(routes[i])
+            dose = None if doses[i] is None else _dose(doses[i])
+            if extra:
+                use = MedicationUse(
+                    _DRUGS[name], when, indication=indication, route=route, dose=dose, **extra
+                )
+            else:
+                use = _medication(name, when, indication, route, dose)
         except (InterventionalError, KeyError, ValueError) as error:
             parts.miss("medications", source, what, str(error), True)
             continue
@@ -552,18 +615,20 @@ def _patient(
         if blocking
     ]
     try:
-        patient = Patient(
+        if pregnant is not None and not isinstance(pregnant, bool):
+            raise ValidationError("pregnant", f"must be True, False or null, got {pregnant!r}")
+        patient = _new_patient(
             age=_age(age),
             weight=None if weight is None else _kg(weight),
             pregnant=pregnant,
-            medications=medications,
-            labs=labs,
-            conditions=parts.conditions,
-            allergies=parts.allergies,
-            devices=parts.devices,
+            medications=tuple(medications),
+            labs=tuple(labs),
+            conditions=_sorted(parts.conditions),
+            allergies=_sorted(parts.allergies),
+            devices=_sorted(parts.devices),
             creatinine_clearance=None if clearance is None else _ml_min(clearance),
             id=pid,
-            unresolved=unresolved,
+            unresolved=tuple(unresolved),
         )
     except (InterventionalError, ValueError) as error:
         unmapped.append(
@@ -571,6 +636,12 @@ def _patient(
         )
         return None, unmapped
     return patient, unmapped
+
+
+def _sorted(codes: list[str]) -> tuple[str, ...]:
+    if not codes:
+        return ()
+    return tuple(sorted(set(codes)))
 
 
 def _held(assessment: Assessment) -> list[dict[str, Any]]:
