@@ -87,7 +87,14 @@ def _cast(column: Any, kind: pa.DataType) -> Any:
         return column.cast(pa.timestamp("us", column.type.tz))  # keep the zone as given
     if pa.types.is_list(kind) and pa.types.is_string(column.type):  # "L4-L5;L5-S1"
         return pc.split_pattern(column, ";")
-    return column.cast(kind)
+    try:
+        return column.cast(kind)
+    except (pa.ArrowException, ValueError):
+        if not pa.types.is_nested(kind):
+            raise
+        # Structs whose fields come in another order (from pandas), which older pyarrow
+        # cannot cast: rebuild the values by field name.
+        return pa.chunked_array([pa.array(column.to_pylist(), type=kind)], type=kind)
 
 
 def _empty(name: str) -> pa.Table:
