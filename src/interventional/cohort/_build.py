@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -352,7 +353,11 @@ def _columns(table: pa.Table | None, name: str) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for field in schema:
         if field.name in table.column_names:
-            out[field.name] = table.column(field.name).to_pylist()
+            column = table.column(field.name)
+            if column.null_count == len(column):
+                out[field.name] = [None] * len(column)  # an unused optional column
+            else:
+                out[field.name] = column.to_pylist()
         elif field.nullable:
             out[field.name] = [None] * table.num_rows
         else:
@@ -452,7 +457,19 @@ def _new_patient(**values: Any) -> Patient:
         setter(patient, values[name])
     patient.__attrs_post_init__()  # the derived fields, and the check of mixed time zones
     return patient
+
+
 _DURATION = supports("duration")
+
+
+def _where(
+    table: str, k: int, pid: str, system: str | None, code: str | None, name: str | None
+) -> tuple[str, str]:
+    """Where a row is (``medications row 2 of P1``), and what it says, for reports."""
+    kind = {"medications": "medication", "labs": "lab", "allergies": "allergy"}.get(
+        table, table[:-1]
+    )
+    return f"{table} row {k + 1} of {pid}", f"{kind} {_describe(system, code, name)}"
 
 
 def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts: _Parts) -> None:
@@ -460,16 +477,16 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
     last, indications, routes = columns["last_dose"], columns["indication"], columns["route"]
     doses, decisions = columns["dose"], columns["decision"]
     for k, i in enumerate(rows):
-        source = f"medications row {k + 1} of {pid}"
-        what = f"medication {_describe(systems[i], codes[i], names[i])}"
         name, reason, blocking = _map_drug(systems[i], codes[i], names[i])
         if name is None:
+            source, what = _where("medications", k, pid, systems[i], codes[i], names[i])
             parts.miss("medications", source, what, reason, blocking)
             continue
         extra: dict[str, Any] = {}
         decision = decisions[i]
         if decision is not None:
             if not _DECISION:
+                source, _ = _where("medications", k, pid, systems[i], codes[i], names[i])
                 raise CohortError(
                     "medications.decision",
                     f"{source} records the decision {decision!r}, and the installed engine "
@@ -491,19 +508,21 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
             else:
                 use = _medication(name, when, indication, route, dose)
         except (InterventionalError, KeyError, ValueError) as error:
+            source, what = _where("medications", k, pid, systems[i], codes[i], names[i])
             parts.miss("medications", source, what, str(error), True)
             continue
-        parts.medications.append((use, last[i]))
+        parts.medications.append((use, when))
+        if when is not None and (parts.latest is None or when > parts.latest):
+            parts.latest = when
 
 
 def _labs(columns: dict[str, list[Any]], rows: list[int], pid: str, parts: _Parts) -> None:
     systems, codes, names = columns["system"], columns["code"], columns["name"]
     values, units, taken = columns["value"], columns["unit"], columns["taken_at"]
     for k, i in enumerate(rows):
-        source = f"labs row {k + 1} of {pid}"
-        what = f"lab {_describe(systems[i], codes[i], names[i])}"
         lab = _map_lab(systems[i], codes[i], names[i])
         if not isinstance(lab, LabName):
+            source, what = _where("labs", k, pid, systems[i], codes[i], names[i])
             parts.miss("labs", source, what, lab, False)
             continue
         try:
@@ -519,9 +538,13 @@ def _labs(columns: dict[str, list[Any]], rows: list[int], pid: str, parts: _Part
                     raise ValidationError("unit", "no unit")
                 result = LabResult(lab, _lab_value(value, units[i], lab), taken_at=taken[i])
         except (InterventionalError, ValueError) as error:
+            source, what = _where("labs", k, pid, systems[i], codes[i], names[i])
             parts.miss("labs", source, what, str(error), lab.decides)
             continue
         parts.labs.append(result)
+        when = result.taken_at
+        if when is not None and (parts.latest is None or when > parts.latest):
+            parts.latest = when
 
 
 def _coded(
@@ -534,8 +557,7 @@ def _coded(
 ) -> None:
     systems, codes, names = columns["system"], columns["code"], columns["name"]
     for k, i in enumerate(rows):
-        source = f"{table} row {k + 1} of {pid}"
-        what = f"{table[:-1]} {_describe(systems[i], codes[i], names[i])}"
+        source, what = _where(table, k, pid, systems[i], codes[i], names[i])
         if table == "allergies":
             allergen, reason, blocking = _map_allergy(systems[i], codes[i], names[i])
             if allergen is None:
@@ -711,6 +733,19 @@ def screen_partition(
     >>> row["verdict"], row["held"][0]["drug"], row["earliest_time"]
     ('DEFER', 'clopidogrel', datetime.datetime(2026, 3, 15, 9, 0))
     """
+    paused = gc.isenabled()
+    if paused:  # a partition makes many small objects and no cycles: collect once after it
+        gc.disable()
+    try:
+        return _screen(tables, at, plan, rules)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _screen(
+    tables: Mapping[str, pa.Table | None], at: datetime | None, plan: Any, rules: RuleSet | None
+) -> pa.Table:
     ruleset = default_rules() if rules is None else rules
     people = _columns(tables.get("patients"), "patients")
     demographics = {
@@ -766,12 +801,8 @@ def screen_partition(
                 continue  # a patient with no procedure in this partition is not screened
             if name == "medications":
                 _medications(columns, rows, pid, into)
-                for i in rows:
-                    into.seen(columns["last_dose"][i])
             elif name == "labs":
                 _labs(columns, rows, pid, into)
-                for result in into.labs:
-                    into.seen(result.taken_at)
             else:
                 _coded(name, columns, rows, pid, into, ruleset)
     return _rows(bookings, demographics, parts, ruleset)

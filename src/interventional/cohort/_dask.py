@@ -74,6 +74,7 @@ def screen_dask(
     rules: RuleSet | None = None,
     npartitions: int | None = None,
     compute: bool = True,
+    out: str | Path | None = None,
 ) -> Any:
     """Screen a cohort with Dask: :func:`screen_partition` through ``map_partitions``.
 
@@ -96,10 +97,13 @@ def screen_dask(
         Repartition the leading table into this many partitions.
     compute : bool
         Return the computed pyarrow Table (default), or the lazy Dask data frame.
+    out : str or Path, optional
+        Write the results as a directory of Parquet files (one per partition, written by
+        the workers; naive times) instead of returning them; returns the directory.
 
     Returns
     -------
-    pyarrow.Table or dask.dataframe.DataFrame
+    pyarrow.Table, dask.dataframe.DataFrame or Path
         The table of :func:`~interventional.cohort.screen`, rows in the same order.
 
     Examples
@@ -116,6 +120,9 @@ def screen_dask(
     # (levels, injectates) of the long format: keep them as they are.
     with dask.config.set({"dataframe.convert-string": False}):
         lazy = _lazy(source, at, plan, rules, npartitions)
+        if out is not None:  # each worker writes its partitions: nothing comes back
+            lazy.to_parquet(str(out), schema=RESULT_SCHEMA, write_index=False)
+            return Path(out)
         if not compute:
             return lazy
         frame = lazy.compute()
