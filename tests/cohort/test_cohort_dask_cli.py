@@ -104,3 +104,13 @@ def test_the_progress_bar_draws_after_its_delay() -> None:
     bar.close()
     assert "50/100 rows" in stream.getvalue()
     assert stream.getvalue().endswith("\n")
+
+
+def test_one_plan_for_everyone_from_an_omop_extract_reads_ages_at_that_time(tmp_path) -> None:
+    cohort = synthetic_cohort(30, seed=8)
+    extract = cohort.to_omop(tmp_path / "omop")
+    knee = make_plan("knee-joint-injection", side="left", modality="ultrasound")
+    at = datetime(2027, 6, 1, 9)
+    results = screen(extract, at, plan=knee)
+    assert results.num_rows == 30
+    assert set(results.column("procedure").to_pylist()) == {"knee-joint-injection"}

@@ -90,27 +90,24 @@ _FUZZY_CUTOFF = 0.8
 
 
 @functools.cache
+def _names(injectate: bool) -> tuple[str, ...]:
+    """The vocabulary's names (folded) of the drugs procedures inject, or of the others."""
+    return tuple(
+        sorted(
+            name.casefold()
+            for record in drugs().values()
+            if record.drug_class.injectate is injectate
+            for name in record.names
+        )
+    )
+
+
 def _antithrombotic_names() -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            name.casefold()
-            for record in drugs().values()
-            if record.drug_class.antithrombotic
-            for name in record.names
-        )
-    )
+    return _names(False)
 
 
-@functools.cache
 def _injectate_names() -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            name.casefold()
-            for record in drugs().values()
-            if record.drug_class.injectate
-            for name in record.names
-        )
-    )
+    return _names(True)
 
 
 def _looks_like(text: str | None, names: tuple[str, ...]) -> str | None:

@@ -197,13 +197,16 @@ def _age(birth: datetime | None, at: datetime | None) -> float | None:
     return float(years)
 
 
-def read_omop(directory: str | Path) -> dict[str, pa.Table]:
+def read_omop(directory: str | Path, *, at: datetime | None = None) -> dict[str, pa.Table]:
     """Read an OMOP CDM extract into the long format's tables (:data:`OMOP_TABLES`).
 
     Parameters
     ----------
     directory : str or Path
         A directory with ``person``, ``concept`` and the other tables as Parquet or CSV.
+    at : datetime, optional
+        One procedure time for everyone: ages, weights and creatinine clearances are read
+        at it (by default at each person's first booked procedure).
 
     Returns
     -------
@@ -250,6 +253,8 @@ def read_omop(directory: str | Path) -> dict[str, pa.Table]:
         when = row["procedure_datetime"]
         if when is not None and (pid not in first or when < first[pid]):
             first[pid] = when
+    if at is not None:
+        first = dict.fromkeys(ids.values(), at)
     body_weight = set(concepts()[Concept.BODY_WEIGHT].codes.all(CodeSystem.LOINC))
     clearance = set(LabName.CREATININE_CLEARANCE.loinc)
     weights: dict[str, tuple[datetime, float]] = {}

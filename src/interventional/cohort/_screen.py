@@ -197,7 +197,12 @@ def _read_csv(name: str, path: Path) -> pa.Table:
 
 
 def partitions(
-    source: Any, *, plan_mode: bool = False, omop: bool | None = None, size: int = PARTITION_ROWS
+    source: Any,
+    *,
+    plan_mode: bool = False,
+    omop: bool | None = None,
+    size: int = PARTITION_ROWS,
+    at: datetime | None = None,
 ) -> Iterator[dict[str, pa.Table]]:
     """The partitions of a source: mappings of table name to the rows of a set of patients.
 
@@ -213,6 +218,8 @@ def partitions(
         Read the directory as an OMOP CDM extract; by default, when it has a ``person`` table.
     size : int
         Rows per partition of an in-memory source.
+    at : datetime, optional
+        One procedure time for everyone (an OMOP extract's ages are read at it).
     """
     if isinstance(source, Cohort):
         yield from source.chunks()
@@ -230,7 +237,7 @@ def partitions(
     if isinstance(source, Path) and (omop or (omop is None and _is_omop(source))):
         from interventional.cohort._omop import read_omop
 
-        yield from _in_memory(read_omop(source), plan_mode, size)
+        yield from _in_memory(read_omop(source, at=at), plan_mode, size)
         return
     files = _files(source)
     if not files:
@@ -376,7 +383,7 @@ def _run(
     plan_mode = plan is not None
     total = _total(source, plan_mode) if progress is not None else None
     done = 0
-    for tables in partitions(source, plan_mode=plan_mode, omop=omop):
+    for tables in partitions(source, plan_mode=plan_mode, omop=omop, at=at):
         result = screen_partition(tables, at=at, plan=plan, rules=rules)
         done += result.num_rows
         if progress is not None:
