@@ -403,7 +403,8 @@ def magnitude(value: Quantity, unit: str) -> float:
     120.0
     """
     target = _unit(unit)
-    if value._units == target._units:  # the usual case: a field already in its canonical unit
+    units = value._units
+    if units is target._units or units == target._units:  # the usual case: already in `unit`
         return float(value.magnitude)
     return float(value.m_as(target))
 

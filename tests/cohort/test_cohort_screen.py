@@ -337,3 +337,21 @@ def test_the_partition_functions_fast_patients_equal_the_public_constructors(pat
     assert rebuilt == patient
     assert rebuilt.weight_kg == patient.weight_kg
     assert rebuilt.creatinine_clearance_ml_min == patient.creatinine_clearance_ml_min
+
+
+def test_the_summary_counts_verdicts_and_the_drugs_whose_hold_is_not_met() -> None:
+    import collections
+
+    from interventional.cohort import Summary
+
+    results = screen(synthetic_cohort(800, seed=12))
+    summary = Summary()
+    summary.add(results)
+    deferring: collections.Counter[str] = collections.Counter()
+    for row in results.to_pylist():
+        for item in row["held"]:
+            if item["until"] is not None and item["until"] > row["at"]:
+                deferring[item["drug"]] += 1
+    assert summary.deferring == deferring
+    assert deferring  # the cohort has holds not yet met
+    assert summary.verdicts == collections.Counter(results.column("verdict").to_pylist())

@@ -34,6 +34,7 @@ from interventional.codes import CodeSystem
 from interventional.errors import InterventionalError, ValidationError
 from interventional.fhir._concepts import Concept, concepts
 from interventional.pharmacology import drug, drug_by_code, drugs
+from interventional.procedures import BleedingRisk
 from interventional.procedures import plan as make_plan
 from interventional.safety import (
     Assessment,
@@ -687,29 +688,6 @@ def _sorted(codes: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(codes)))
 
 
-def _held(assessment: Assessment) -> list[dict[str, Any]]:
-    if not assessment.restart:
-        return []
-    until: dict[str, datetime] = {}
-    for finding in assessment.findings:
-        if finding.drug is not None and finding.until is not None:
-            previous = until.get(finding.drug)
-            if previous is None or finding.until > previous:
-                until[finding.drug] = finding.until
-    return [
-        {"drug": name, "until": until.get(name), "restart": moment}
-        for name, moment in assessment.restart.items()
-    ]
-
-
-def _citations(assessment: Assessment) -> list[str]:
-    keys: dict[str, None] = {}
-    for finding in assessment.findings:
-        for reference in finding.references:
-            keys[reference.key] = None
-    return list(keys)
-
-
 def screen_partition(
     tables: Mapping[str, pa.Table | None],
     *,
@@ -835,7 +813,8 @@ def _rows(
     parts: Mapping[str, _Parts],
     rules: RuleSet,
 ) -> pa.Table:
-    out: dict[str, list[Any]] = {field.name: [] for field in RESULT_SCHEMA}
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
     known: dict[str, tuple[Patient | None, list[Any], datetime | None]] = {}
     for pid, made, when, duration, procedure in bookings:
         entry = known.get(pid)
@@ -857,25 +836,67 @@ def _rows(
                 ),
             ]
         if patient is None or isinstance(made, Exception):
-            _add_unscreened(out, pid, made, when, procedure, unmapped)
+            add(_unscreened(pid, made, when, procedure, unmapped))
             continue
         if duration is None:
             assessment = assess(patient, made, at=when, rules=rules)
         else:
             assessment = assess(patient, made, at=when, rules=rules, duration=duration)  # type: ignore[call-arg]
-        out["patient_id"].append(pid)
-        out["procedure"].append(assessment.procedure)
-        out["at"].append(when)
-        out["verdict"].append(assessment.verdict.name)
-        out["earliest_time"].append(assessment.earliest_time)
-        out["bleeding_risk"].append(assessment.bleeding_risk.value)
-        out["handled_as"].append(assessment.handled_as.value)
-        out["held"].append(_held(assessment))
-        out["findings"].append([finding.code for finding in assessment.findings])
-        out["citations"].append(_citations(assessment))
-        out["unmapped"].append([_unmapped_item(item) for item in unmapped])
-    aware = any(when is not None and when.tzinfo is not None for when in out["at"])
-    return pa.table(out, schema=in_zone(RESULT_SCHEMA, "UTC" if aware else None))
+        codes, held, citations = _read(assessment)
+        add(
+            (
+                pid,
+                assessment.procedure,
+                when,
+                _NAME[assessment.verdict],
+                assessment.earliest_time,
+                _VALUE[assessment.bleeding_risk],
+                _VALUE[assessment.handled_as],
+                held,
+                codes,
+                citations,
+                [_unmapped_item(item) for item in unmapped] if unmapped else [],
+            )
+        )
+    columns: list[Sequence[Any]] = (
+        list(zip(*rows, strict=True)) if rows else [[] for _ in RESULT_SCHEMA]
+    )
+    aware = any(when is not None and when.tzinfo is not None for when in columns[2])
+    schema = in_zone(RESULT_SCHEMA, "UTC" if aware else None)
+    return pa.Table.from_arrays(
+        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
+_NAME = {verdict: verdict.name for verdict in Verdict}
+_VALUE = {risk: risk.value for risk in BleedingRisk}
+
+
+def _read(assessment: Assessment) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """The finding codes, the held drugs (until, restart) and the cited keys, in one pass."""
+    codes = []
+    keys: dict[str, None] = {}
+    until: dict[str, datetime] = {}
+    for finding in assessment.findings:
+        codes.append(finding.code)
+        for reference in finding.references:
+            keys[reference.key] = None
+        moment = finding.until
+        if moment is not None and finding.drug is not None:
+            previous = until.get(finding.drug)
+            if previous is None or moment > previous:
+                until[finding.drug] = moment
+    restart = assessment.restart
+    held = (
+        [
+            {"drug": name, "until": until.get(name), "restart": moment}
+            for name, moment in restart.items()
+        ]
+        if restart
+        else []
+    )
+    return codes, held, list(keys)
 
 
 def _unmapped_item(item: tuple[str, str, str, str, bool]) -> dict[str, Any]:
@@ -883,25 +904,25 @@ def _unmapped_item(item: tuple[str, str, str, str, bool]) -> dict[str, Any]:
     return {"table": table, "source": source, "what": what, "reason": reason, "blocking": blocking}
 
 
-def _add_unscreened(
-    out: dict[str, list[Any]],
+def _unscreened(
     pid: str,
     made: Any,
     when: datetime,
     procedure: str | None,
     unmapped: list[tuple[str, str, str, str, bool]],
-) -> None:
+) -> tuple[Any, ...]:
     """A row that cannot be assessed (no patient, or no plan): INSUFFICIENT_DATA, never PROCEED."""
-    blocking = [item for item in unmapped if item[4]]
-    out["patient_id"].append(pid)
-    out["procedure"].append(procedure if isinstance(made, Exception) else made.procedure.id)
-    out["at"].append(when)
-    out["verdict"].append(Verdict.INSUFFICIENT_DATA.name)
-    out["earliest_time"].append(None)
     risk = None if isinstance(made, Exception) else made.procedure.bleeding_risk.value
-    out["bleeding_risk"].append(risk)
-    out["handled_as"].append(risk)
-    out["held"].append([])
-    out["findings"].append(["unresolved:" + item[1] for item in blocking])
-    out["citations"].append([])
-    out["unmapped"].append([_unmapped_item(item) for item in unmapped])
+    return (
+        pid,
+        procedure if isinstance(made, Exception) else made.procedure.id,
+        when,
+        Verdict.INSUFFICIENT_DATA.name,
+        None,
+        risk,
+        risk,
+        [],
+        ["unresolved:" + item[1] for item in unmapped if item[4]],
+        [],
+        [_unmapped_item(item) for item in unmapped],
+    )

@@ -291,16 +291,20 @@ class Summary:
     def add(self, table: pa.Table) -> None:
         """Count one partition's results."""
         self.rows += table.num_rows
-        self.verdicts.update(table.column("verdict").to_pylist())
-        for when, held in zip(
-            table.column("at").to_pylist(), table.column("held").to_pylist(), strict=True
-        ):
-            for item in held:
-                if item["until"] is not None and item["until"] > when:
-                    self.deferring[item["drug"]] += 1
-        for items in table.column("unmapped").to_pylist():
-            self.unmapped += len(items)
-            self.blocking += sum(1 for item in items if item["blocking"])
+        for item in pc.value_counts(table.column("verdict")).to_pylist():
+            self.verdicts[item["values"]] += item["counts"]
+        held = table.column("held").combine_chunks()
+        if len(held.values):  # each held drug whose hold is not met at the procedure time
+            at = table.column("at").combine_chunks().take(pc.list_parent_indices(held))
+            items = held.values
+            until = items.field("until").cast(at.type)
+            deferring = pc.filter(items.field("drug"), pc.fill_null(pc.greater(until, at), False))
+            for item in pc.value_counts(deferring).to_pylist():
+                self.deferring[item["values"]] += item["counts"]
+        unmapped = table.column("unmapped").combine_chunks()
+        if len(unmapped.values):
+            self.unmapped += len(unmapped.values)
+            self.blocking += int(pc.sum(unmapped.values.field("blocking")).as_py() or 0)
 
     def as_dict(self, top: int = 10) -> dict[str, Any]:
         """The summary as plain data (what ``--json`` prints)."""
