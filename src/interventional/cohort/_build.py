@@ -474,9 +474,11 @@ def _new_patient(**values: Any) -> Patient:
     setters = _PATIENT_SETTERS
     if setters is None:
         return Patient(**values)
+    if tuple(values) != _PATIENT_FIELDS:
+        raise TypeError(f"give the fields in the order {_PATIENT_FIELDS}")
     patient: Patient = _new(Patient)
-    for setter, name in zip(setters, _PATIENT_FIELDS, strict=True):
-        setter(patient, values[name])
+    for setter, value in zip(setters, values.values(), strict=True):
+        setter(patient, value)
     patient.__attrs_post_init__()  # the derived fields, and the check of mixed time zones
     return patient
 
@@ -609,7 +611,7 @@ def _patient(
     at: datetime,
 ) -> tuple[Patient | None, list[tuple[str, str, str, str, bool]]]:
     """The patient as known at ``at`` (records dated after it left out), and what was not mapped."""
-    unmapped = list(parts.unmapped)
+    unmapped = list(parts.unmapped) if parts.unmapped else []
     if demographics is None:
         unmapped.append(
             (
@@ -622,7 +624,7 @@ def _patient(
         )
         return None, unmapped
     age, weight, pregnant, clearance = demographics
-    medications: Iterable[MedicationUse] = (use for use, _ in parts.medications)
+    medications: Iterable[MedicationUse] = [use for use, _ in parts.medications]
     labs: Iterable[LabResult] = parts.labs
     if parts.latest is not None and parts.latest > at:  # later history: not known at `at`
         medications = []
@@ -653,11 +655,15 @@ def _patient(
                 )
             else:
                 labs.append(result)
-    unresolved = [
-        UnresolvedRecord(source, what, reason)
-        for _, source, what, reason, blocking in unmapped
-        if blocking
-    ]
+    unresolved = (
+        tuple(
+            UnresolvedRecord(source, what, reason)
+            for _, source, what, reason, blocking in unmapped
+            if blocking
+        )
+        if unmapped
+        else ()
+    )
     try:
         if pregnant is not None and not isinstance(pregnant, bool):
             raise ValidationError("pregnant", f"must be True, False or null, got {pregnant!r}")
@@ -672,7 +678,7 @@ def _patient(
             devices=_sorted(parts.devices),
             creatinine_clearance=None if clearance is None else _ml_min(clearance),
             id=pid,
-            unresolved=tuple(unresolved),
+            unresolved=unresolved,
         )
     except (InterventionalError, ValueError) as error:
         unmapped.append(
