@@ -37,7 +37,7 @@ from interventional.codes import CodeSystem
 from interventional.errors import ValidationError
 from interventional.fhir._concepts import Concept, concepts
 from interventional.fhir._errors import model, validation_error
-from interventional.fhir._read import LOCAL
+from interventional.fhir._read import DECISION_EXTENSION, LOCAL
 from interventional.pharmacology import drugs
 from interventional.procedures import Procedure, ProcedurePlan
 from interventional.procedures.catalog import reachable_targets
@@ -564,6 +564,8 @@ def patient_to_bundle(
             statement["reasonCode"] = [{"text": use.indication.value}]
         if use.route is not None:
             statement["dosage"] = [{"route": {"text": use.route.value}}]
+        if use.decision is not None:
+            statement["extension"] = [{"url": DECISION_EXTENSION, "valueCode": use.decision.value}]
         resources.append(statement)
     for number, code in enumerate(patient.conditions, 1):
         condition = ruleset.conditions.get(code)

@@ -34,12 +34,11 @@ from datetime import datetime, timedelta
 import attrs
 
 from interventional._enums import ParsableEnum
-from interventional.errors import ValidationError
 from interventional.pharmacology import DrugClass
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
 from interventional.safety.rules import HoldCell, HoldRule, RuleConfidence
-from interventional.units import as_timedelta
+from interventional.units import as_positive_timedelta
 
 __all__ = [
     "Decision",
@@ -329,12 +328,7 @@ def check_duration(value: object, field: str = "duration") -> timedelta | None:
     ...
     interventional.errors.ValidationError: duration: must be longer than zero, got datetime.timedelta(0)
     """
-    if value is None:
-        return None
-    duration = as_timedelta(value, field=field)
-    if duration <= timedelta(0):
-        raise ValidationError(field, f"must be longer than zero, got {value!r}")
-    return duration
+    return as_positive_timedelta(value, field=field)
 
 
 def procedure_end(
