@@ -1023,7 +1023,7 @@ class Assessment(_PublicDataForm):
             lines.append(f"     sources: {keys}")
         if self.restart:
             lines.append("")
-            lines.append("Restart after the procedure (counted from the procedure time):")
+            lines.append("Restart after the procedure (counted from its end where its duration is known; see each hold):")
             for name, moment in self.restart.items():
                 lines.append(f"  - {name}: not before {_fmt_time(moment)}")
         references: dict[str, Reference] = {}
