@@ -47,7 +47,6 @@ from interventional.units import Q_, Quantity, as_any_quantity, canonical_quanti
 
 __all__ = [
     "Assessment",
-    "Decision",
     "Finding",
     "Indication",
     "LabResult",
@@ -1023,7 +1022,7 @@ class Assessment(_PublicDataForm):
             lines.append(f"     sources: {keys}")
         if self.restart:
             lines.append("")
-            lines.append("Restart after the procedure (counted from its end where its duration is known; see each hold):")
+            lines.append("Restart after the procedure (from its end where its duration is known):")
             for name, moment in self.restart.items():
                 lines.append(f"  - {name}: not before {_fmt_time(moment)}")
         references: dict[str, Reference] = {}
