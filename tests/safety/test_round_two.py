@@ -41,6 +41,16 @@ def _knee() -> object:
     return plan("knee-joint-injection", side="left", modality="ultrasound")
 
 
+def _plans_by_risk() -> dict[BleedingRisk, object]:
+    return {
+        BleedingRisk.LOW: _knee(),
+        BleedingRisk.INTERMEDIATE: plan(
+            "stellate-ganglion-block", levels=["C6"], side="left", modality="ultrasound"
+        ),
+        BleedingRisk.HIGH: _scs_implant(),
+    }
+
+
 def _patient(*medications: MedicationUse, **fields: object) -> Patient:
     return Patient(age=64, pregnant=False, medications=list(medications), **fields)  # type: ignore[arg-type]
 
@@ -126,13 +136,7 @@ def test_a_decision_does_not_change_a_hold_cell() -> None:
 
 
 def test_every_shared_cell_is_insufficient_without_a_decision() -> None:
-    plans = {
-        BleedingRisk.LOW: _knee(),
-        BleedingRisk.INTERMEDIATE: plan(
-            "stellate-ganglion-block", levels=["C6"], side="left", modality="ultrasound"
-        ),
-        BleedingRisk.HIGH: _scs_implant(),
-    }
+    plans = _plans_by_risk()
     checked = 0
     for row in RULES.holds:
         for risk, the_plan in plans.items():
@@ -321,13 +325,7 @@ def test_every_policy_row_is_one_the_issue_names_or_a_sourced_range() -> None:
 
 
 def test_every_hold_finding_shows_its_cells_confidence() -> None:
-    plans = {
-        BleedingRisk.LOW: _knee(),
-        BleedingRisk.INTERMEDIATE: plan(
-            "stellate-ganglion-block", levels=["C6"], side="left", modality="ultrasound"
-        ),
-        BleedingRisk.HIGH: _scs_implant(),
-    }
+    plans = _plans_by_risk()
     for row in RULES.holds:
         for risk, the_plan in plans.items():
             cell = row.cell(risk)
