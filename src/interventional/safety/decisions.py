@@ -247,6 +247,11 @@ def reading_note(cell: HoldCell, other_reading: bool) -> str:
     return "; ".join(parts) + f": {chosen}"
 
 
+_CONFIDENCE_NOTES = {
+    member: f" Confidence of the rule: {member.value}." for member in RuleConfidence
+}
+
+
 def confidence_note(confidence: RuleConfidence) -> str:
     """The sentence that shows a hold cell's confidence in its finding.
 
@@ -255,10 +260,10 @@ def confidence_note(confidence: RuleConfidence) -> str:
     >>> confidence_note(RuleConfidence.MED)
     ' Confidence of the rule: med.'
     """
-    return f" Confidence of the rule: {confidence.value}."
+    return _CONFIDENCE_NOTES[confidence]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class ProcedureEnd:
     """Where restarts count from: the procedure's end when its duration is known.
 
@@ -295,20 +300,41 @@ class ProcedureEnd:
 
     def describe(self) -> str:
         """Where the restart counts from, in words (for the findings)."""
-        if self.duration is None:
-            return (
-                "after the procedure start (no duration known, so counted from the start; the "
-                "guideline counts from the end: give assess(..., duration=))"
-            )
-        length = format_duration(self.duration)
-        if self.source == "typical":
-            keys = ", ".join(ref.key for ref in self.references)
-            return (
-                f"after the procedure ends (start + {length}, the typical duration of "
-                f"{self.procedure_id}: {keys})"
-            )
-        what = "the plan's duration" if self.source == "plan" else "the duration given"
-        return f"after the procedure ends (start + {length}, {what})"
+        return _describe_end(self)
+
+    def restart_sentence(self, restart: timedelta) -> str:
+        """The findings' sentence for a restart ``restart`` after this end.
+
+        Examples
+        --------
+        >>> ProcedureEnd(None, "none").restart_sentence(timedelta(hours=2))[:58]
+        ' Restart no earlier than 2 h after the procedure start (no'
+        """
+        return _restart_sentence(self, restart)
+
+
+@functools.lru_cache(maxsize=1024)
+def _restart_sentence(end: ProcedureEnd, restart: timedelta) -> str:
+    return f" Restart no earlier than {format_duration(restart)} {end.describe()}."
+
+
+@functools.lru_cache(maxsize=1024)
+def _describe_end(end: ProcedureEnd) -> str:
+    """The words of :meth:`ProcedureEnd.describe` (the same for every finding of a plan)."""
+    if end.duration is None:
+        return (
+            "after the procedure start (no duration known, so counted from the start; the "
+            "guideline counts from the end: give assess(..., duration=))"
+        )
+    length = format_duration(end.duration)
+    if end.source == "typical":
+        keys = ", ".join(ref.key for ref in end.references)
+        return (
+            f"after the procedure ends (start + {length}, the typical duration of "
+            f"{end.procedure_id}: {keys})"
+        )
+    what = "the plan's duration" if end.source == "plan" else "the duration given"
+    return f"after the procedure ends (start + {length}, {what})"
 
 
 def check_duration(value: object, field: str = "duration") -> timedelta | None:

@@ -4,14 +4,18 @@ How an assessment is made (every step adds findings; none stops the others)
 
 1. The procedure's bleeding-risk class (ASRA 2018) is moved up one class when the patient
    has a factor that raises bleeding risk (condition codes marked ``upgrades`` in
-   ``vocabulary.toml``, or two or more listed drugs that affect haemostasis).
+   ``vocabulary.toml``, or two or more listed anticoagulants or antiplatelet agents; herbal
+   and dietary supplements do not count).
 2. Each medication is read in the hold table (``holds.toml``) at that class. Holds are
    elapsed-time rules: a hold of *N* is met when ``at - last_dose >= N``, exactly (a 7-day
    hold is met at 7 x 24 h after the last dose, not a minute later; aware datetimes are
    compared in UTC, so daylight-saving changes do not shift it). A shared-assessment cell
-   gives CAUTION, an unknown cell INSUFFICIENT_DATA, an unknown last dose (where a hold
-   applies) INSUFFICIENT_DATA. Once a drug has been off for its longest interval
-   (its *washout*) a shared or unknown cell no longer blocks.
+   gives INSUFFICIENT_DATA until the medication records the shared decision (``"continue"``:
+   CAUTION; ``"hold"``: the row's interval, as a hold cell), an unknown cell
+   INSUFFICIENT_DATA, an unknown last dose (where a hold applies) INSUFFICIENT_DATA. Once
+   a drug has been off for its longest interval (its *washout*) a shared or unknown cell
+   no longer blocks. Where the sources give a range or conflict, the policy's reading
+   applies (the conservative bound by default). See :mod:`interventional.safety.decisions`.
 3. Laboratory gates: INR for vitamin K antagonists, platelets, coagulation studies.
 4. General contraindications and the 2015 epidural-steroid recommendations (``rules.toml``).
 5. Allergy to a planned injectate; local-anaesthetic totals against ``max_dose``.
@@ -193,6 +197,8 @@ class _PlanFacts:
     typical_duration: timedelta | None
     """The procedure's sourced typical duration, if any."""
     typical_references: tuple[Reference, ...]
+    default_end: ProcedureEnd
+    """Where restarts count from when the assessment gives no duration."""
     by_rules: dict[RuleSet, _PlanRules] = attrs.field(factory=dict)
     """The plan's reading under each rule set it was assessed with (see
     :func:`_rules_for_plan`), emptied at ``_RULE_SETS_LIMIT`` rule sets; it goes with the
@@ -241,6 +247,9 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
         elif isinstance(level, VertebralLevel):
             uppermost.append(level)
     risk = BleedingRisk.parse(procedure.bleeding_risk)
+    planned = getattr(plan, "duration", None)
+    typical = getattr(procedure, "typical_duration", None)
+    typical_references = tuple(getattr(procedure, "typical_duration_references", ()))
     return _PlanFacts(
         procedure_id=procedure.id,
         risk=risk,
@@ -257,9 +266,16 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
         la_totals=tuple(totals.items()),
         la_unknown=tuple(unknown),
         contrast_labels=tuple(labels),
-        planned_duration=getattr(plan, "duration", None),
-        typical_duration=getattr(procedure, "typical_duration", None),
-        typical_references=tuple(getattr(procedure, "typical_duration_references", ())),
+        planned_duration=planned,
+        typical_duration=typical,
+        typical_references=typical_references,
+        default_end=procedure_end(
+            None,
+            planned,
+            typical,
+            procedure_id=procedure.id,
+            typical_references=typical_references,
+        ),
     )
 
 
@@ -833,8 +849,8 @@ def _write_hold(
     via = prepared.via
     hold_text = _duration(hold or _ZERO)
     restart = (
-        f" Restart no earlier than {_duration(prepared.restart)}{where}."
-        if prepared.restart is not None
+        end.restart_sentence(prepared.restart)
+        if end is not None and prepared.restart is not None
         else ""
     )
     continued = (
@@ -1688,15 +1704,10 @@ def assess(
         raise ValidationError("patient", f"expected a Patient, got {type(patient).__name__}")
     ruleset = default_rules() if rules is None else rules
     times = _check_times(patient, at)  # before the plan is read: bad input named first
-    length = check_duration(duration)
     facts = _plan_facts(plan)
-    end = procedure_end(
-        length,
-        facts.planned_duration,
-        facts.typical_duration,
-        procedure_id=facts.procedure_id,
-        typical_references=facts.typical_references,
-    )
+    end = facts.default_end
+    if duration is not None:
+        end = procedure_end(check_duration(duration), procedure_id=facts.procedure_id)
     ctx = _Context(patient, facts, at, times, ruleset, end)
     _upgrade(ctx)
     _medications(ctx)
