@@ -317,7 +317,7 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument(
         "--duration",
         help="procedure duration, e.g. '40 min': restarts count from its end "
-        "(default: the procedure's typical duration where a source gives one)",
+        "(without it, from the start)",
     )
 
     graph = add("graph", _cmd_graph, "export the atlas, or the neighbourhood of one structure")

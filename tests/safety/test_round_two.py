@@ -95,8 +95,8 @@ def test_done_when_a_decision_to_hold_applies_the_interval_with_its_earliest_tim
     # the 6 days for secondary prophylaxis is an extrapolation: LOW, flagged as such
     assert "Confidence of the rule: low." in hold.message
     assert result.by_code("unverified:aspirin")[0].verdict is Verdict.CAUTION
-    # restart 24 h after the end of the implant (its sourced typical duration, 3 h)
-    assert result.restart == {"aspirin": AT + 3 * H + 24 * H}
+    # no duration given: the restart counts from the start (and the finding says so)
+    assert result.restart == {"aspirin": AT + 24 * H}
     met = assess(_patient(_aspirin("hold")), _scs_implant(), at=hold.until)
     assert met.by_code("hold:aspirin")[0].verdict is Verdict.PROCEED
 
@@ -201,7 +201,7 @@ def test_without_any_duration_the_finding_says_the_restart_counts_from_the_start
     result = assess(_patient(_heparin()), _knee(), at=AT)
     assert result.restart == {"heparin": AT + 2 * H}
     message = result.by_code("hold:heparin")[0].message
-    assert "after the procedure start (no duration known, so counted from the start" in message
+    assert "after the procedure start (no duration given, so counted from the start" in message
 
 
 def test_the_plan_duration_applies_and_the_assessment_duration_wins() -> None:
@@ -213,16 +213,19 @@ def test_the_plan_duration_applies_and_the_assessment_duration_wins() -> None:
     assert given.restart["heparin"] == AT + 3 * H
 
 
-def test_the_typical_duration_is_sourced_data() -> None:
+def test_the_typical_duration_is_sourced_data_quoted_when_no_duration_is_given() -> None:
     implant = default_catalog()["spinal-cord-stimulator-implant"]
     assert implant.typical_duration == timedelta(hours=3)
     assert implant.typical_duration_references
     clopidogrel = MedicationUse("clopidogrel", last_dose=AT - 8 * D)
     result = assess(_patient(clopidogrel), _scs_implant(), at=AT)
-    assert result.restart["clopidogrel"] == AT + 3 * H + 24 * H
+    assert result.restart["clopidogrel"] == AT + 24 * H  # from the start: nothing given
     message = result.by_code("hold:clopidogrel")[0].message
+    assert "counted from the start" in message
     key = implant.typical_duration_references[0].key
-    assert f"the typical duration of spinal-cord-stimulator-implant: {key}" in message
+    assert f"the typical duration of spinal-cord-stimulator-implant is 3 h ({key})" in message
+    given = assess(_patient(clopidogrel), _scs_implant(), at=AT, duration=implant.typical_duration)
+    assert given.restart["clopidogrel"] == AT + 3 * H + 24 * H
 
 
 def test_restart_from_the_end_with_aware_times() -> None:

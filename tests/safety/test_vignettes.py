@@ -62,9 +62,8 @@ def test_scs_trial_clopidogrel_exactly_seven_days_ago_is_met_and_restarts() -> N
     assert hold.verdict is Verdict.PROCEED
     assert hold.until == AT
     assert result.verdict is Verdict.PROCEED
-    # Restart 12-24 h: the conservative upper bound, counted from the end of the trial
-    # (its sourced typical duration, 45 min, as no duration is given).
-    assert result.restart == {"clopidogrel": AT + timedelta(minutes=45) + timedelta(hours=24)}
+    # Restart 12-24 h: the conservative upper bound; no duration given, so from the start.
+    assert result.restart == {"clopidogrel": AT + timedelta(hours=24)}
     assert "12-24 h; 24 applied by policy" in hold.message
 
 

@@ -459,7 +459,8 @@ def patient_to_bundle(
     dict
         A Bundle of a Patient, Observations (weight, pregnancy status, labs, creatinine
         clearance), a MedicationStatement per medication (its last dose as
-        ``effectiveDateTime``; indication as ``reasonCode``, route as ``dosage.route``),
+        ``effectiveDateTime``; indication as ``reasonCode``, route as ``dosage.route``,
+        the shared decision as the ``DECISION_EXTENSION`` extension),
         Conditions, AllergyIntolerances and Devices. Standard codes are written where the
         library has them, the library's own code beside them. A lab result without a time
         never counts, and is left out; unresolved records are not written.

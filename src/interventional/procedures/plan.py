@@ -446,8 +446,8 @@ class ProcedurePlan:
     injectates : tuple of Dose
     duration : timedelta, optional
         How long this procedure is expected to take; restart times count from its end
-        (:func:`interventional.safety.assess` uses it unless given its own duration, and
-        falls back on the procedure's sourced ``typical_duration``).
+        (:func:`interventional.safety.assess` uses it unless given its own duration).
+        ``procedure.typical_duration`` is a sourced value to start from.
 
     Raises
     ------

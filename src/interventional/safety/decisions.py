@@ -15,7 +15,8 @@ beyond what it is given:
   the other one where :attr:`~interventional.safety.rules.Policy.other_readings` names the
   row), and the words that say so ("stop 3-5 days; 5 applied by policy");
 - :func:`procedure_end` and :class:`ProcedureEnd`: the time restarts count from (the end
-  of the procedure when its duration is known, else its start, said in the finding);
+  of the procedure when a duration is given, else its start, said in the finding with the
+  procedure's sourced typical duration where the catalogue has one);
 - :func:`counts_as_concurrent_antithrombotic`: which listed drugs count for the
   concurrent-antithrombotics patient factor.
 
@@ -270,15 +271,18 @@ class ProcedureEnd:
     Parameters
     ----------
     duration : timedelta, optional
-        The procedure's duration; ``None`` when none is known (restarts then count from
+        The procedure's duration; ``None`` when none is given (restarts then count from
         the start, and the findings say so).
     source : str
-        ``"assessment"`` (``assess(..., duration=)``), ``"plan"`` (the plan's duration),
-        ``"typical"`` (the procedure's sourced typical duration) or ``"none"``.
+        ``"assessment"`` (``assess(..., duration=)``), ``"plan"`` (the plan's duration)
+        or ``"none"``.
     procedure_id : str
-        The procedure, named for a typical duration.
+        The procedure, named where its typical duration is quoted.
+    typical : timedelta, optional
+        The procedure's sourced typical duration, quoted (not applied) when no duration is
+        given, so that the reader can give one.
     references : tuple of Reference
-        The sources of a typical duration.
+        The sources of the typical duration.
 
     Examples
     --------
@@ -292,6 +296,7 @@ class ProcedureEnd:
     duration: timedelta | None
     source: str
     procedure_id: str = ""
+    typical: timedelta | None = None
     references: tuple[Reference, ...] = ()
 
     def end(self, start: datetime) -> datetime:
@@ -322,19 +327,19 @@ def _restart_sentence(end: ProcedureEnd, restart: timedelta) -> str:
 def _describe_end(end: ProcedureEnd) -> str:
     """The words of :meth:`ProcedureEnd.describe` (the same for every finding of a plan)."""
     if end.duration is None:
+        typical = ""
+        if end.typical is not None:
+            keys = ", ".join(ref.key for ref in end.references)
+            typical = (
+                f"; the typical duration of {end.procedure_id} is {format_duration(end.typical)}"
+                f" ({keys})"
+            )
         return (
-            "after the procedure start (no duration known, so counted from the start; the "
-            "guideline counts from the end: give assess(..., duration=))"
-        )
-    length = format_duration(end.duration)
-    if end.source == "typical":
-        keys = ", ".join(ref.key for ref in end.references)
-        return (
-            f"after the procedure ends (start + {length}, the typical duration of "
-            f"{end.procedure_id}: {keys})"
+            "after the procedure start (no duration given, so counted from the start; the "
+            f"guideline counts from the end: give assess(..., duration=){typical})"
         )
     what = "the plan's duration" if end.source == "plan" else "the duration given"
-    return f"after the procedure ends (start + {length}, {what})"
+    return f"after the procedure ends (start + {format_duration(end.duration)}, {what})"
 
 
 def check_duration(value: object, field: str = "duration") -> timedelta | None:
@@ -365,19 +370,22 @@ def procedure_end(
     procedure_id: str = "",
     typical_references: tuple[Reference, ...] = (),
 ) -> ProcedureEnd:
-    """Where restarts count from: the first duration known, in this order.
+    """Where restarts count from: the duration given, in this order.
 
     1. the duration given to the assessment (``assess(..., duration=)``);
     2. the plan's duration (``plan(..., duration=)``);
-    3. the procedure's typical duration, where a source gives one (data of the catalogue);
-    4. none: restarts count from the start, and the findings say so.
+    3. none: restarts count from the start, and the findings say so, quoting the
+       procedure's sourced typical duration (``typical``) where the catalogue has one. It
+       is not applied on its own: it describes the procedure in general, not this one.
 
     Examples
     --------
     >>> procedure_end(None, None, timedelta(hours=3), procedure_id="x").source
-    'typical'
+    'none'
     >>> procedure_end(timedelta(minutes=40), None, timedelta(hours=3)).duration
     datetime.timedelta(seconds=2400)
+    >>> procedure_end(None, timedelta(hours=1)).source
+    'plan'
     >>> procedure_end().end(datetime(2026, 3, 10, 9))
     datetime.datetime(2026, 3, 10, 9, 0)
     """
@@ -385,9 +393,7 @@ def procedure_end(
         return ProcedureEnd(duration, "assessment", procedure_id)
     if plan_duration is not None:
         return ProcedureEnd(plan_duration, "plan", procedure_id)
-    if typical is not None:
-        return ProcedureEnd(typical, "typical", procedure_id, typical_references)
-    return ProcedureEnd(None, "none", procedure_id)
+    return ProcedureEnd(None, "none", procedure_id, typical, typical_references)
 
 
 _NOT_CONCURRENT = frozenset({DrugClass.HERBAL_SUPPLEMENT})

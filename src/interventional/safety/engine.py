@@ -23,9 +23,9 @@ How an assessment is made (every step adds findings; none stops the others)
 The verdict is the most restrictive finding. ``earliest_time`` is when every hold is met,
 or ``None`` when something at INSUFFICIENT_DATA or above cannot be waited out. ``restart``
 gives each held drug's earliest restart, counted from the end of the procedure: ``at`` plus
-the duration given to :func:`assess`, else the plan's, else the procedure's sourced typical
-duration; with none of them, from ``at`` itself, and the finding says so (see
-:mod:`interventional.safety.decisions`).
+the duration given to :func:`assess`, else the plan's; with neither, from ``at`` itself, and
+the finding says so, quoting the procedure's sourced typical duration where there is one
+(see :mod:`interventional.safety.decisions`).
 
 Examples
 --------
@@ -38,8 +38,8 @@ Examples
 >>> result = assess(patient, plan("spinal-cord-stimulator-trial", levels=["T8"]), at=at)
 >>> result.verdict, result.earliest_time
 (<Verdict.DEFER: 'defer'>, datetime.datetime(2026, 3, 12, 9, 0))
->>> result.restart["clopidogrel"]  # 24 h after the end: the trial's typical 45 min
-datetime.datetime(2026, 3, 11, 9, 45)
+>>> result.restart["clopidogrel"]  # no duration given: 24 h after the start
+datetime.datetime(2026, 3, 11, 9, 0)
 >>> trial = plan("spinal-cord-stimulator-trial", levels=["T8"])
 >>> assess(patient, trial, at=at, duration=timedelta(minutes=40)).restart["clopidogrel"]
 datetime.datetime(2026, 3, 11, 9, 40)
@@ -1670,9 +1670,9 @@ def assess(
         patient's times.
     duration : timedelta, optional
         The procedure's duration: restarts count from its end (``at + duration``), as the
-        guideline counts them. Without it, the plan's duration or the procedure's sourced
-        typical duration is used; with none, restarts count from ``at`` and the findings
-        say so.
+        guideline counts them. Without it, the plan's duration is used; with neither,
+        restarts count from ``at`` and the findings say so (quoting the procedure's sourced
+        typical duration, where the catalogue has one, as a duration to give).
     rules : RuleSet, optional
         Another rule set or policy (default :func:`~interventional.safety.rules.default_rules`).
 
