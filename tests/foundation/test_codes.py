@@ -144,7 +144,42 @@ def test_the_fhir_system_uris() -> None:
         "snomed": "http://snomed.info/sct",
         "icd-10-cm": "http://hl7.org/fhir/sid/icd-10-cm",
         "ucum": "http://unitsofmeasure.org",
+        "uberon": "http://purl.obolibrary.org/obo/uberon.owl",
+        "fma": "http://purl.obolibrary.org/obo/fma.owl",
     }
+
+
+@pytest.mark.parametrize(
+    ("system", "written", "normal"),
+    [
+        ("uberon", "UBERON:0004620", "UBERON:0004620"),
+        ("uberon", "uberon_0004620", "UBERON:0004620"),
+        ("uberon", " UBERON:0001067 ", "UBERON:0001067"),
+        ("fma", "FMA:13075", "FMA:13075"),
+        ("fma", "fma_13075", "FMA:13075"),
+    ],
+)
+def test_anatomy_ids_are_read_as_curies(system: str, written: str, normal: str) -> None:
+    assert CodeSystem.parse(system).check(written) == normal
+
+
+@pytest.mark.parametrize(
+    ("system", "written"),
+    [
+        ("uberon", "0004620"),
+        ("uberon", "UBERON:004620"),
+        ("uberon", "UBERON:00046200"),
+        ("uberon", "FMA:13075"),
+        ("fma", "13075"),
+        ("fma", "FMA:013075"),
+        ("fma", "FMA:"),
+        ("fma", "UBERON:0004620"),
+    ],
+)
+def test_malformed_anatomy_ids_are_errors_naming_the_system(system: str, written: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CodeSystem.parse(system).check(written)
+    assert caught.value.field == system
 
 
 def test_an_unknown_system_is_an_error_with_suggestions() -> None:
