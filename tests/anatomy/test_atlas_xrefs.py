@@ -40,7 +40,14 @@ CODED = sorted(s.id for s in ATLAS.values() if s.xrefs)
         ("sacroiliac-joint:left", "UBERON:0001365", "FMA:21440"),
         ("spinal-nerve:C8:left", "UBERON:0000962", "FMA:5859"),
         ("spinal-nerve:T6:right", "UBERON:0003726", "FMA:5860"),
-        ("dorsal-root-ganglion:L5:left", "UBERON:0002836", "FMA:6007"),
+        ("vertebra:T8", "UBERON:0011050", "FMA:9991"),
+        ("dorsal-root-ganglion:L5:left", "UBERON:0002859", "FMA:6339"),
+        ("dorsal-root-ganglion:L4:right", "UBERON:0003943", "FMA:6338"),
+        ("dorsal-root-ganglion:C6:left", "UBERON:0007711", "FMA:6319"),
+        ("dorsal-ramus:L4:left", "UBERON:0006839", "FMA:5983"),
+        ("ventral-ramus:T5:right", "UBERON:0006838", "FMA:5982"),
+        ("thoracic-sympathetic-chain:left", "UBERON:0004863", "FMA:6262"),
+        ("lumbar-sympathetic-chain:right", "UBERON:0009646", "FMA:6263"),
         ("stellate-ganglion:left", "UBERON:0002441", "FMA:6469"),
         ("celiac-plexus", "UBERON:0002010", "FMA:6630"),
         ("superior-hypogastric-plexus", "UBERON:0002013", "FMA:6642"),
@@ -54,14 +61,21 @@ def test_verified_ids(structure_id: str, uberon: str, fma: str) -> None:
     assert (xrefs["uberon"], xrefs["fma"]) == (uberon, fma)
 
 
-def test_a_lumbar_nerve_has_uberon_only_and_coccygeal_is_not_cervical() -> None:
-    assert dict(ATLAS["spinal-nerve:L4:left"].xrefs) == {"uberon": "UBERON:0009624"}
+def test_spinal_nerves_by_region_and_coccygeal_is_not_cervical() -> None:
+    assert dict(ATLAS["spinal-nerve:L4:left"].xrefs) == {
+        "uberon": "UBERON:0009624",
+        "fma": "FMA:5861",
+    }
     assert ATLAS["spinal-nerve:Co1:left"].xrefs["uberon"] == "UBERON:0009629"
     assert ATLAS["spinal-nerve:C1:left"].xrefs["uberon"] == "UBERON:0000962"
 
 
 def test_unverified_structures_carry_nothing() -> None:
-    for structure_id in ("dorsal-ramus:L4:left", "medial-branch:L3:left", "ganglion-impar"):
+    for structure_id in (
+        "medial-branch:L3:left",
+        "ganglion-impar",
+        "dorsal-root-ganglion:Co1:left",
+    ):
         assert ATLAS[structure_id].xrefs == {}
     assert not any("snomed" in s.xrefs for s in ATLAS.values())  # see xrefs.toml's header
 
@@ -78,6 +92,9 @@ def test_every_required_family_is_covered() -> None:
     """The kinds the issue names: every structure of each carries an UBERON id."""
     for kind in (
         StructureKind.INTERVERTEBRAL_DISC,
+        StructureKind.DORSAL_RAMUS,
+        StructureKind.THORACIC_SYMPATHETIC_CHAIN,
+        StructureKind.SPLANCHNIC_NERVE,
         StructureKind.FACET_JOINT,
         StructureKind.SPINAL_NERVE,
         StructureKind.STELLATE_GANGLION,
@@ -126,8 +143,9 @@ def test_by_xref_unknown_code_is_typed_with_suggestions() -> None:
 def test_coverage_counts_each_kind_and_system() -> None:
     rows = {(r.kind, r.system): (r.coded, r.total) for r in ATLAS.xref_coverage()}
     assert rows["facet-joint", CodeSystem.UBERON] == (46, 46)
-    assert rows["vertebra", CodeSystem.FMA] == (28, 30)  # T8 and S5: no term read
-    assert rows["dorsal-ramus", CodeSystem.UBERON] == (0, 62)
+    assert rows["vertebra", CodeSystem.FMA] == (29, 30)  # S5: no term read
+    assert rows["dorsal-root-ganglion", CodeSystem.UBERON] == (60, 62)  # Co1: none
+    assert rows["medial-branch", CodeSystem.UBERON] == (0, 44)
     assert sum(
         total for (kind, system), (_, total) in rows.items() if system is CodeSystem.SNOMED
     ) == len(ATLAS)
@@ -199,10 +217,10 @@ def test_a_bad_system_names_file_record_and_field(data_copy: Path) -> None:
 def test_a_bad_id_names_file_record_and_field(data_copy: Path) -> None:
     error = _append_and_build(
         data_copy,
-        '\n[[xref]]\nstructures = "dorsal-ramus:L4:left"\n'
+        '\n[[xref]]\nstructures = "medial-branch:L4:left"\n'
         'codes = { uberon = "UBERON:123", references = ["UBERON"] }\n',
     )
-    assert (error.record, error.field) == ("xref 'dorsal-ramus:L4:left'", "codes.uberon")
+    assert (error.record, error.field) == ("xref 'medial-branch:L4:left'", "codes.uberon")
     assert "seven digits" in error.reason
 
 

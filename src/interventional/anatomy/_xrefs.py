@@ -131,6 +131,6 @@ def apply_xrefs(
                 )
     out: list[Structure] = []
     for structure in structures:
-        record = exact.get(structure.id) or by_pattern.get(structure.id)
-        out.append(structure if record is None else structure._with_xrefs(record.codes))
+        chosen = exact.get(structure.id) or by_pattern.get(structure.id)
+        out.append(structure if chosen is None else structure._with_xrefs(chosen.codes))
     return out

@@ -303,7 +303,7 @@ class Atlas(Mapping[str, Structure]):
         >>> atlas.by_xref("uberon", "UBERON:0004621x")
         Traceback (most recent call last):
         ...
-        interventional.errors.UnknownStructureError: no structure has the UBERON code 'UBERON:0004621x' ('UBERON:0004621x' is not an UBERON id ...)
+        interventional.errors.UnknownStructureError: no structure has the UBERON code 'UBERON:0004621x' ('UBERON:0004621x' is not an UBERON id ...); did you mean 'UBERON:0004621', ...?
         """
         wanted = CodeSystem.parse(system, field="system")
         index = self._xref_index()
@@ -337,7 +337,7 @@ class Atlas(Mapping[str, Structure]):
         --------
         >>> rows = default_atlas().xref_coverage()
         >>> [(r.system.value, r.coded, r.total) for r in rows if r.kind == "vertebra"]
-        [('uberon', 28, 30), ('fma', 28, 30), ('snomed', 0, 30)]
+        [('uberon', 29, 30), ('fma', 29, 30), ('snomed', 0, 30)]
         """
         return coverage(
             (kind.value, [s.xrefs for s in self._by_kind[kind]], XREF_SYSTEMS)
