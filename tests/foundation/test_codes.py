@@ -269,3 +269,22 @@ def test_coverage_counts_the_records_carrying_each_system() -> None:
         ("drugs", "atc", 1, 3),
         ("labs", "loinc", 1, 1),
     ]
+
+
+@given(
+    st.integers(min_value=0, max_value=9_999_999),
+    st.sampled_from(["UBERON:", "uberon_", "UBERON_"]),
+)
+def test_an_uberon_id_reads_back_in_one_normal_form(number: int, prefix: str) -> None:
+    normal = CodeSystem.UBERON.check(f"{prefix}{number:07d}")
+    assert normal == f"UBERON:{number:07d}"
+    assert CodeSystem.UBERON.check(normal) == normal
+    with pytest.raises(ValidationError):
+        CodeSystem.UBERON.check(f"UBERON:{number:08d}")
+
+
+@given(st.integers(min_value=1, max_value=9_999_999))
+def test_an_fma_id_reads_back_in_one_normal_form(number: int) -> None:
+    assert CodeSystem.FMA.check(f"fma_{number}") == f"FMA:{number}"
+    with pytest.raises(ValidationError):
+        CodeSystem.FMA.check(f"FMA:0{number}")
