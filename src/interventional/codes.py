@@ -299,22 +299,12 @@ class CodeSystem(ParsableEnum):
                 )
             category, rest = match.groups()
             return f"{category}.{rest}" if rest else category
-        elif self is CodeSystem.UBERON:
-            match = _UBERON.fullmatch(text)
+        elif self in _CURIES:
+            pattern, prefix, form = _CURIES[self]
+            match = pattern.fullmatch(text)
             if match is None:
-                raise ValidationError(
-                    field,
-                    f"{code!r} is not an UBERON id ('UBERON:' and seven digits: 'UBERON:0004620')",
-                )
-            return f"UBERON:{match.group(1)}"
-        elif self is CodeSystem.FMA:
-            match = _FMA.fullmatch(text)
-            if match is None:
-                raise ValidationError(
-                    field,
-                    f"{code!r} is not an FMA id ('FMA:' and digits, no leading zero: 'FMA:13075')",
-                )
-            return f"FMA:{match.group(1)}"
+                raise ValidationError(field, f"{code!r} is not {form}")
+            return f"{prefix}:{match.group(1)}"
         elif not _UCUM.fullmatch(text):
             raise ValidationError(field, f"{code!r} is not a UCUM code (printable ASCII, no space)")
         return text
@@ -344,6 +334,15 @@ _URIS = {
     CodeSystem.UCUM: "http://unitsofmeasure.org",
     CodeSystem.UBERON: "http://purl.obolibrary.org/obo/uberon.owl",
     CodeSystem.FMA: "http://purl.obolibrary.org/obo/fma.owl",
+}
+# The ontologies whose ids are CURIEs: the pattern, the prefix of the normal form, the form.
+_CURIES = {
+    CodeSystem.UBERON: (
+        _UBERON,
+        "UBERON",
+        "an UBERON id ('UBERON:' and seven digits: 'UBERON:0004620')",
+    ),
+    CodeSystem.FMA: (_FMA, "FMA", "an FMA id ('FMA:' and digits, no leading zero: 'FMA:13075')"),
 }
 _TITLES = {
     CodeSystem.RXNORM: "RxNorm",
