@@ -89,3 +89,11 @@ def test_codes_round_trip_through_toml() -> None:
     back = Catalog.from_toml(text)
     assert back.by_code(CodeSystem.SNOMED, "789172006").id == "erector-spinae-plane-block"
     assert text.count("[procedure.codes]") == len(CODED)
+
+
+def test_the_fhir_activity_definition_carries_the_code() -> None:
+    fhir = pytest.importorskip("interventional.fhir")
+    coded = fhir.to_resource(CATALOG["espb"])["code"]["coding"]
+    assert {"system": "http://snomed.info/sct", "code": "789172006"} in coded
+    uncoded = fhir.to_resource(CATALOG["lumbar-mbb"])["code"]["coding"]
+    assert all(c["system"] != CodeSystem.SNOMED.uri for c in uncoded)
