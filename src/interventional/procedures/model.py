@@ -41,11 +41,12 @@ from interventional._enums import ParsableEnum
 from interventional.anatomy.levels import Region, Segment, VertebralLevel
 from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import StructureKind
+from interventional.codes import NO_CODES, Codes, CodeSystem, to_codes
 from interventional.errors import ValidationError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk, RiskBasis
 from interventional.references import Reference, to_references
-from interventional.units import QuantityRange, as_timedelta
+from interventional.units import QuantityRange, as_positive_timedelta
 
 __all__ = [
     "Approach",
@@ -512,12 +513,7 @@ def _risk_basis(value: object) -> RiskBasis | None:
 
 
 def _typical_duration(value: object) -> timedelta | None:
-    if value is None:
-        return None
-    duration = as_timedelta(value, field="typical_duration")
-    if duration <= timedelta(0):
-        raise ValidationError("typical_duration", f"must be longer than zero, got {value!r}")
-    return duration
+    return as_positive_timedelta(value, field="typical_duration")
 
 
 def _optional_positive_int(value: object) -> int | None:
@@ -526,6 +522,12 @@ def _optional_positive_int(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError("max_levels", f"expected a whole number of at least 1, got {value!r}")
     return value
+
+
+def _check_codes(_: object, __: object, value: Codes) -> None:
+    extra = [system.value for system in value.systems if system is not CodeSystem.SNOMED]
+    if extra:
+        raise ValidationError("codes", f"a procedure carries SNOMED CT codes only, got {extra}")
 
 
 @attrs.frozen(slots=True, repr=False, cache_hash=True)
@@ -589,6 +591,11 @@ class Procedure:
     typical_duration_note : str
         What the source says, where the value is read from a range (the upper bound is
         recorded, so that a restart counted from the end is not too early).
+    codes : Codes or mapping, optional
+        The procedure's standard codes with their sources (``[procedure.codes]`` in the data
+        files): ``snomed``, the SNOMED CT procedure concept that names it, only where one
+        was verified (empty otherwise; see :meth:`Catalog.by_code
+        <interventional.procedures.Catalog.by_code>`).
 
     Examples
     --------
@@ -643,6 +650,9 @@ class Procedure:
         default=(), kw_only=True, converter=to_references
     )
     typical_duration_note: str = attrs.field(default="", kw_only=True)
+    codes: Codes = attrs.field(
+        default=NO_CODES, converter=to_codes, validator=_check_codes, kw_only=True, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         _validate_procedure(self)
