@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -24,7 +25,6 @@ from interventional.cohort import (
     screen_partition,
     screen_report,
     screen_to_parquet,
-    supports,
 )
 from interventional.procedures import plan as make_plan
 from interventional.safety import (
@@ -65,8 +65,17 @@ def test_every_column_of_the_long_format_and_the_results_is_documented() -> None
         assert doc_of(field), field.name
 
 
+@st.composite
+def _decided(draw: st.DrawFn) -> Patient:
+    """Generated patients, each medication with a recorded decision or none."""
+    patient = draw(ivst.patients(now=ivst.NOW))
+    decisions = st.sampled_from([None, "continue", "hold"])
+    medications = [attrs.evolve(m, decision=draw(decisions)) for m in patient.medications]
+    return attrs.evolve(patient, medications=medications)
+
+
 cases_strategy = st.lists(
-    st.tuples(ivst.patients(now=ivst.NOW), ivst.plans()),
+    st.tuples(_decided(), ivst.plans(duration=True)),
     min_size=0,
     max_size=6,
 )
@@ -245,24 +254,56 @@ def test_one_plan_and_time_for_everyone_reads_the_patients_table() -> None:
         screen(cohort.to_tables(), plan=knee)
 
 
-@pytest.mark.skipif(supports("decision"), reason="the engine takes decision=")
-def test_a_recorded_decision_the_engine_cannot_take_raises_never_ignored() -> None:
+def test_decisions_and_durations_pass_through_to_the_engine() -> None:
     tables = _tables(
-        medications={"patient_id": ["a"], "code": ["aspirin"], "decision": ["continue"]}
+        medications={
+            "patient_id": ["a", "a"],
+            "code": ["aspirin", "clopidogrel"],
+            "indication": ["secondary-prophylaxis", None],
+            "last_dose": [AT - timedelta(hours=10), AT - timedelta(days=8)],
+            "decision": ["continue", None],
+        }
     )
-    with pytest.raises(CohortError, match="decision"):
-        screen(tables)
+    tables["procedures"] = pa.table(
+        {
+            "patient_id": ["a"],
+            "procedure": ["spinal-cord-stimulator-trial"],
+            "levels": [["T8"]],
+            "at": [AT],
+            "duration": pa.array([timedelta(minutes=40)], pa.duration("us")),
+        }
+    )
+    row = screen(tables).to_pylist()[0]
+    patient = Patient(
+        age=70,
+        pregnant=False,
+        medications=[
+            MedicationUse(
+                "aspirin",
+                last_dose=AT - timedelta(hours=10),
+                indication="secondary-prophylaxis",
+                decision="continue",
+            ),
+            MedicationUse("clopidogrel", last_dose=AT - timedelta(days=8)),
+        ],
+    )
+    timed = make_plan("spinal-cord-stimulator-trial", levels=["T8"], duration="40 min")
+    untimed = make_plan("spinal-cord-stimulator-trial", levels=["T8"])
+    assert result_row(row) == expected_row("a", assess(patient, timed, at=AT))
+    assert result_row(row) != expected_row("a", assess(patient, untimed, at=AT))
+    undecided = attrs.evolve(
+        patient,
+        medications=[attrs.evolve(patient.medications[0], decision=None), patient.medications[1]],
+    )
+    assert result_row(row) != expected_row("a", assess(undecided, timed, at=AT))
 
 
-@pytest.mark.skipif(supports("duration"), reason="the engine takes duration=")
-def test_a_duration_the_engine_cannot_take_raises_never_ignored() -> None:
-    tables = _tables()
-    procedures = tables["procedures"]
-    tables["procedures"] = procedures.append_column(
-        "duration", pa.array([timedelta(minutes=40)], pa.duration("us"))
-    )
-    with pytest.raises(CohortError, match="duration"):
-        screen(tables)
+def test_an_unknown_decision_is_a_blocking_unmapped_row() -> None:
+    row = screen(
+        _tables(medications={"patient_id": ["a"], "code": ["aspirin"], "decision": ["stop"]})
+    ).to_pylist()[0]
+    assert row["verdict"] == "INSUFFICIENT_DATA"
+    assert "decision" in row["unmapped"][0]["reason"]
 
 
 def test_a_missing_required_column_names_table_and_column() -> None:
@@ -314,7 +355,7 @@ def test_a_lab_in_other_units_is_converted_from_ucum() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(patient=ivst.patients(now=ivst.NOW))
+@given(patient=_decided())
 def test_the_partition_functions_fast_patients_equal_the_public_constructors(patient) -> None:
     from interventional.cohort import _build
 
@@ -323,7 +364,7 @@ def test_the_partition_functions_fast_patients_equal_the_public_constructors(pat
         weight=None if patient.weight is None else _build._kg(float(patient.weight.magnitude)),
         pregnant=patient.pregnant,
         medications=tuple(
-            _build._medication(m.drug, m.last_dose, m.indication, m.route, m.dose)
+            _build._medication(m.drug, m.last_dose, m.indication, m.route, m.dose, m.decision)
             for m in patient.medications
         ),
         labs=patient.labs,

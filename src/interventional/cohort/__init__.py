@@ -29,7 +29,7 @@ Examples
 
 from __future__ import annotations
 
-from interventional.cohort._build import CohortError, screen_partition, supports
+from interventional.cohort._build import CohortError, screen_partition
 from interventional.cohort._cohort import Case, Cohort, synthetic_cohort
 from interventional.cohort._dask import screen_dask
 from interventional.cohort._omop import OMOP_TABLES, read_omop, write_omop
@@ -69,7 +69,6 @@ __all__ = [
     "screen_partition",
     "screen_report",
     "screen_to_parquet",
-    "supports",
     "synthetic_cohort",
     "unmapped_of",
     "write_omop",

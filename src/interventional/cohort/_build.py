@@ -22,7 +22,6 @@ from __future__ import annotations
 import difflib
 import functools
 import gc
-import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -57,7 +56,7 @@ from interventional.units import Q_, from_ucum
 
 from ._schema import RESULT_SCHEMA, TABLES, in_zone
 
-__all__ = ["CohortError", "screen_partition", "supports"]
+__all__ = ["CohortError", "screen_partition"]
 
 
 class CohortError(ValidationError):
@@ -66,24 +65,6 @@ class CohortError(ValidationError):
     A missing required column, a column of the wrong type, or a value the installed
     engine cannot take.
     """
-
-
-def supports(feature: str) -> bool:
-    """Whether the installed engine takes ``"decision"`` or ``"duration"``.
-
-    ``MedicationUse(decision=...)`` and ``assess(..., duration=...)`` arrive with the
-    engine of round two; until then a value in those columns raises :class:`CohortError`.
-
-    Examples
-    --------
-    >>> supports("decision") in (True, False)
-    True
-    """
-    if feature == "decision":
-        return "decision" in attrs.fields_dict(MedicationUse)
-    if feature == "duration":
-        return "duration" in inspect.signature(assess).parameters
-    raise ValueError(f"unknown feature {feature!r}; expected 'decision' or 'duration'")
 
 
 _FUZZY_CUTOFF = 0.8
@@ -249,6 +230,12 @@ def _route(text: str) -> Route:
     return Route.parse(text, field="route")
 
 
+@functools.lru_cache(maxsize=16)
+def _decision(text: str) -> Any:
+    """The recorded decision as MedicationUse keeps it (``continue`` or ``hold``)."""
+    return MedicationUse("aspirin", decision=text).decision
+
+
 @functools.lru_cache(maxsize=1024)
 def _dose(text: str) -> Any:
     """The canonical dose (mg or IU) that MedicationUse keeps for the text ``text``."""
@@ -311,13 +298,18 @@ def _plan(
     modality: str | None,
     injectates: Sequence[Mapping[str, Any]] | None,
     target: str | None,
+    duration: timedelta | None = None,
 ) -> Any:
-    """The plan of a booking, made once per distinct booking (the engine compiles it once)."""
+    """The plan of a booking, made once per distinct booking (the engine compiles it once).
+
+    The row's ``duration`` is the plan's (``plan(..., duration=)``): restarts count from
+    the procedure's end.
+    """
     doses = tuple(
         (item.get("drug"), item.get("amount"), item.get("volume"), item.get("concentration"))
         for item in injectates or ()
     )
-    key = (procedure, tuple(levels or ()), side, modality, doses, target)
+    key = (procedure, tuple(levels or ()), side, modality, doses, target, duration)
     found = _PLAN_CACHE.get(key)
     if found is None:
         try:
@@ -331,6 +323,7 @@ def _plan(
                     for dose in doses
                 ],
                 target=target,
+                duration=duration,
             )
         except (InterventionalError, KeyError) as error:
             found = error
@@ -420,7 +413,6 @@ class _Parts:
             self.latest = moment
 
 
-_DECISION = supports("decision")
 _DRUGS = drugs()
 
 
@@ -442,7 +434,7 @@ _PATIENT_FIELDS = (
     "id",
     "unresolved",
 )
-_MEDICATION_FIELDS = ("drug", "last_dose", "indication", "route", "dose")
+_MEDICATION_FIELDS = ("drug", "last_dose", "indication", "route", "dose", "decision")
 
 
 def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
@@ -457,14 +449,27 @@ _new = object.__new__
 
 
 def _medication(
-    name: str, last_dose: datetime | None, indication: Any, route: Any, dose: Any
+    name: str,
+    last_dose: datetime | None,
+    indication: Any,
+    route: Any,
+    dose: Any,
+    decision: Any = None,
 ) -> MedicationUse:
     """A MedicationUse of canonical values (a generic name, enum members, a canonical dose)."""
     setters = _MEDICATION_SETTERS
     if setters is None:
-        return MedicationUse(_DRUGS[name], last_dose, indication=indication, route=route, dose=dose)
+        return MedicationUse(
+            _DRUGS[name],
+            last_dose,
+            indication=indication,
+            route=route,
+            dose=dose,
+            decision=decision,
+        )
     use: MedicationUse = _new(MedicationUse)
-    for setter, value in zip(setters, (name, last_dose, indication, route, dose), strict=True):
+    values = (name, last_dose, indication, route, dose, decision)
+    for setter, value in zip(setters, values, strict=True):
         setter(use, value)
     return use
 
@@ -481,9 +486,6 @@ def _new_patient(**values: Any) -> Patient:
         setter(patient, value)
     patient.__attrs_post_init__()  # the derived fields, and the check of mixed time zones
     return patient
-
-
-_DURATION = supports("duration")
 
 
 def _where(
@@ -506,18 +508,6 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
             source, what = _where("medications", k, pid, systems[i], codes[i], names[i])
             parts.miss("medications", source, what, reason, blocking)
             continue
-        extra: dict[str, Any] = {}
-        decision = decisions[i]
-        if decision is not None:
-            if not _DECISION:
-                source, _ = _where("medications", k, pid, systems[i], codes[i], names[i])
-                raise CohortError(
-                    "medications.decision",
-                    f"{source} records the decision {decision!r}, and the installed engine "
-                    "has no MedicationUse(decision=...): upgrade interventional, or clear the "
-                    "column (it is never ignored)",
-                )
-            extra["decision"] = decision
         try:
             when = last[i]
             if when is not None and not isinstance(when, datetime):
@@ -525,12 +515,8 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
             indication = None if indications[i] is None else _indication(indications[i])
             route = None if routes[i] is None else _route(routes[i])
             dose = None if doses[i] is None else _dose(doses[i])
-            if extra:
-                use = MedicationUse(
-                    _DRUGS[name], when, indication=indication, route=route, dose=dose, **extra
-                )
-            else:
-                use = _medication(name, when, indication, route, dose)
+            decision = None if decisions[i] is None else _decision(decisions[i])
+            use = _medication(name, when, indication, route, dose, decision)
         except (InterventionalError, KeyError, ValueError) as error:
             source, what = _where("medications", k, pid, systems[i], codes[i], names[i])
             parts.miss("medications", source, what, str(error), True)
@@ -768,7 +754,7 @@ def _screen(
         if at is None:
             raise CohortError("at", "one plan for everyone needs one procedure time: give at=")
         ids = list(demographics)
-        bookings: list[tuple[Any, ...]] = [(pid, plan, at, None, None) for pid in ids]
+        bookings: list[tuple[Any, ...]] = [(pid, plan, at, None) for pid in ids]
     else:
         procedures = _columns(tables.get("procedures"), "procedures")
         bookings = []
@@ -784,15 +770,8 @@ def _screen(
             procedures["duration"],
             strict=True,
         ):
-            made = _plan(procedure, levels, side, modality, injectates, target)
-            bookings.append((pid, made, when, duration, procedure))
-        if not _DURATION and any(b[3] is not None for b in bookings):
-            raise CohortError(
-                "procedures.duration",
-                "a procedure row records a duration, and the installed engine has no "
-                "assess(..., duration=...): upgrade interventional, or clear the column "
-                "(it is never ignored)",
-            )
+            made = _plan(procedure, levels, side, modality, injectates, target, duration)
+            bookings.append((pid, made, when, procedure))
     wanted = {booking[0] for booking in bookings}
     parts: dict[str, _Parts] = {pid: _Parts() for pid in wanted}
     for name in ("medications", "labs", "conditions", "allergies", "devices"):
@@ -822,7 +801,7 @@ def _rows(
     rows: list[tuple[Any, ...]] = []
     add = rows.append
     known: dict[str, tuple[Patient | None, list[Any], datetime | None]] = {}
-    for pid, made, when, duration, procedure in bookings:
+    for pid, made, when, procedure in bookings:
         entry = known.get(pid)
         latest = parts[pid].latest
         if entry is None or (latest is not None and latest > when) or entry[2] != when:
@@ -844,10 +823,7 @@ def _rows(
         if patient is None or isinstance(made, Exception):
             add(_unscreened(pid, made, when, procedure, unmapped))
             continue
-        if duration is None:
-            assessment = assess(patient, made, at=when, rules=rules)
-        else:
-            assessment = assess(patient, made, at=when, rules=rules, duration=duration)  # type: ignore[call-arg]
+        assessment = assess(patient, made, at=when, rules=rules)
         codes, held, citations = _read(assessment)
         add(
             (

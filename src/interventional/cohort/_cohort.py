@@ -73,8 +73,7 @@ def _add_case(rows: dict[str, dict[str, list[Any]]], case: Case) -> None:
         meds["indication"].append(None if use.indication is None else use.indication.value)
         meds["route"].append(None if use.route is None else use.route.value)
         meds["dose"].append(_text(use.dose))
-        decision = getattr(use, "decision", None)
-        meds["decision"].append(getattr(decision, "value", decision))
+        meds["decision"].append(None if use.decision is None else use.decision.value)
     labs = rows["labs"]
     for result in patient.labs:
         value, unit = _lab_row(result)
@@ -116,7 +115,7 @@ def _add_case(rows: dict[str, dict[str, list[Any]]], case: Case) -> None:
     )
     procedures["target"].append(plan.target)
     procedures["at"].append(at)
-    procedures["duration"].append(None)
+    procedures["duration"].append(plan.duration)
 
 
 def _tables(rows: dict[str, dict[str, list[Any]]]) -> dict[str, pa.Table]:
@@ -284,9 +283,20 @@ def _plan_of(args: tuple[Any, ...]) -> ProcedurePlan:
     from interventional.pharmacology import Dose
     from interventional.procedures import plan
 
-    procedure, levels, side, modality, injectates = args
+    procedure, levels, side, modality, injectates, duration = args
     doses = [Dose(d, amount, volume=volume, concentration=c) for d, amount, volume, c in injectates]
-    return plan(procedure, levels=list(levels), side=side, modality=modality, injectates=doses)
+    return plan(
+        procedure,
+        levels=list(levels),
+        side=side,
+        modality=modality,
+        injectates=doses,
+        duration=duration,
+    )
+
+
+_DURATIONS = (None, None, timedelta(minutes=20), timedelta(minutes=45), timedelta(minutes=90))
+"""Planned durations drawn for the bookings (None: not recorded)."""
 
 
 # Drugs by how often a pain clinic's patients take them (relative weights), with the
@@ -362,8 +372,11 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                 last = (
                     None if rng.random() < 0.04 else at - timedelta(minutes=rng.randint(30, 20_160))
                 )
+                decision = rng.choices([None, "continue", "hold"], [0.8, 0.12, 0.08])[0]
                 medications.append(
-                    MedicationUse(name, last_dose=last, indication=indication, route=route)
+                    MedicationUse(
+                        name, last_dose=last, indication=indication, route=route, decision=decision
+                    )
                 )
             labs = []
             if rng.random() < 0.3:
@@ -397,7 +410,7 @@ def _synthetic_maker(seed: int, start_time: datetime) -> Callable[[int, int], It
                 creatinine_clearance=None if rng.random() < 0.6 else _ml_min(rng.randint(15, 120)),
             )
             choice = rng.choices(range(len(mix)), weights)[0]
-            args = mix[choice][1](rng)
+            args = (*mix[choice][1](rng), rng.choice(_DURATIONS))
             booking = plans.get(args)
             if booking is None:  # one plan object per distinct booking
                 booking = plans[args] = _plan_of(args)

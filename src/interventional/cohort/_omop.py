@@ -85,8 +85,9 @@ OMOP_TABLES: Mapping[str, tuple[tuple[str, pa.DataType, str], ...]] = MappingPro
             (
                 "sig",
                 _TEXT,
-                "The indication where a hold rule needs it (``secondary-prophylaxis``, ...): "
-                "the CDM has no indication field.",
+                "The indication where a hold rule needs it (``secondary-prophylaxis``, ...) and "
+                "the recorded shared decision (``decision=continue`` or ``decision=hold``), "
+                "separated by ``;``: the CDM has no field for either.",
             ),
             ("drug_source_value", _TEXT, "The drug's id or name when the concept is 0."),
         ),
@@ -141,6 +142,11 @@ OMOP_TABLES: Mapping[str, tuple[tuple[str, pa.DataType, str], ...]] = MappingPro
             ("person_id", _ID, "The person."),
             ("procedure_concept_id", _ID, "0: the booking is read from the source values."),
             ("procedure_datetime", _TIME, "The booked time."),
+            (
+                "procedure_end_datetime",
+                _TIME,
+                "The planned end: the plan's duration is end minus start; null: not recorded.",
+            ),
             ("procedure_source_value", _TEXT, "The library's procedure id (or alias)."),
             (
                 "modifier_source_value",
@@ -249,7 +255,9 @@ def read_omop(directory: str | Path, *, at: datetime | None = None) -> dict[str,
         procedures["injectates"].append(choices.get("injectates"))
         procedures["target"].append(choices.get("target"))
         procedures["at"].append(row["procedure_datetime"])
-        procedures["duration"].append(None)
+        end = row["procedure_end_datetime"]
+        start = row["procedure_datetime"]
+        procedures["duration"].append(None if end is None or start is None else end - start)
         when = row["procedure_datetime"]
         if when is not None and (pid not in first or when < first[pid]):
             first[pid] = when
@@ -290,10 +298,11 @@ def read_omop(directory: str | Path, *, at: datetime | None = None) -> dict[str,
         meds["code"].append(code)
         meds["name"].append(name if name != code else row["drug_source_value"])
         meds["last_dose"].append(row["drug_exposure_end_datetime"])
-        meds["indication"].append(row["sig"])
+        indication, decision = _sig(row["sig"])
+        meds["indication"].append(indication)
         meds["route"].append(row["route_source_value"])
         meds["dose"].append(None)
-        meds["decision"].append(None)
+        meds["decision"].append(decision)
     for row in _rows(_read(path, "condition_occurrence")):
         pid = ids.get(row["person_id"], str(row["person_id"]))
         system, code, name = coded(row["condition_concept_id"], row["condition_source_value"])
@@ -344,6 +353,18 @@ def read_omop(directory: str | Path, *, at: datetime | None = None) -> dict[str,
             clearances[pid][1] if pid in clearances else None
         )
     return {name: pa.table(out[name], schema=TABLES[name]) for name in TABLES}
+
+
+def _sig(text: str | None) -> tuple[str | None, str | None]:
+    """The indication and the decision that a ``sig`` of this reader's convention records."""
+    indication = decision = None
+    for part in (text or "").split(";"):
+        part = part.strip()
+        if part.startswith("decision="):
+            decision = part.removeprefix("decision=").strip() or None
+        elif part:
+            indication = part
+    return indication, decision
 
 
 def _choices(text: str | None) -> dict[str, Any]:
@@ -462,7 +483,15 @@ def write_omop(cohort: Cohort, directory: str | Path) -> Path:
                 drug_exposure_start_datetime=use.last_dose or at - timedelta(days=30),
                 drug_exposure_end_datetime=use.last_dose,
                 route_source_value=None if use.route is None else use.route.value,
-                sig=None if use.indication is None else use.indication.value,
+                sig=";".join(
+                    part
+                    for part in (
+                        None if use.indication is None else use.indication.value,
+                        None if use.decision is None else f"decision={use.decision.value}",
+                    )
+                    if part
+                )
+                or None,
                 drug_source_value=use.drug,
             )
         for result in patient.labs:
@@ -553,6 +582,7 @@ def write_omop(cohort: Cohort, directory: str | Path) -> Path:
             "procedure_occurrence",
             procedure_concept_id=0,
             procedure_datetime=at,
+            procedure_end_datetime=None if plan.duration is None else at + plan.duration,
             procedure_source_value=plan.procedure.id,
             modifier_source_value=_modifiers(plan),
         )

@@ -86,9 +86,8 @@ MEDICATIONS = pa.schema(
         _field(
             "decision",
             pa.string(),
-            "The recorded shared decision, ``continue`` or ``hold`` (null: not recorded). "
-            "Passed to ``MedicationUse(decision=...)`` where the engine takes it; a value "
-            "the installed engine cannot take raises rather than being ignored.",
+            "The recorded shared decision with the prescriber, ``continue`` or ``hold`` "
+            "(``MedicationUse(decision=...)``); null: not recorded.",
         ),
     ]
 )
@@ -137,9 +136,8 @@ PROCEDURES = pa.schema(
         _field(
             "duration",
             pa.duration("us"),
-            "The procedure's duration (restarts count from its end); null: not recorded. "
-            "Passed to ``assess(..., duration=...)`` where the engine takes it; a value the "
-            "installed engine cannot take raises rather than being ignored.",
+            "The planned duration (``plan(..., duration=...)``): restarts count from the "
+            "procedure's end; null: not recorded (restarts count as ``assess`` says).",
         ),
     ]
 )
