@@ -40,8 +40,15 @@ def run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_readme_has_exactly_two_quick_start_commands() -> None:
-    assert len(re.findall(r"<!-- ci: [\w-]+ -->", README)) == 2
+def test_readme_has_the_three_commands_ci_runs() -> None:
+    assert re.findall(r"<!-- ci: ([\w-]+) -->", README) == ["main-job", "tests", "docs"]
+
+
+def test_docs_command_builds_with_warnings_as_errors() -> None:
+    (install, build) = (shlex.split(part) for part in readme_command("docs").split("&&"))
+    assert install == ["python", "-m", "pip", "install", ".[docs]"]
+    assert build[0] == "sphinx-build"
+    assert "-W" in build
 
 
 def test_main_job_runs_on_built_in_data() -> None:

@@ -301,9 +301,9 @@ def converter() -> cattrs.Converter:
         conv.register_structure_hook(primitive, _strict_primitive)
     conv.register_structure_hook_factory(_is_homogeneous_collection, _strict_collection(conv))
     conv.register_structure_hook_func(_is_leaf, _passthrough)
-    conv.register_structure_hook_func(
-        lambda tp: isinstance(tp, type) and issubclass(tp, ParsableEnum), _structure_enum
-    )
+    # By class, not by predicate: cattrs before 26.1 dispatches every Enum by class, which
+    # a predicate hook never overrides ("RIGHT" would not read as Side.RIGHT).
+    conv.register_structure_hook(ParsableEnum, _structure_enum)
     conv.register_unstructure_hook(pint.Quantity, format_quantity)
     conv.register_unstructure_hook_func(
         lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _unstructure_enum

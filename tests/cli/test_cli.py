@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from interventional.cli import main
+from interventional.cli import ASSESS_EXIT_CODES, main
 
 ROOT = Path(__file__).resolve().parents[2]
 PATIENT = ROOT / "examples" / "patient.toml"
@@ -181,7 +181,7 @@ def test_graph_negative_depth_is_exit_2() -> None:
 # --- assess ----------------------------------------------------------------------------------
 
 
-def test_assess_patient_file_defers_with_exit_1() -> None:
+def test_assess_patient_file_defers_with_exit_5() -> None:
     code, out, _ = run(
         "assess",
         str(PATIENT),
@@ -192,7 +192,7 @@ def test_assess_patient_file_defers_with_exit_1() -> None:
         "--at",
         "2026-03-10T09:00:00+00:00",
     )
-    assert code == 1
+    assert code == 5
     assert "Verdict: DEFER" in out
     assert "clopidogrel" in out
 
@@ -217,7 +217,7 @@ def test_assess_json() -> None:
         "DEFER",
         "CONTRAINDICATED",
     }
-    assert code == (0 if data["verdict"] == "PROCEED" else 1)
+    assert code == ASSESS_EXIT_CODES[data["verdict"]]
     assert all({"code", "verdict", "message", "references"} <= set(f) for f in data["findings"])
 
 
@@ -292,7 +292,7 @@ ASSESS = [
         (["show", "lumbar-tfesi"], {0}),
         (["innervation", "facet-joint:C2-C3:left"], {0}),
         (["structure", "stellate-ganglion:left"], {0}),
-        (ASSESS, {0, 1}),
+        (ASSESS, set(ASSESS_EXIT_CODES.values())),
         (["graph", "medial-branch:L3:left", "--format", "dot"], {0}),
         (["demo"], {0}),
     ],

@@ -55,6 +55,7 @@ __all__ = [
     "Route",
     "UnresolvedRecord",
     "Verdict",
+    "check_time",
     "load_patient",
     "load_patients",
 ]
@@ -97,12 +98,62 @@ def _instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if _is_aware(moment) else moment
 
 
+TIME_RANGE = (datetime(2, 1, 1), datetime(9998, 12, 31, 23, 59, 59, 999999))
+"""The times the library computes with: Python's calendar (years 1 to 9999) less a year
+at each end, room for every hold, washout and restart interval counted from a time."""
+
+
+def check_time(field: str, value: object) -> datetime:
+    """Check that ``value`` is a datetime the library can count intervals from.
+
+    Parameters
+    ----------
+    field : str
+        The name of the field or argument, for the error.
+    value : object
+        The value given.
+
+    Returns
+    -------
+    datetime
+        ``value`` itself.
+
+    Raises
+    ------
+    ValidationError
+        When ``value`` is not a datetime, or lies outside :data:`TIME_RANGE` (where a
+        restart or a hold's end would fall past the end of the calendar).
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> check_time("at", datetime(9999, 12, 31, 23))
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: at: 9999-12-31 23:00 is outside the times the library can count holds and restarts from (0002-01-01 to 9998-12-31)
+    """
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            field, f"expected a datetime, got {type(value).__name__} {value!r}"
+        )
+    earliest, latest = TIME_RANGE
+    if not earliest <= value.replace(tzinfo=None) <= latest:
+        raise ValidationError(
+            field,
+            f"{value.isoformat(sep=' ', timespec='minutes')} is outside the times the library "
+            f"can count holds and restarts from ({earliest.date()} to {latest.date()})",
+        )
+    return value
+
+
 def _check_datetime(field: str, value: object) -> None:
     if value is not None and not isinstance(value, datetime):
         raise ValidationError(
             field,
             f"expected a datetime (or None for unknown), got {type(value).__name__} {value!r}",
         )
+    if value is not None:
+        check_time(field, value)
 
 
 def _check_last_dose(instance: object, attribute: object, value: Any) -> None:
