@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 spec = importlib.util.spec_from_file_location("floors", ROOT / "tools" / "floors.py")
-assert spec is not None and spec.loader is not None
+assert spec is not None
+assert spec.loader is not None
 floors_module = importlib.util.module_from_spec(spec)
 sys.modules["floors"] = floors_module
 spec.loader.exec_module(floors_module)
@@ -68,7 +69,7 @@ def test_one_extra_per_purpose_no_copies() -> None:
 def test_constraints_pin_each_floor_exactly(capsys: pytest.CaptureFixture[str]) -> None:
     assert floors_module.main(["test"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len({line.split('==')[0] for line in lines})
+    assert len(lines) == len({line.split("==")[0] for line in lines})
     assert all(re.fullmatch(r"[a-z0-9-]+==[0-9][0-9.]*", line) for line in lines), lines
     assert "pint==0.24.4" in lines
 

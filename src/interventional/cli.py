@@ -47,11 +47,13 @@ ASSESS_EXIT_CODES: dict[str, int] = {
 }
 """The exit code of ``assess`` for each verdict (by name): one code per verdict, so that a
 script can branch on it without reading the output."""
-_ASSESS_EPILOG = "exit codes (one per verdict, so that a script can branch on it):\n" + "".join(
-    f"  {code}  {verdict}\n" for verdict, code in ASSESS_EXIT_CODES.items()
-) + (
-    f"  {EXIT_BAD_INPUT}  bad input: an unknown procedure, an unreadable or invalid file, a bad option\n"
-    f"  {EXIT_ERROR}  an unexpected error (--debug shows the traceback)"
+_ASSESS_EPILOG = (
+    "exit codes (one per verdict, so that a script can branch on it):\n"
+    + "".join(f"  {code}  {verdict}\n" for verdict, code in ASSESS_EXIT_CODES.items())
+    + (
+        f"  {EXIT_BAD_INPUT}  bad input: an unknown procedure, an unreadable or invalid file, a bad option\n"
+        f"  {EXIT_ERROR}  an unexpected error (--debug shows the traceback)"
+    )
 )
 _EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE

@@ -33,7 +33,11 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--json", *INNERVATION], [INNERVATION[0], "--json", INNERVATION[1]], [*INNERVATION, "--json"]],
+    [
+        ["--json", *INNERVATION],
+        [INNERVATION[0], "--json", INNERVATION[1]],
+        [*INNERVATION, "--json"],
+    ],
     ids=["before", "between", "after"],
 )
 def test_json_is_read_before_and_after_the_command(argv: list[str]) -> None:
@@ -78,7 +82,8 @@ def test_a_closed_pipe_ends_quietly_with_141(argv: list[str]) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     process.stdout.close()  # as `head` does once it has read its lines
     err = process.stderr.read().decode()
     process.stderr.close()

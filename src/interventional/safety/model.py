@@ -133,9 +133,7 @@ def check_time(field: str, value: object) -> datetime:
     interventional.errors.ValidationError: at: 9999-12-31 23:00 is outside the times the library can count holds and restarts from (0002-01-01 to 9998-12-31)
     """
     if not isinstance(value, datetime):
-        raise ValidationError(
-            field, f"expected a datetime, got {type(value).__name__} {value!r}"
-        )
+        raise ValidationError(field, f"expected a datetime, got {type(value).__name__} {value!r}")
     earliest, latest = TIME_RANGE
     if not earliest <= value.replace(tzinfo=None) <= latest:
         raise ValidationError(
