@@ -41,6 +41,7 @@ from interventional.pharmacology import DrugClass, drug, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
 from interventional.safety.labs import LabName as LabName  # re-exported: the engine reads it here
+from interventional.safety.plausibility import check_plausible
 from interventional.safety.rules import Verdict, default_rules
 from interventional.units import Q_, Quantity, as_any_quantity, canonical_quantity, magnitude
 
@@ -236,7 +237,7 @@ def _lab_value(name: LabName, value: object) -> float | Quantity:
                 )
             raise ValidationError("value", f"an INR must be a number such as 1.1, got {value!r}")
         number = float(value)
-        if not 0 < number < 100 or number != number:
+        if not number > 0:  # NaN too
             raise ValidationError("value", f"an INR must be a positive ratio, got {value!r}")
         return number
     if name is LabName.PLATELETS:
@@ -302,6 +303,7 @@ class LabResult:
         value = _lab_value(self.name, self.value)
         object.__setattr__(self, "value", value)
         plain = value if isinstance(value, float) else magnitude(value, self.name.unit)
+        check_plausible(f"labs.{self.name.value}", plain, name="value")
         object.__setattr__(self, "_magnitude", plain)
 
     @property
@@ -317,6 +319,7 @@ def _to_age(value: object) -> Quantity:
         quantity = canonical_quantity(value, "year", field="age")
     if not quantity.magnitude >= 0:
         raise ValidationError("age", f"cannot be negative, got {value!r}")
+    check_plausible("age", quantity.magnitude)
     return quantity
 
 
@@ -330,7 +333,10 @@ def _positive_quantity(value: object, like: str, field: str) -> Quantity | None:
 
 
 def _to_weight(value: object) -> Quantity | None:
-    return _positive_quantity(value, "kg", "weight")
+    quantity = _positive_quantity(value, "kg", "weight")
+    if quantity is not None:
+        check_plausible("weight", magnitude(quantity, "kg"))
+    return quantity
 
 
 def _to_creatinine_clearance(value: object) -> Quantity | None:
@@ -593,6 +599,8 @@ class Patient:
         object.__setattr__(
             self, "_weight_kg", None if self.weight is None else magnitude(self.weight, "kg")
         )
+        if self._weight_kg is not None:  # the bounds that depend on age (an adult's weight)
+            check_plausible("weight", self._weight_kg, age_years=magnitude(self.age, "year"))
         object.__setattr__(
             self,
             "_creatinine_clearance_ml_min",
