@@ -75,6 +75,12 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _with_header(schema: str, data: dict[str, Any]) -> dict[str, Any]:
+    from interventional._present import SCHEMA_VERSION
+
+    return {"schema_version": SCHEMA_VERSION, "schema": schema, **data}
+
+
 def _dump_json(data: object, out: TextIO) -> None:
     json.dump(data, out, indent=2, ensure_ascii=False, default=str)
     out.write("\n")
@@ -100,7 +106,9 @@ def _cmd_procedures(args: argparse.Namespace, out: TextIO) -> int:
         procedures = [p for p in procedures if p.bleeding_risk is risk]
     procedures.sort(key=lambda p: p.id)
     if args.json:
-        _dump_json([_procedure_summary(p) for p in procedures], out)
+        from interventional._present import procedure_summary
+
+        _dump_json([procedure_summary(p) for p in procedures], out)
         return EXIT_OK
     rows = [
         [
@@ -116,28 +124,18 @@ def _cmd_procedures(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _procedure_summary(procedure: Any) -> dict[str, Any]:
-    return {
-        "id": procedure.id,
-        "name": procedure.name,
-        "bleeding_risk": procedure.bleeding_risk.value,
-        "modalities": sorted(m.value for m in procedure.modalities),
-        "regions": sorted(r.value for r in procedure.regions),
-    }
-
-
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    from interventional._data import unstructure
+    from interventional._present import procedure_data
     from interventional.procedures import default_catalog
 
     procedure = default_catalog()[args.id]
-    data = unstructure(procedure)
+    data = procedure_data(procedure)
     if args.json:
         _dump_json(data, out)
         return EXIT_OK
     out.write(f"{procedure.name} ({procedure.id})\n")
     for key, value in data.items():
-        if key in ("id", "name"):
+        if key in ("schema_version", "schema", "id", "name", "references") or value in (None, ""):
             continue
         out.write(f"{key.replace('_', ' ')}:{_text_value(value, 1)}\n")
     references = [f"  {ref}" for ref in procedure.references]
@@ -147,18 +145,27 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _text_value(value: object, depth: int) -> str:
+    """A value of the data form as readable text: yes/no, '-' for none, lists joined."""
     pad = "  " * depth
     if isinstance(value, dict):
         return "".join(
-            f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}" for k, v in value.items()
+            f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}"
+            for k, v in value.items()
+            if v not in (None, "", [])
         )
     if isinstance(value, list):
         if not value:
             return " -"
         if all(not isinstance(v, dict | list) for v in value):
-            return " " + ", ".join(map(str, value))
+            return " " + ", ".join(_text_scalar(v) for v in value)
         return "".join(f"\n{pad}-{_text_value(v, depth + 1)}" for v in value)
-    return f" {value}"
+    return f" {_text_scalar(value)}"
+
+
+def _text_scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "-" if value is None else str(value)
 
 
 def _structure_row(structure: Any) -> list[str]:
@@ -172,7 +179,8 @@ def _cmd_innervation(args: argparse.Namespace, out: TextIO) -> int:
     target = atlas[args.id]
     nerves = sorted(atlas.innervation(target.id), key=lambda s: s.id)
     if args.json:
-        _dump_json({"structure": target.id, "innervated_by": [s.id for s in nerves]}, out)
+        data = {"structure": target.id, "innervated_by": [s.id for s in nerves]}
+        _dump_json(_with_header("innervation", data), out)
         return EXIT_OK
     if not nerves:
         out.write(f"{target.id} ({target.name}): the atlas records no innervation\n")
@@ -206,7 +214,7 @@ def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
         "references": [ref.key for ref in structure.references],
     }
     if args.json:
-        _dump_json(data, out)
+        _dump_json(_with_header("structure", data), out)
         return EXIT_OK
     out.write(f"{structure.name} ({structure.id})\n")
     out.write(f"  kind: {data['kind']}\n")
@@ -250,7 +258,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     else:
         assessment = assess(load_patient(args.patient), plan, at=at)
     if args.json:
-        data = assessment_data(assessment, at)
+        data = assessment_data(assessment)
         _dump_json(data if report is None else {**data, "fhir": report}, out)
     else:
         out.write(assessment.explain().rstrip() + "\n")

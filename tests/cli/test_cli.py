@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from interventional.cli import ASSESS_EXIT_CODES, main
+from interventional.safety import Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 PATIENT = ROOT / "examples" / "patient.toml"
@@ -211,13 +212,13 @@ def test_assess_json() -> None:
     )
     data = json.loads(out)
     assert data["verdict"] in {
-        "PROCEED",
-        "CAUTION",
-        "INSUFFICIENT_DATA",
-        "DEFER",
-        "CONTRAINDICATED",
+        "proceed",
+        "caution",
+        "insufficient-data",
+        "defer",
+        "contraindicated",
     }
-    assert code == ASSESS_EXIT_CODES[data["verdict"]]
+    assert code == ASSESS_EXIT_CODES[Verdict(data["verdict"]).name]
     assert all({"code", "verdict", "message", "references"} <= set(f) for f in data["findings"])
 
 
@@ -268,7 +269,7 @@ def test_demo_json() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["targets"] == ["intervertebral-foramen:L4-L5:left", "spinal-nerve:L4:left"]
-    assert data["assessment"]["verdict"] == "DEFER"
+    assert data["assessment"]["verdict"] == "defer"
 
 
 # --- every command through the real entry point ---------------------------------------------

@@ -165,7 +165,7 @@ def test_assess_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) ->
 def test_assess_exits_with_the_code_of_its_verdict(at: str, verdict: str | None) -> None:
     argv = ["assess", str(PATIENT), "--procedure", "spinal-cord-stimulator-trial"]
     code, out, _ = run(*argv, "--levels", "T8", "--at", at, "--json")
-    found = json.loads(out)["verdict"]
+    found = Verdict(json.loads(out)["verdict"]).name
     assert verdict is None or found == verdict
     assert code == ASSESS_EXIT_CODES[found]
 
