@@ -174,3 +174,42 @@ def test_readme_states_the_exit_codes() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for verdict, code in ASSESS_EXIT_CODES.items():
         assert f"{code} {verdict}" in readme
+
+
+# --- point 8: show and demo read as text -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "procedure_id", ["lumbar-medial-branch-block", "spinal-cord-stimulator-trial"]
+)
+def test_show_prints_readable_text_not_python_literals(procedure_id: str) -> None:
+    code, out, _ = run("show", procedure_id)
+    assert code == 0
+    words = set(out.replace(",", " ").split())
+    assert not words & {"True", "False", "None", "[]", "{}", "''"}
+    assert "datetime.datetime(" not in out
+    assert ("neuraxial: yes" in out) or ("neuraxial: no" in out)
+    assert "schema" not in out
+
+
+def test_show_says_yes_and_no() -> None:
+    _, out, _ = run("show", "lumbar-medial-branch-block")
+    assert "\nneuraxial: no\n" in out
+    assert "\nlateralized: yes\n" in out
+
+
+def test_the_demo_explains_its_fixed_date() -> None:
+    code, out, _ = run("demo")
+    assert code == 0
+    head = "\n".join(out.splitlines()[:3])
+    assert "fixed time, 2026-12-01 09:00+00:00" in head
+    assert "same answer on every day" in head
+
+
+def test_readme_explains_the_demo_date() -> None:
+    from interventional._data import load_records
+    from interventional._demo import _SCENARIO, DemoPlan
+
+    (scenario,) = load_records(_SCENARIO, DemoPlan, table="plan", key=None)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"fixed time, {scenario.at:%Y-%m-%d %H:%M} UTC" in readme
