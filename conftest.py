@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,19 @@ def _doctest_namespace(doctest_namespace: dict[str, Any]) -> None:
     doctest_namespace["Q_"] = iv.Q_
 
 
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # the testing extra is not installed: no property test runs
+    pass
+else:
+    # No deadline per example: speed targets live in bench/, and a run in parallel
+    # (pytest -n auto) or on a loaded machine must not fail a property for being slow.
+    settings.register_profile(
+        "interventional", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("interventional")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Ignore pyparsing's own warnings about its callers (old matplotlib at the floors).
 
@@ -27,3 +41,16 @@ def pytest_configure(config: pytest.Config) -> None:
     except ImportError:  # no pyparsing, no such warning
         return
     config.addinivalue_line("filterwarnings", "ignore::pyparsing.warnings.PyparsingWarning")
+
+
+_SLOW_DIRECTORIES = ("properties", "fuzz")
+"""Directories of ``tests/`` whose every test is a hypothesis search: marked ``slow``."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the property and fuzz tests ``slow`` (the quick loop ``-m "not slow"`` skips them)."""
+    tests = Path(__file__).parent / "tests"
+    slow = [tests / name for name in _SLOW_DIRECTORIES]
+    for item in items:
+        if any(directory in item.path.parents for directory in slow):
+            item.add_marker(pytest.mark.slow)

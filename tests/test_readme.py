@@ -51,6 +51,7 @@ def test_docs_command_builds_with_warnings_as_errors() -> None:
     assert "-W" in build
 
 
+@pytest.mark.slow  # runs the README command in a subprocess
 def test_main_job_runs_on_built_in_data() -> None:
     for argv in python_parts(readme_command("main-job")):
         result = run(argv)
@@ -59,6 +60,7 @@ def test_main_job_runs_on_built_in_data() -> None:
         assert result.stderr == ""
 
 
+@pytest.mark.slow  # collects the whole suite in a subprocess
 def test_test_command_collects_the_suite() -> None:
     (argv,) = python_parts(readme_command("tests"))
     assert argv[1:3] == ["-m", "pytest"]

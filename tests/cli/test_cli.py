@@ -286,6 +286,7 @@ ASSESS = [
 ]
 
 
+@pytest.mark.slow  # a process per command
 @pytest.mark.parametrize(
     ("argv", "codes"),
     [
@@ -306,6 +307,7 @@ def test_each_command_through_the_entry_point(argv: list[str], codes: set[int]) 
     assert result.stderr == ""
 
 
+@pytest.mark.slow  # a process per input
 @pytest.mark.parametrize(
     "argv",
     [

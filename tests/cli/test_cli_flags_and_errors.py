@@ -72,6 +72,7 @@ def test_without_debug_an_error_is_one_line() -> None:
 # --- point 4: no traceback without --debug ------------------------------------------------
 
 
+@pytest.mark.slow  # a process per command
 @pytest.mark.parametrize(
     "argv", [["procedures"], ["--json", *INNERVATION], ["graph", "--format", "graphml"]]
 )

@@ -36,6 +36,8 @@ from interventional.safety import (
     load_rules,
 )
 
+pytestmark = pytest.mark.slow  # an approval test: the whole file is compared
+
 GOLDEN = Path(__file__).with_name("golden_assessments.txt")
 AT = datetime(2026, 3, 10, 9, 0)
 MINUTE = timedelta(minutes=1)
