@@ -156,6 +156,8 @@ class _Schemas:
 
     def of_class(self, cl: type) -> dict[str, Any]:
         name = cl.__name__
+        if hasattr(cl, "_to_data") and not hasattr(cl, "_renamed") and name not in self.defs:
+            self.defs[name] = self.of_own_form(cl)  # a class that writes its own data form
         if name not in self.defs:
             self.defs[name] = {}  # a class that contains itself refers to itself
             attrs.resolve_types(cl)
@@ -177,6 +179,25 @@ class _Schemas:
                 "additionalProperties": False,
             }
         return {"$ref": f"#/$defs/{name}"}
+
+
+    def of_own_form(self, cl: type) -> dict[str, Any]:
+        """The schema of a class whose ``_to_data`` writes its own form."""
+        from interventional.codes import Codes
+        from interventional.references import Reference
+
+        if cl is Codes:  # system key to its primary code, or its codes (primary first)
+            code = {"type": "string"}
+            return {
+                "type": "object",
+                "description": (Codes.__doc__ or "").strip().splitlines()[0],
+                "properties": {
+                    "references": {"type": "array", "items": self.of(Reference)},
+                    "note": {"type": "string"},
+                },
+                "additionalProperties": {"anyOf": [code, {"type": "array", "items": code}]},
+            }
+        raise TypeError(f"no JSON Schema for the data form of {cl!r}; teach interventional._present")
 
 
 def _document(kind: str, title: str, body: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
