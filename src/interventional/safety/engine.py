@@ -4,22 +4,28 @@ How an assessment is made (every step adds findings; none stops the others)
 
 1. The procedure's bleeding-risk class (ASRA 2018) is moved up one class when the patient
    has a factor that raises bleeding risk (condition codes marked ``upgrades`` in
-   ``vocabulary.toml``, or two or more listed drugs that affect haemostasis).
+   ``vocabulary.toml``, or two or more listed anticoagulants or antiplatelet agents; herbal
+   and dietary supplements do not count).
 2. Each medication is read in the hold table (``holds.toml``) at that class. Holds are
    elapsed-time rules: a hold of *N* is met when ``at - last_dose >= N``, exactly (a 7-day
    hold is met at 7 x 24 h after the last dose, not a minute later; aware datetimes are
    compared in UTC, so daylight-saving changes do not shift it). A shared-assessment cell
-   gives CAUTION, an unknown cell INSUFFICIENT_DATA, an unknown last dose (where a hold
-   applies) INSUFFICIENT_DATA. Once a drug has been off for its longest interval
-   (its *washout*) a shared or unknown cell no longer blocks.
+   gives INSUFFICIENT_DATA until the medication records the shared decision (``"continue"``:
+   CAUTION; ``"hold"``: the row's interval, as a hold cell), an unknown cell
+   INSUFFICIENT_DATA, an unknown last dose (where a hold applies) INSUFFICIENT_DATA. Once
+   a drug has been off for its longest interval (its *washout*) a shared or unknown cell
+   no longer blocks. Where the sources give a range or conflict, the policy's reading
+   applies (the conservative bound by default). See :mod:`interventional.safety.decisions`.
 3. Laboratory gates: INR for vitamin K antagonists, platelets, coagulation studies.
 4. General contraindications and the 2015 epidural-steroid recommendations (``rules.toml``).
 5. Allergy to a planned injectate; local-anaesthetic totals against ``max_dose``.
 
 The verdict is the most restrictive finding. ``earliest_time`` is when every hold is met,
 or ``None`` when something at INSUFFICIENT_DATA or above cannot be waited out. ``restart``
-gives each held drug's earliest restart, counted from ``at`` (the procedure time; add the
-procedure's duration yourself when it matters).
+gives each held drug's earliest restart, counted from the end of the procedure: ``at`` plus
+the duration given to :func:`assess`, else the plan's; with neither, from ``at`` itself, and
+the finding says so, quoting the procedure's sourced typical duration where there is one
+(see :mod:`interventional.safety.decisions`).
 
 Examples
 --------
@@ -32,8 +38,11 @@ Examples
 >>> result = assess(patient, plan("spinal-cord-stimulator-trial", levels=["T8"]), at=at)
 >>> result.verdict, result.earliest_time
 (<Verdict.DEFER: 'defer'>, datetime.datetime(2026, 3, 12, 9, 0))
->>> result.restart["clopidogrel"]
+>>> result.restart["clopidogrel"]  # no duration given: 24 h after the start
 datetime.datetime(2026, 3, 11, 9, 0)
+>>> trial = plan("spinal-cord-stimulator-trial", levels=["T8"])
+>>> assess(patient, trial, at=at, duration=timedelta(minutes=40)).restart["clopidogrel"]
+datetime.datetime(2026, 3, 11, 9, 40)
 """
 
 from __future__ import annotations
@@ -53,6 +62,19 @@ from interventional.imaging.modality import Modality
 from interventional.pharmacology import Drug, DrugClass, drugs, intrathecal_labelled
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
+from interventional.safety.decisions import (
+    Decision,
+    ProcedureEnd,
+    applied_intervals,
+    check_duration,
+    confidence_note,
+    counts_as_concurrent_antithrombotic,
+    decided_hold_cell,
+    procedure_end,
+    reading_note,
+    shared_kind,
+)
+from interventional.safety.decisions import format_duration as _duration
 from interventional.safety.model import (
     Assessment,
     FindingRow,
@@ -171,6 +193,13 @@ class _PlanFacts:
     la_totals: tuple[tuple[str, float], ...]
     la_unknown: tuple[str, ...]
     contrast_labels: tuple[tuple[str, bool | None], ...]
+    planned_duration: timedelta | None
+    """The plan's own duration (``plan(..., duration=)``), if any."""
+    typical_duration: timedelta | None
+    """The procedure's sourced typical duration, if any."""
+    typical_references: tuple[Reference, ...]
+    default_end: ProcedureEnd
+    """Where restarts count from when the assessment gives no duration."""
     by_rules: dict[RuleSet, _PlanRules] = attrs.field(factory=dict)
     """The plan's reading under each rule set it was assessed with (see
     :func:`_rules_for_plan`), emptied at ``_RULE_SETS_LIMIT`` rule sets; it goes with the
@@ -219,6 +248,9 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
         elif isinstance(level, VertebralLevel):
             uppermost.append(level)
     risk = BleedingRisk.parse(procedure.bleeding_risk)
+    planned = getattr(plan, "duration", None)
+    typical = getattr(procedure, "typical_duration", None)
+    typical_references = tuple(getattr(procedure, "typical_duration_references", ()))
     return _PlanFacts(
         procedure_id=procedure.id,
         risk=risk,
@@ -235,6 +267,16 @@ def _compute_facts(plan: PlanLike) -> _PlanFacts:
         la_totals=tuple(totals.items()),
         la_unknown=tuple(unknown),
         contrast_labels=tuple(labels),
+        planned_duration=planned,
+        typical_duration=typical,
+        typical_references=typical_references,
+        default_end=procedure_end(
+            None,
+            planned,
+            typical,
+            procedure_id=procedure.id,
+            typical_references=typical_references,
+        ),
     )
 
 
@@ -412,26 +454,6 @@ def _rule_findings(index: _PlanRules, patient: _PatientCodes) -> tuple[FindingRo
 # ----------------------------------------------------------------------------- formatting
 
 
-@functools.lru_cache(maxsize=4096)
-def _duration(value: timedelta) -> str:
-    seconds = int(value.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days and not hours and not minutes:
-        return f"{days} day" + ("s" if days != 1 else "")
-    if not days and not minutes:
-        return f"{hours} h"
-    parts = []
-    if days:
-        parts.append(f"{days} d")
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes or not parts:
-        parts.append(f"{minutes} min")
-    return " ".join(parts)
-
-
 def _time(value: datetime) -> str:
     return value.isoformat(sep=" ", timespec="minutes")
 
@@ -447,6 +469,8 @@ class _Context:
         "at_u",
         "aware",
         "conditions",
+        "end",
+        "end_u",
         "facts",
         "findings",
         "handled_as",
@@ -467,12 +491,16 @@ class _Context:
         at: datetime,
         times: tuple[bool, datetime],
         rules: RuleSet,
+        end: ProcedureEnd,
     ) -> None:
         self.patient = patient
         self.facts = facts
         self.at = at
         self.aware, self.at_u = times
         self.rules = rules
+        self.end = end
+        """Where restarts count from (the procedure's end when its duration is known)."""
+        self.end_u = end.end(self.at_u)
         self.known = known = _KNOWN.get(rules) or _ruleset_facts(rules)
         self.reading = facts.by_rules.get(rules) or _rules_for_plan(rules, facts)
         self.conditions = _NO_CONDITIONS
@@ -585,8 +613,10 @@ class _RuleSetFacts:
 
     concurrent_antithrombotics_min: int
     antithrombotics: frozenset[str]
-    """Generic ids of the vocabulary's drugs that affect haemostasis (a reading of the
-    vocabulary, kept here so that an assessment reads one object)."""
+    """Generic ids of the vocabulary's drugs that count as "other anticoagulants or
+    antiplatelet agents" for the patient factor (not the supplements: see
+    :func:`~interventional.safety.decisions.counts_as_concurrent_antithrombotic`), kept
+    here so that an assessment reads one object."""
     upgrade_references: tuple[Reference, ...]
     inr_references: tuple[Reference, ...]
     platelet_references: tuple[Reference, ...]
@@ -614,7 +644,9 @@ def _ruleset_facts(rules: RuleSet) -> _RuleSetFacts:
         reading = _RuleSetFacts(
             concurrent_antithrombotics_min=rules.policy.concurrent_antithrombotics_min,
             antithrombotics=frozenset(
-                name for name, drug in drugs().items() if _antithrombotic(drug)
+                name
+                for name, drug in drugs().items()
+                if counts_as_concurrent_antithrombotic(drug.drug_class)
             ),
             upgrade_references=rules.builtin("bleeding-risk-upgraded").references,
             inr_references=rules.builtin("inr").references,
@@ -739,6 +771,9 @@ def _article(risk: str) -> str:
     return "an" if risk[:1] in "aeiou" else "a"
 
 
+_HOLD_KINDS = frozenset({"no-last-dose", "met", "deferred"})
+
+
 def _write_hold(
     kind: str,
     prepared: _Cell,
@@ -749,20 +784,26 @@ def _write_hold(
     at_u: datetime | None,
     until: datetime | None,
     until_u: datetime | None,
+    end: ProcedureEnd | None = None,
 ) -> str:
     """The words of a hold-table finding (``kind`` says which; see :func:`_evaluate_cell`).
 
     ``at_u`` and ``until_u`` are the procedure time and the hold's end as instants (UTC
     when aware): the time since the last dose and the wait left are worked out here, only
-    when the words are.
+    when the words are. ``end`` says where restarts count from. Every finding shows the
+    cell's confidence; one from a ranged or conflicting cell says which reading applied.
     """
     cell, risk, before = prepared.cell, prepared.risk, prepared.before
     label = _label(prepared.drug, medication.indication, medication.route)
     text = cell.text
+    confidence = confidence_note(prepared.confidence)
     if kind == "none":
-        return f"{label}: {text} {before}."
+        return f"{label}: {text} {before}.{confidence}"
     if kind == "unknown":
-        return f"{label}: {text} {before}. No rule is known for this class: decide with the prescriber."
+        return (
+            f"{label}: {text} {before}. No rule is known for this class: decide with the "
+            f"prescriber.{confidence}"
+        )
     if kind == "unverified":
         return (
             f"{label}: the {risk}-risk rule used ('{text}') is LOW confidence (not verified in a "
@@ -778,31 +819,63 @@ def _write_hold(
         known = " known" if cell.action is HoldAction.UNKNOWN else ""
         return (
             f"{label}: {text} {before}; the drug has been off for at least "
-            f"{_duration(washout or _ZERO)}, its longest{known} interval.{since}"
+            f"{_duration(washout or _ZERO)}, its longest{known} interval.{since}{confidence}"
         )
-    if kind == "shared":
+    where = "" if end is None else " " + end.describe()
+    if kind == "shared-undecided":
         restart = (
-            f" If it is stopped, restart {_duration(cell.restart)} after." if cell.restart else ""
+            f" If it is stopped, restart {_duration(prepared.restart)}{where}."
+            if prepared.restart
+            else ""
         )
-        return f"{label}: {text} {before} (not a hold decided by the library).{restart}{since}"
+        return (
+            f"{label}: {text} {before}. The guideline leaves this to a shared decision with the "
+            "prescriber, who weighs the thrombotic risk (which the library does not know): "
+            "record it on the medication, decision='continue' or decision='hold'."
+            f"{restart}{since}{confidence}"
+        )
+    if kind == "shared-continue":
+        return (
+            f"{label}: {text} {before}; continued by the recorded shared decision "
+            "(decision='continue'): go ahead with the precautions agreed with the prescriber."
+            f"{since}{confidence}"
+        )
+    if kind == "shared-hold-unknown":
+        return (
+            f"{label}: {text} {before}; the recorded shared decision is to stop "
+            "(decision='hold'), but the rule set gives no interval for this drug: agree the "
+            f"timing with the prescriber.{since}{confidence}"
+        )
     renal_note = _RENAL_NOTES[renal]
-    ranged = f" (the sources give ranges: {cell.range}; upper bounds used)" if cell.range else ""
+    reading = f" ({prepared.reading})" if prepared.reading else ""
+    via = prepared.via
     hold_text = _duration(hold or _ZERO)
+    restart = (
+        end.restart_sentence(prepared.restart)
+        if end is not None and prepared.restart is not None
+        else ""
+    )
+    continued = (
+        " A decision to continue is recorded, but the guideline's rule for this class is a "
+        "hold, not a shared decision: the hold still applies."
+        if getattr(medication, "decision", None) is Decision.CONTINUE and not via
+        else ""
+    )
     if kind == "no-last-dose":
         return (
-            f"{label}: hold {hold_text} {before}{ranged}, but the last dose is unknown: record "
-            f"when it was taken.{renal_note}"
+            f"{label}: hold {hold_text} {before}{via}{reading}, but the last dose is unknown: "
+            f"record when it was taken.{renal_note}{continued}{restart}{confidence}"
         )
     if kind == "met":
         return (
-            f"{label}: hold of {hold_text} {before} is met{ranged}.{since} Met at "
-            f"{_time(until)}.{renal_note}"  # type: ignore[arg-type]
+            f"{label}: hold of {hold_text} {before} is met{via}{reading}.{since} Met at "
+            f"{_time(until)}.{renal_note}{continued}{restart}{confidence}"  # type: ignore[arg-type]
         )
     if kind == "deferred":
         return (
-            f"{label}: hold {hold_text} {before}{ranged}; not met until "
+            f"{label}: hold {hold_text} {before}{via}{reading}; not met until "
             f"{_time(until)} ({_duration(until_u - at_u)} after the planned time)."  # type: ignore[arg-type, operator]
-            f"{since}{renal_note}"
+            f"{since}{renal_note}{continued}{restart}{confidence}"
         )
     raise AssertionError(f"unknown hold finding kind {kind!r}")
 
@@ -844,12 +917,52 @@ class _Cell:
     unverified_references: tuple[Reference, ...]
     intervals: tuple[timedelta | None, timedelta | None, str]
     """The hold, the washout and the renal note (``""``) when renal function is normal or
-    does not matter (``renal_sensitive`` False)."""
+    does not matter (``renal_sensitive`` False). The hold and ``restart`` are the readings
+    the policy applies (:func:`~interventional.safety.decisions.applied_intervals`)."""
+    reading: str
+    """Which reading of a range or conflict applied, in words (``""`` when the sources
+    agree)."""
+    confidence: RuleConfidence
+    """The confidence shown in the finding."""
+    via: str = ""
+    """For a cell applied by a shared decision: how it was reached (in the words)."""
+    decided: _Cell | None = None
+    """For a shared cell: the hold cell that applies when the decision is to stop
+    (:func:`~interventional.safety.decisions.decided_hold_cell`), or ``None``."""
 
 
 @functools.lru_cache(maxsize=8192)
 def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk) -> _Cell:
     cell = row.cell(risk)
+    decided = None
+    if cell.action is HoldAction.SHARED:
+        found = decided_hold_cell(row, risk)
+        if found is not None:
+            source, read_at = found
+            via = (
+                " (stop agreed in the recorded shared decision; the interval if stopping is agreed)"
+                if read_at is risk
+                else " (stop agreed in the recorded shared decision; the row's interval before "
+                f"{_article(read_at.value)} {read_at.value}-risk procedure applies)"
+            )
+            confidence = source.hold_confidence or source.confidence
+            decided = _make_cell(rules, drug, row, source, risk, HoldAction.HOLD, confidence, via)
+    return _make_cell(rules, drug, row, cell, risk, cell.action, cell.confidence, "", decided)
+
+
+def _make_cell(
+    rules: RuleSet,
+    drug: Drug,
+    row: HoldRule,
+    cell: HoldCell,
+    risk: BleedingRisk,
+    action: HoldAction,
+    confidence: RuleConfidence,
+    via: str,
+    decided: _Cell | None = None,
+) -> _Cell:
+    other = rules.other_reading(row)
+    hold, restart = applied_intervals(cell, other)
     return _Cell(
         drug=drug,
         cell=cell,
@@ -859,15 +972,19 @@ def _prepare_cell(rules: RuleSet, drug: Drug, row: HoldRule, risk: BleedingRisk)
         drug_name=drug.name,
         unverified_code="unverified:" + drug.name,
         references=row.references,
-        action=cell.action,
+        action=action,
         renal_sensitive=cell.renal_hold is not None or row.washout != row.washout_without_renal,
         washout_renal=row.washout,
-        restart=cell.restart,
+        restart=restart,
         inr=cell.lab == "inr",
-        low_confidence=cell.confidence is RuleConfidence.LOW,
+        low_confidence=confidence is RuleConfidence.LOW,
         unknown_references=row.references + rules.builtin("last-dose-unknown").references,
         unverified_references=row.references + rules.builtin("unverified-rule").references,
-        intervals=(cell.hold, row.washout_without_renal, ""),
+        intervals=(hold, row.washout_without_renal, ""),
+        reading=reading_note(cell, other) if action is HoldAction.HOLD else "",
+        confidence=confidence,
+        via=via,
+        decided=decided,
     )
 
 
@@ -890,7 +1007,7 @@ def _renal_intervals(
         return prepared.intervals
     if prepared.cell.renal_hold is not None:
         return prepared.cell.renal_hold, prepared.washout_renal, status
-    return prepared.cell.hold, prepared.washout_renal, ""
+    return prepared.intervals[0], prepared.washout_renal, ""
 
 
 def _evaluate_cell(
@@ -905,8 +1022,19 @@ def _evaluate_cell(
 
     The decision (verdict, until) is made here; the words are written by
     :func:`_write_hold` when a message is first read. ``record``: also fill the restarts
-    and the latest hold (the findings are the assessment's, not candidates).
+    and the latest hold (the findings are the assessment's, not candidates). A shared
+    cell reads the medication's recorded decision
+    (:func:`~interventional.safety.decisions.shared_kind`): a decision to stop is
+    evaluated as the hold cell :attr:`_Cell.decided`.
     """
+    shared = ""
+    if prepared.action is _SHARED:
+        shared = shared_kind(medication.decision)
+        if shared == "shared-hold":
+            if prepared.decided is not None:
+                prepared = prepared.decided
+            else:
+                shared = "shared-hold-unknown"
     hold, washout, renal = (
         _renal_intervals(ctx, prepared) if prepared.renal_sensitive else prepared.intervals
     )
@@ -941,7 +1069,12 @@ def _evaluate_cell(
     elif action is _NONE:
         kind, verdict = "none", _PROCEED
     elif action is _SHARED:
-        kind, verdict = ("washed", _PROCEED) if washed else ("shared", _CAUTION)
+        if washed:
+            kind, verdict = "washed", _PROCEED
+        elif shared == "shared-continue":
+            kind, verdict = shared, _CAUTION
+        else:  # no decision recorded, or a decision to stop with no interval known
+            kind, verdict = shared, _INSUFFICIENT
     else:
         kind, verdict = ("washed", _PROCEED) if washed else ("unknown", _INSUFFICIENT)
     out.append(
@@ -953,12 +1086,12 @@ def _evaluate_cell(
             prepared.drug_name,
             until,
             _write_hold,
-            (kind, prepared, medication, hold, renal, washout, at_u, until, until_u),
+            (kind, prepared, medication, hold, renal, washout, at_u, until, until_u, ctx.end),
         )
     )
     if action is _HOLD:
         if record and prepared.restart is not None:
-            ctx.restart[prepared.drug_name] = at_u + prepared.restart  # an instant
+            ctx.restart[prepared.drug_name] = ctx.end_u + prepared.restart  # an instant
         if prepared.inr:
             out.append(_inr(ctx, prepared.drug, medication))
     if prepared.low_confidence and not washed:
@@ -1065,6 +1198,7 @@ class _Variant:
     indication: Indication | None
     route: Route | None
     last_dose: None = None
+    decision: None = None
 
 
 _VariantKey = tuple[str, "Indication | None", "Route | None"]
@@ -1518,7 +1652,12 @@ def _finish(ctx: _Context) -> Assessment:
 
 
 def assess(
-    patient: Patient, plan: PlanLike, *, at: datetime, rules: RuleSet | None = None
+    patient: Patient,
+    plan: PlanLike,
+    *,
+    at: datetime,
+    duration: timedelta | None = None,
+    rules: RuleSet | None = None,
 ) -> Assessment:
     """Assess a patient for a planned procedure at a given time.
 
@@ -1529,7 +1668,13 @@ def assess(
     plan : ProcedurePlan
         The plan (:func:`interventional.procedures.plan`).
     at : datetime
-        The planned procedure time: naive or timezone-aware, like the patient's times.
+        The planned procedure time (its start): naive or timezone-aware, like the
+        patient's times.
+    duration : timedelta, optional
+        The procedure's duration: restarts count from its end (``at + duration``), as the
+        guideline counts them. Without it, the plan's duration is used; with neither,
+        restarts count from ``at`` and the findings say so (quoting the procedure's sourced
+        typical duration, where the catalogue has one, as a duration to give).
     rules : RuleSet, optional
         Another rule set or policy (default :func:`~interventional.safety.rules.default_rules`).
 
@@ -1541,8 +1686,8 @@ def assess(
     Raises
     ------
     ValidationError
-        When ``at`` is not a datetime, naive and aware datetimes are mixed, or a last dose
-        or lab time is after ``at``.
+        When ``at`` is not a datetime, naive and aware datetimes are mixed, a last dose
+        or lab time is after ``at``, or ``duration`` is not a positive duration.
 
     References
     ----------
@@ -1561,7 +1706,11 @@ def assess(
         raise ValidationError("patient", f"expected a Patient, got {type(patient).__name__}")
     ruleset = default_rules() if rules is None else rules
     times = _check_times(patient, at)  # before the plan is read: bad input named first
-    ctx = _Context(patient, _plan_facts(plan), at, times, ruleset)
+    facts = _plan_facts(plan)
+    end = facts.default_end
+    if duration is not None:
+        end = procedure_end(check_duration(duration), procedure_id=facts.procedure_id)
+    ctx = _Context(patient, facts, at, times, ruleset, end)
     _upgrade(ctx)
     _medications(ctx)
     if patient.labs or ctx.conditions.asks_for_labs:
