@@ -180,7 +180,6 @@ class _Schemas:
             }
         return {"$ref": f"#/$defs/{name}"}
 
-
     def of_own_form(self, cl: type) -> dict[str, Any]:
         """The schema of a class whose ``_to_data`` writes its own form."""
         from interventional.codes import Codes
@@ -197,7 +196,9 @@ class _Schemas:
                 },
                 "additionalProperties": {"anyOf": [code, {"type": "array", "items": code}]},
             }
-        raise TypeError(f"no JSON Schema for the data form of {cl!r}; teach interventional._present")
+        raise TypeError(
+            f"no JSON Schema for the data form of {cl!r}; teach interventional._present"
+        )
 
 
 def _document(kind: str, title: str, body: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:

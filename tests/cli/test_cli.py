@@ -226,7 +226,7 @@ def test_assess_duration_counts_restarts_from_the_end() -> None:
     args = ("assess", str(PATIENT), "--procedure", "spinal-cord-stimulator-trial", "--levels")
     at = ("T8", "--at", "2026-03-10T09:00:00+00:00", "--json")
     code, out, _ = run(*args, *at, "--duration", "40 min")
-    assert code == 1
+    assert code == ASSESS_EXIT_CODES["DEFER"]
     restart = json.loads(out)["restart"]
     assert restart["clopidogrel"].startswith("2026-03-11T09:40")
     code, _, err = run(*args, *at, "--duration", "0 min")
