@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import attrs
+import pytest
 from conftest import AT
 
 from interventional.pharmacology import Dose, drugs
@@ -74,6 +75,7 @@ def test_condition_readings_kept_per_rule_set_are_bounded() -> None:
     assert assess(again, KNEE, at=AT) == assess(again, _knee_with_lidocaine(), at=AT)
 
 
+@pytest.mark.slow  # assesses hundreds of body weights
 def test_a_plans_own_findings_kept_per_body_weight_are_bounded() -> None:
     kept = _rules_for_plan(RULES, _plan_facts(KNEE)).own_findings
     for number in range(_FIRED_LIMIT + 10):

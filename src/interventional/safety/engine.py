@@ -90,6 +90,7 @@ from interventional.safety.model import (
     _is_aware,
     _shared_row,
     _trusted_assessment,
+    check_time,
 )
 from interventional.safety.rules import (
     HoldAction,
@@ -554,8 +555,7 @@ def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
     checked and the first at fault is named. Aware times are compared in UTC (as
     instants: within one zone Python compares wall times, wrong in a repeated hour).
     """
-    if not isinstance(at, datetime):
-        raise ValidationError("at", f"expected a datetime, got {type(at).__name__} {at!r}")
+    check_time("at", at)  # a datetime, with room for the intervals counted from it
     aware = at.tzinfo is not None and _is_aware(at)
     at_u = at.astimezone(_UTC) if aware else at
     latest = patient._latest_instant
@@ -571,8 +571,8 @@ def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
         if _is_aware(moment) != aware:
             raise ValidationError(
                 field,
-                f"{medication.drug}: naive and timezone-aware datetimes mixed (at={at!r}, "
-                f"last_dose={moment!r}); use one kind throughout",
+                f"{medication.drug}: naive and timezone-aware datetimes mixed (at "
+                f"{_time(at)}, last dose {_time(moment)}); use one kind throughout",
             )
         if _instant(moment) > at_u:
             raise ValidationError(
@@ -587,7 +587,9 @@ def _check_times(patient: Patient, at: datetime) -> tuple[bool, datetime]:
         field = f"labs[{index}].taken_at"
         if _is_aware(moment) != aware:
             raise ValidationError(
-                field, f"{lab.name.value}: naive and timezone-aware datetimes mixed (at={at!r})"
+                field,
+                f"{lab.name.value}: naive and timezone-aware datetimes mixed (at {_time(at)}, "
+                f"taken at {_time(moment)}); use one kind throughout",
             )
         if _instant(moment) > at_u:
             raise ValidationError(
