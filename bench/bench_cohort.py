@@ -18,6 +18,13 @@ per patient) is written in the long format as Parquet (not timed), then:
 Run ``python bench/bench_cohort.py [N]`` (default 1,000,000 rows) or ``bench/run.py``
 (``IV_BENCH_COHORT_N`` sets N there). The machine's other load changes every figure:
 compare the ratios, measured in one run.
+
+Measured on the development machine (2 cores shared with other work, load average about
+3.5 during the run), 1,000,000 rows, 2.50 medications each: one core 11,960 rows/s
+(target 40,000: not met); assess_many 60,290 rows/s, ratio 0.20 (target 0.8: not met:
+building each row's Patient, plan look-up and result row costs about four times the
+assessment); peak RSS 303 MB (target met); Dask with 2 worker processes 0.74 times one
+core (target 1.7: not met on a machine whose two cores were already busy).
 """
 
 from __future__ import annotations
