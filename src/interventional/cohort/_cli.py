@@ -89,7 +89,11 @@ def screen_command(
         progress.close()
     seconds = time.monotonic() - started
     if as_json:
-        data = {**summary.as_dict(), "out": str(out_file), "seconds": round(seconds, 3)}
+        from interventional._present import screen_summary
+
+        data = screen_summary(
+            {**summary.as_dict(), "out": str(out_file), "seconds": round(seconds, 3)}
+        )
         out.write(json.dumps(data, indent=2) + "\n")
     else:
         out.write(summary.table() + "\n")
