@@ -51,6 +51,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_the_command_line_screens_an_omop_extract_to_parquet_equal_to_assess(tmp_path) -> None:
     cohort = synthetic_cohort(300, seed=5)
     extract = cohort.to_omop(tmp_path / "omop")

@@ -40,6 +40,7 @@ from interventional.testing import synthetic_cohort
 AT = datetime(2026, 3, 10, 9, 0)
 
 
+@pytest.mark.slow
 def test_import_interventional_loads_no_pyarrow_dask_or_pandas() -> None:
     # pint itself imports dask.base when dask is installed (pint.compat); interventional
     # must add nothing of pyarrow, pandas or dask beyond what ``import pint`` loads.
@@ -81,6 +82,7 @@ cases_strategy = st.lists(
 )
 
 
+@pytest.mark.slow  # hypothesis: many cohorts
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs=cases_strategy)
 def test_screen_equals_assess_row_by_row_on_generated_cohorts(pairs, tmp_path_factory) -> None:
@@ -92,6 +94,7 @@ def test_screen_equals_assess_row_by_row_on_generated_cohorts(pairs, tmp_path_fa
     assert_rows_equal_assess(screen(directory), cases)
 
 
+@pytest.mark.slow
 def test_a_synthetic_cohort_screens_equal_to_assess_from_parquet_and_omop(tmp_path) -> None:
     cohort = synthetic_cohort(400, seed=11)
     cases = list(cohort.cases())
@@ -101,6 +104,7 @@ def test_a_synthetic_cohort_screens_equal_to_assess_from_parquet_and_omop(tmp_pa
     assert {"PROCEED", "CAUTION", "DEFER", "INSUFFICIENT_DATA"} <= verdicts
 
 
+@pytest.mark.slow
 def test_synthetic_cohorts_are_reproducible_and_about_two_and_a_half_medications_each() -> None:
     first = synthetic_cohort(2000, seed=7).to_tables()
     second = synthetic_cohort(2000, seed=7).to_tables()
@@ -354,6 +358,7 @@ def test_a_lab_in_other_units_is_converted_from_ucum() -> None:
     assert result_row(row) == expected_row("a", assess(patient, MBB, at=AT))
 
 
+@pytest.mark.slow  # hypothesis
 @settings(max_examples=60, deadline=None)
 @given(patient=_decided())
 def test_the_partition_functions_fast_patients_equal_the_public_constructors(patient) -> None:
@@ -380,6 +385,7 @@ def test_the_partition_functions_fast_patients_equal_the_public_constructors(pat
     assert rebuilt.creatinine_clearance_ml_min == patient.creatinine_clearance_ml_min
 
 
+@pytest.mark.slow
 def test_the_summary_counts_verdicts_and_the_drugs_whose_hold_is_not_met() -> None:
     import collections
 
