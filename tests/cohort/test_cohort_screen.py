@@ -358,33 +358,6 @@ def test_a_lab_in_other_units_is_converted_from_ucum() -> None:
     assert result_row(row) == expected_row("a", assess(patient, MBB, at=AT))
 
 
-@pytest.mark.slow  # hypothesis
-@settings(max_examples=60, deadline=None)
-@given(patient=_decided())
-def test_the_partition_functions_fast_patients_equal_the_public_constructors(patient) -> None:
-    from interventional.cohort import _build
-
-    rebuilt = _build._new_patient(
-        age=_build._age(float(patient.age.magnitude)),
-        weight=None if patient.weight is None else _build._kg(float(patient.weight.magnitude)),
-        pregnant=patient.pregnant,
-        medications=tuple(
-            _build._medication(m.drug, m.last_dose, m.indication, m.route, m.dose, m.decision)
-            for m in patient.medications
-        ),
-        labs=patient.labs,
-        conditions=_build._sorted(list(patient.conditions)),
-        allergies=_build._sorted(list(patient.allergies)),
-        devices=_build._sorted(list(patient.devices)),
-        creatinine_clearance=patient.creatinine_clearance,
-        id=patient.id,
-        unresolved=(),
-    )
-    assert rebuilt == patient
-    assert rebuilt.weight_kg == patient.weight_kg
-    assert rebuilt.creatinine_clearance_ml_min == patient.creatinine_clearance_ml_min
-
-
 @pytest.mark.slow
 def test_the_summary_counts_verdicts_and_the_drugs_whose_hold_is_not_met() -> None:
     import collections

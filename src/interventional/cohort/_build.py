@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import attrs
 import pyarrow as pa
 
 from interventional.codes import CodeSystem
@@ -413,81 +412,6 @@ class _Parts:
             self.latest = moment
 
 
-_DRUGS = drugs()
-
-
-# Trusted construction (as the engine builds its findings): a Patient or MedicationUse of
-# values that the look-ups above already made canonical is built by setting its slots and
-# running its own post-init, without the converters, which would only redo what the caches
-# did once per distinct value. When the model's fields differ from these (a new field in a
-# later engine), the public constructors are used instead.
-_PATIENT_FIELDS = (
-    "age",
-    "weight",
-    "pregnant",
-    "medications",
-    "labs",
-    "conditions",
-    "allergies",
-    "devices",
-    "creatinine_clearance",
-    "id",
-    "unresolved",
-)
-_MEDICATION_FIELDS = ("drug", "last_dose", "indication", "route", "dose", "decision")
-
-
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
-    if tuple(field.name for field in attrs.fields(cls) if field.init) != names:
-        return None
-    return tuple(cls.__dict__[name].__set__ for name in names)
-
-
-_PATIENT_SETTERS = _setters(Patient, _PATIENT_FIELDS)
-_MEDICATION_SETTERS = _setters(MedicationUse, _MEDICATION_FIELDS)
-_new = object.__new__
-
-
-def _medication(
-    name: str,
-    last_dose: datetime | None,
-    indication: Any,
-    route: Any,
-    dose: Any,
-    decision: Any = None,
-) -> MedicationUse:
-    """A MedicationUse of canonical values (a generic name, enum members, a canonical dose)."""
-    setters = _MEDICATION_SETTERS
-    if setters is None:
-        return MedicationUse(
-            _DRUGS[name],
-            last_dose,
-            indication=indication,
-            route=route,
-            dose=dose,
-            decision=decision,
-        )
-    use: MedicationUse = _new(MedicationUse)
-    values = (name, last_dose, indication, route, dose, decision)
-    for setter, value in zip(setters, values, strict=True):
-        setter(use, value)
-    return use
-
-
-def _new_patient(**values: Any) -> Patient:
-    """A Patient of canonical values: codes sorted and unique, quantities canonical."""
-    setters = _PATIENT_SETTERS
-    if setters is None:
-        return Patient(**values)
-    if tuple(values) != _PATIENT_FIELDS:
-        raise TypeError(f"give the fields in the order {_PATIENT_FIELDS}")
-    patient: Patient = _new(Patient)
-    for setter, value in zip(setters, values.values(), strict=True):
-        setter(patient, value)
-    patient.__attrs_post_init__()  # the derived fields, and the check of mixed time zones
-    return patient
-
-
 def _where(
     table: str, k: int, pid: str, system: str | None, code: str | None, name: str | None
 ) -> tuple[str, str]:
@@ -516,7 +440,9 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
             route = None if routes[i] is None else _route(routes[i])
             dose = None if doses[i] is None else _dose(doses[i])
             decision = None if decisions[i] is None else _decision(decisions[i])
-            use = _medication(name, when, indication, route, dose, decision)
+            use = MedicationUse(
+                name, when, indication=indication, route=route, dose=dose, decision=decision
+            )
         except (InterventionalError, KeyError, ValueError) as error:
             source, what = _where("medications", k, pid, systems[i], codes[i], names[i])
             parts.miss("medications", source, what, str(error), True)
@@ -653,7 +579,7 @@ def _patient(
     try:
         if pregnant is not None and not isinstance(pregnant, bool):
             raise ValidationError("pregnant", f"must be True, False or null, got {pregnant!r}")
-        patient = _new_patient(
+        patient = Patient(
             age=_age(age),
             weight=None if weight is None else _kg(weight),
             pregnant=pregnant,
