@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import gc
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -650,19 +649,6 @@ def screen_partition(
     >>> row["verdict"], row["held"][0]["drug"], row["earliest_time"]
     ('DEFER', 'clopidogrel', datetime.datetime(2026, 3, 15, 9, 0))
     """
-    paused = gc.isenabled()
-    if paused:  # a partition makes many small objects and no cycles: collect once after it
-        gc.disable()
-    try:
-        return _screen(tables, at, plan, rules)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _screen(
-    tables: Mapping[str, pa.Table | None], at: datetime | None, plan: Any, rules: RuleSet | None
-) -> pa.Table:
     ruleset = default_rules() if rules is None else rules
     people = _columns(tables.get("patients"), "patients")
     demographics = {
