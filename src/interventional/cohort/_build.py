@@ -28,8 +28,8 @@ from typing import Any
 import pyarrow as pa
 
 from interventional.codes import CodeSystem
+from interventional.concepts import Concept, concepts
 from interventional.errors import InterventionalError, ValidationError
-from interventional.fhir._concepts import Concept, concepts
 from interventional.pharmacology import drug, drug_by_code, drugs
 from interventional.procedures import BleedingRisk
 from interventional.procedures import plan as make_plan

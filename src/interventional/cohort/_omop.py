@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from interventional.codes import CodeSystem
-from interventional.fhir._concepts import Concept, concept_of, concepts
+from interventional.concepts import Concept, concept_of, concepts
 from interventional.safety import LabName, default_rules
 from interventional.units import magnitude
 
