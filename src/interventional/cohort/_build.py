@@ -49,7 +49,6 @@ from interventional.safety import (
     default_rules,
     device_by_code,
 )
-from interventional.safety.model import _to_allergies
 from interventional.units import Q_, from_ucum
 
 from ._schema import RESULT_SCHEMA, TABLES, in_zone
@@ -208,7 +207,7 @@ def _map_allergy(system: str | None, code: str | None, name: str | None) -> _Map
             if text is None:
                 continue
             try:
-                return _to_allergies([text])[0], "", False
+                return Patient(age=0, allergies=[text]).allergies[0], "", False
             except ValidationError:
                 pass
         reason = "not a drug, class or contrast agent of the vocabulary"
