@@ -57,6 +57,19 @@ def test_import_interventional_loads_no_pyarrow_dask_or_pandas() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
+def test_importing_the_cohort_package_reads_no_data_file() -> None:
+    # The vocabularies are read when a partition first needs them, not at import time.
+    code = (
+        "import interventional.cohort\n"
+        "from interventional.concepts import _concepts\n"
+        "from interventional.pharmacology.drugs import _vocabulary\n"
+        "assert _vocabulary.cache_info().currsize == 0, 'the drug vocabulary was read'\n"
+        "assert _concepts.cache_info().currsize == 0, 'the concepts file was read'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_every_column_of_the_long_format_and_the_results_is_documented() -> None:
     for name, schema in TABLES.items():
         assert schema.field("patient_id").nullable is False, name
