@@ -25,6 +25,20 @@ Measured on the development machine (2 cores shared with other work, load averag
 building each row's Patient, plan look-up and result row costs about four times the
 assessment); peak RSS 303 MB (target met); Dask with 2 worker processes 0.74 times one
 core (target 1.7: not met on a machine whose two cores were already busy).
+
+2026-12-03, the review's changes (the partition function builds every Patient and
+MedicationUse through the public constructors, no longer pauses the garbage collector),
+200,000 rows, the same Parquet files screened by the code before and after in alternated
+fresh processes on the shared machine (load average 1 to 3.7, so the figures move by a
+third from run to run): before 9,419 and 6,093 rows/s, after 3,720 and 3,777 rows/s, peak
+RSS 279-285 MB before, 282-288 MB after. One whole run of this benchmark after the change
+(load about 1): one core 5,988 rows/s, assess_many 47,970 rows/s, ratio 0.125 (0.35 in the
+run before the change, whose assess_many was slowed to 20,740 by other load), peak RSS 279
+MB, Dask 2 processes 1.53 times one core. On 20,000 rows on an idle machine (best of three
+passes after a warm one): 12,400 rows/s before, 11,600 with the public constructors (the
+model's converters keeping canonical values), 6,600 with the collector running as well. The
+clearer version is about half as fast; the collector's full collections are most of it
+(6 of them, 0.95 s of 3.25 s on 20,000 rows), see docs/explanation/performance.md.
 """
 
 from __future__ import annotations
