@@ -162,6 +162,43 @@ class LocalAnestheticLimit:
             return self.per_kg_with_epinephrine
         return self.per_kg
 
+    def max_mg(self, weight_kg: float, *, epinephrine: bool = False) -> float:
+        """The maximum single dose in mg for a body weight in kg (see :func:`max_dose`).
+
+        Raises
+        ------
+        NoSourcedValueError
+            When no sourced per-kg maximum and cap exist for the drug.
+
+        Examples
+        --------
+        >>> from interventional.pharmacology import local_anesthetic_limit
+        >>> local_anesthetic_limit("lidocaine").max_mg(70.0)
+        300.0
+        """
+        per_kg, cap = self._in_mg[epinephrine]
+        if per_kg is None or cap is None:
+            raise NoSourcedValueError(
+                f"no sourced weight-based maximum and cap of {self.drug}; the library does not "
+                "guess one"
+            )
+        return _round(min(per_kg * weight_kg, cap))
+
+    @functools.cached_property
+    def _in_mg(self) -> dict[bool, tuple[float | None, float | None]]:
+        """The per-kg maximum (mg/kg) and the cap (mg) as numbers, without and with epinephrine."""
+
+        def number(value: Quantity | None, unit: str) -> float | None:
+            return None if value is None else float(value.to(unit).magnitude)
+
+        return {
+            with_epinephrine: (
+                number(self.per_kg_for(epinephrine=with_epinephrine), "mg/kg"),
+                number(self.cap_for(epinephrine=with_epinephrine), "mg"),
+            )
+            for with_epinephrine in (False, True)
+        }
+
     def cap_for(self, *, epinephrine: bool) -> Quantity | None:
         """The absolute cap that applies (the plain one when none is given with epinephrine)."""
         if epinephrine and self.cap_with_epinephrine is not None:
@@ -270,15 +307,7 @@ def max_dose(name: str | Drug, weight: object, epinephrine: bool = False) -> Qua
     body = as_quantity(weight, "kg", field="weight")
     if not body.magnitude > 0:
         raise ValidationError("weight", f"must be positive, got {body}")
-    per_kg = limit.per_kg_for(epinephrine=epinephrine)
-    cap = limit.cap_for(epinephrine=epinephrine)
-    if per_kg is None or cap is None:
-        raise NoSourcedValueError(
-            f"no sourced weight-based maximum and cap of {limit.drug}; the library does not "
-            "guess one"
-        )
-    by_weight = float((per_kg * body).to("mg").magnitude)
-    return Q_(_round(min(by_weight, float(cap.to("mg").magnitude))), "mg")
+    return Q_(limit.max_mg(float(body.to("kg").magnitude), epinephrine=epinephrine), "mg")
 
 
 def local_anesthetic_totals(doses: Iterable[Dose]) -> Mapping[Drug, Quantity]:

@@ -419,7 +419,7 @@ def _as_tuple(values: object) -> tuple[Any, ...]:
     return tuple(values)
 
 
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, cache_hash=True)
 class ProcedurePlan:
     """A procedure planned at given levels and side, under one modality, with injectates.
 

@@ -58,6 +58,7 @@ from interventional.errors import (
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
+from interventional.safety.labs import LabName
 from interventional.units import as_quantity, as_timedelta, magnitude
 
 __all__ = [
@@ -336,6 +337,27 @@ def _optional_risk(value: object) -> BleedingRisk | None:
     return None if value is None else BleedingRisk.parse(value)  # type: ignore[arg-type]
 
 
+def _optional_age(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("min_age", f"expected a number of years, got {value!r}")
+    return float(value)
+
+
+def _lab_thresholds(values: object) -> Mapping[str, float]:
+    """Lab names (of ``labs.toml``) to thresholds, e.g. ``{inr = 1.5}``."""
+    if not isinstance(values, Mapping):
+        raise ValidationError("lab", f"expected a table of lab names to numbers, got {values!r}")
+    out: dict[str, float] = {}
+    for name, limit in values.items():
+        lab = LabName.parse(name, field="lab")
+        if isinstance(limit, bool) or not isinstance(limit, int | float):
+            raise ValidationError("lab", f"{name}: expected a number, got {limit!r}")
+        out[lab.value] = float(limit)
+    return MappingProxyType(out)
+
+
 def _check_pregnancy(
     instance: object, attribute: attrs.Attribute[str | None], value: object
 ) -> None:
@@ -361,6 +383,13 @@ class Rule:
     devices: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
     allergies: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
     pregnancy: str | None = attrs.field(default=None, validator=_check_pregnancy, kw_only=True)
+    min_age: float | None = attrs.field(default=None, converter=_optional_age, kw_only=True)
+    lab_above: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_lab_thresholds, hash=False, kw_only=True
+    )
+    lab_below: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_lab_thresholds, hash=False, kw_only=True
+    )
     neuraxial: bool | None = attrs.field(default=None, kw_only=True)
     techniques: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
     approaches: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)

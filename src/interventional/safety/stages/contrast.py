@@ -1,0 +1,47 @@
+"""Stage: iodinated contrast in a neuraxial plan must be intrathecal-labelled.
+
+Reads: the plan alone (its contrast agents and their presentations), so its findings are
+compiled once per plan (:func:`compile_contrast`) and added as they are. Runs for a
+neuraxial plan that injects iodinated contrast.
+"""
+
+from __future__ import annotations
+
+from interventional.safety.case import Case
+from interventional.safety.facts import PlanFacts
+from interventional.safety.model import Finding
+from interventional.safety.rules import RuleSet, Verdict
+from interventional.safety.stages.base import Stage
+from interventional.safety.wording import fill
+
+__all__ = ["STAGE", "compile_contrast"]
+
+
+def compile_contrast(rules: RuleSet, facts: PlanFacts) -> tuple[Finding, ...]:
+    """The contrast-labelling findings of a plan (the same for every patient)."""
+    references = rules.builtin("neuraxial-contrast-label").references
+    out = []
+    for use in facts.contrast:
+        if use.intrathecal_labelled is False:
+            kind, verdict = "contrast.against", Verdict.DEFER
+        elif use.intrathecal_labelled is None:
+            kind, verdict = "contrast.unidentified", Verdict.CAUTION
+        else:
+            kind, verdict = "contrast.labelled", Verdict.PROCEED
+        out.append(
+            Finding("contrast-label", verdict, fill(kind, described=use.described), references)
+        )
+    return tuple(out)
+
+
+def _run(case: Case) -> None:
+    for finding in case.compiled.contrast:
+        case.add(finding)
+
+
+STAGE = Stage(
+    name="contrast",
+    reads=("compiled contrast findings (the plan's contrast presentations)",),
+    applies=lambda case: bool(case.compiled.contrast),
+    run=_run,
+)

@@ -1,0 +1,460 @@
+"""Stage: the hold table (``holds.toml``), read at the class the plan is handled as.
+
+Reads: the patient's medications (drug, indication, route, last dose), the renal status,
+the latest INR; the hold cells compiled for the plan (:class:`HoldTable`).
+Runs when the patient lists a medication.
+
+Holds are elapsed-time rules: a hold of *N* is met when ``at - last_dose >= N``, exactly
+(aware datetimes are compared in UTC). A shared-assessment cell gives CAUTION, an unknown
+cell INSUFFICIENT_DATA, an unknown last dose (where a hold applies) INSUFFICIENT_DATA. Once
+a drug has been off for its longest interval (its *washout*) a shared or unknown cell no
+longer blocks. Each medication's cell decides one :class:`HoldOutcome`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from types import MappingProxyType
+import attrs
+
+from interventional._enums import ParsableEnum
+from interventional.pharmacology import Drug, DrugClass, drugs
+from interventional.procedures.risk import BleedingRisk
+from interventional.references import Reference
+from interventional.safety.case import Case, RenalStatus
+from interventional.safety.labs import LabName
+from interventional.safety.model import Finding, LazyText, MedicationUse, _instant
+from interventional.safety.rules import HoldAction, HoldCell, HoldRule, RuleConfidence, RuleSet, Verdict
+from interventional.safety.stages.base import Stage
+from interventional.safety.wording import duration, fill, moment, words
+
+__all__ = ["STAGE", "DrugHolds", "HoldOutcome", "HoldTable", "PreparedCell", "compile_holds"]
+
+
+class HoldOutcome(ParsableEnum):
+    """What one hold cell says for one medication at the procedure time."""
+
+    NONE = "none"
+    """No hold before this class: PROCEED."""
+    UNKNOWN = "unknown"
+    """No rule is known for this class: INSUFFICIENT_DATA."""
+    UNVERIFIED = "unverified"
+    """A LOW-confidence cell was used: an extra CAUTION."""
+    WASHED = "washed"
+    """Off the drug for its longest interval: a shared or unknown cell no longer blocks."""
+    SHARED = "shared"
+    """Shared assessment and risk stratification: CAUTION."""
+    NO_LAST_DOSE = "no-last-dose"
+    """A hold applies but the last dose is unknown: INSUFFICIENT_DATA."""
+    MET = "met"
+    """The hold has elapsed: PROCEED."""
+    DEFERRED = "deferred"
+    """The hold has not elapsed: DEFER until it is met."""
+
+    @property
+    def verdict(self) -> Verdict:
+        """The verdict of the outcome."""
+        return _VERDICTS[self]
+
+
+_VERDICTS = {
+    HoldOutcome.NONE: Verdict.PROCEED,
+    HoldOutcome.UNKNOWN: Verdict.INSUFFICIENT_DATA,
+    HoldOutcome.UNVERIFIED: Verdict.CAUTION,
+    HoldOutcome.WASHED: Verdict.PROCEED,
+    HoldOutcome.SHARED: Verdict.CAUTION,
+    HoldOutcome.NO_LAST_DOSE: Verdict.INSUFFICIENT_DATA,
+    HoldOutcome.MET: Verdict.PROCEED,
+    HoldOutcome.DEFERRED: Verdict.DEFER,
+}
+
+
+def antithrombotic(drug: Drug) -> bool:
+    """Whether a drug of the vocabulary affects haemostasis (not an injectate of a plan)."""
+    return not (
+        drug.drug_class.injectate
+        or drug.drug_class is DrugClass.NEUROLYTIC
+        or drug.drug_class is DrugClass.DILUENT
+    )
+
+
+def _article(risk: str) -> str:
+    return "an" if risk[:1] in "aeiou" else "a"
+
+
+@attrs.frozen(slots=True)
+class PreparedCell:
+    """One row's cell for one drug at one class, with all that does not depend on a patient."""
+
+    drug: Drug
+    row: HoldRule
+    cell: HoldCell
+    risk: BleedingRisk
+    before: str
+    """``before a low-risk procedure`` (and so on)."""
+    references: tuple[Reference, ...]
+    unknown_references: tuple[Reference, ...]
+    """The references of a hold whose last dose is unknown."""
+    unverified_references: tuple[Reference, ...]
+    renal_sensitive: bool
+    """Whether renal function changes the interval or the washout."""
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.cell.confidence is RuleConfidence.LOW
+
+    def intervals(self, case: Case) -> tuple[timedelta | None, timedelta | None, str]:
+        """The hold, the washout and the renal status that chose them (``""`` if none did)."""
+        if self.renal_sensitive:
+            status = case.renal_status()
+            if status != RenalStatus.NORMAL:
+                if self.cell.renal_hold is not None:
+                    return self.cell.renal_hold, self.row.washout, status
+                return self.cell.hold, self.row.washout, ""
+        return self.cell.hold, self.row.washout_without_renal, ""
+
+
+@attrs.frozen(slots=True)
+class DrugHolds:
+    """A drug's hold rows at one class: its cells (one per variant), or why there is none."""
+
+    drug: Drug
+    rows: tuple[HoldRule, ...]
+    cells: tuple[PreparedCell, ...]
+    no_rule: Finding | None = None
+    """For a drug that affects haemostasis and has no row."""
+
+
+HoldTable = Mapping[str, DrugHolds]
+"""Each drug of the vocabulary (generic id) to its hold rows at one class."""
+
+
+def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
+    """The hold table at one bleeding-risk class, every drug of the vocabulary in it."""
+    before = fill("hold.before", article=_article(risk.value), risk=risk.value)
+    unknown = rules.builtin("last-dose-unknown").references
+    unverified = rules.builtin("unverified-rule").references
+    no_rule = rules.builtin("no-hold-rule").references
+    table: dict[str, DrugHolds] = {}
+    for name, drug in drugs().items():
+        rows = rules.holds_for(drug.name, drug.drug_class.value)
+        if not rows:
+            finding = None
+            if antithrombotic(drug):
+                finding = Finding(
+                    "no-rule:" + drug.name,
+                    Verdict.INSUFFICIENT_DATA,
+                    fill("hold.no-rule", name=drug.display_name, drug_class=drug.drug_class.value),
+                    no_rule,
+                    drug=drug.name,
+                )
+            table[name] = DrugHolds(drug, (), (), finding)
+            continue
+        cells = tuple(
+            PreparedCell(
+                drug=drug,
+                row=row,
+                cell=row.cell(risk),
+                risk=risk,
+                before=before,
+                references=row.references,
+                unknown_references=row.references + unknown,
+                unverified_references=row.references + unverified,
+                renal_sensitive=row.cell(risk).renal_hold is not None
+                or row.washout != row.washout_without_renal,
+            )
+            for row in rows
+        )
+        table[name] = DrugHolds(drug, rows, cells)
+    return MappingProxyType(table)
+
+
+def _label(drug: Drug, medication: MedicationUse) -> str:
+    qualifiers = [q.value for q in (medication.indication, medication.route) if q is not None]
+    return f"{drug.display_name} ({', '.join(qualifiers)})" if qualifiers else drug.display_name
+
+
+def _write_hold(
+    outcome: HoldOutcome,
+    prepared: PreparedCell,
+    medication: MedicationUse,
+    hold: timedelta | None,
+    renal: str,
+    washout: timedelta | None,
+    at_u: datetime,
+    until: datetime | None,
+    until_u: datetime | None,
+) -> str:
+    """The words of a hold-table finding (the template of its outcome, filled)."""
+    cell = prepared.cell
+    last = medication.last_dose
+    fields = {
+        "label": _label(prepared.drug, medication),
+        "text": cell.text,
+        "before": prepared.before,
+        "risk": prepared.risk.value,
+        "since": ""
+        if last is None
+        else fill("hold.since", last=moment(last), ago=duration(at_u - _instant(last))),
+        "known": " known" if cell.action is HoldAction.UNKNOWN else "",
+        "washout": duration(washout or timedelta(0)),
+        "restart": fill("hold.shared-restart", restart=duration(cell.restart))
+        if cell.restart
+        else "",
+        "hold": duration(hold or timedelta(0)),
+        "ranged": fill("hold.ranged", range=cell.range) if cell.range else "",
+        "renal_note": fill("hold.renal-" + renal) if renal else "",
+        "until": "" if until is None else moment(until),
+        "wait": "" if until_u is None else duration(until_u - at_u),
+    }
+    return fill("hold." + outcome.value, **fields)
+
+
+@attrs.frozen(slots=True)
+class CellDecision:
+    """What one cell decides for one medication (before any finding is made)."""
+
+    outcome: HoldOutcome
+    hold: timedelta | None
+    washout: timedelta | None
+    renal: str
+    washed: bool
+    until: datetime | None = None
+    until_u: datetime | None = None
+
+
+def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> CellDecision:
+    """Decide one cell for one medication at the case's time."""
+    hold, washout, renal = prepared.intervals(case)
+    last_u = None if medication.last_dose is None else case.utc(medication.last_dose)
+    at_u = case.at_u
+    action = prepared.cell.action
+    washed = (
+        (action is not HoldAction.HOLD or prepared.low_confidence)
+        and last_u is not None
+        and washout is not None
+        and at_u - last_u >= washout
+    )
+    if action is HoldAction.HOLD:
+        if last_u is None:
+            return CellDecision(HoldOutcome.NO_LAST_DOSE, hold, washout, renal, washed)
+        until_u = last_u + hold  # type: ignore[operator]
+        until = until_u.astimezone(case.at.tzinfo) if case.aware else until_u
+        outcome = HoldOutcome.MET if at_u >= until_u else HoldOutcome.DEFERRED
+        return CellDecision(outcome, hold, washout, renal, washed, until, until_u)
+    if action is HoldAction.NONE:
+        return CellDecision(HoldOutcome.NONE, hold, washout, renal, washed)
+    if washed:
+        return CellDecision(HoldOutcome.WASHED, hold, washout, renal, washed)
+    outcome = HoldOutcome.SHARED if action is HoldAction.SHARED else HoldOutcome.UNKNOWN
+    return CellDecision(outcome, hold, washout, renal, washed)
+
+
+def cell_findings(
+    case: Case, prepared: PreparedCell, medication: MedicationUse, decision: CellDecision
+) -> list[Finding]:
+    """The findings of a decided cell: the hold, the INR it asks for, a LOW-confidence note."""
+    outcome = decision.outcome
+    drug = prepared.drug
+    references = prepared.references
+    if outcome is HoldOutcome.NO_LAST_DOSE:
+        references = prepared.unknown_references
+    message = LazyText(
+        _write_hold,
+        outcome,
+        prepared,
+        medication,
+        decision.hold,
+        decision.renal,
+        decision.washout,
+        case.at_u,
+        decision.until,
+        decision.until_u,
+    )
+    out = [
+        Finding(
+            "hold:" + drug.name,
+            outcome.verdict,
+            message,
+            references,
+            drug=drug.name,
+            until=decision.until,
+        )
+    ]
+    if prepared.cell.action is HoldAction.HOLD and prepared.cell.lab == "inr":
+        out.append(inr_finding(case, drug, medication))
+    if prepared.low_confidence and not decision.washed:
+        words_ = LazyText(
+            _write_hold,
+            HoldOutcome.UNVERIFIED,
+            prepared,
+            medication,
+            None,
+            "",
+            None,
+            case.at_u,
+            None,
+            None,
+        )
+        out.append(
+            Finding(
+                "unverified:" + drug.name,
+                Verdict.CAUTION,
+                words_,
+                prepared.unverified_references,
+                drug=drug.name,
+            )
+        )
+    return out
+
+
+def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
+    """The INR a vitamin K antagonist's hold asks for (taken after the last dose, recent)."""
+    policy = case.rules.policy
+    lab = case.latest(LabName.INR)
+    verdict = Verdict.INSUFFICIENT_DATA
+    fields: dict[str, object] = {
+        "name": drug.display_name,
+        "max_age": duration(policy.inr_max_age),
+        "inr_max": policy.inr_max,
+    }
+    fields["wanted"] = fill("inr.wanted", **fields)
+    if lab is None or lab.taken_at is None:
+        kind = "none"
+    else:
+        fields["value"] = f"{lab.magnitude:g}"
+        fields["when"] = moment(lab.taken_at)
+        taken_u = case.utc(lab.taken_at)
+        if medication.last_dose is None or taken_u < case.utc(medication.last_dose):
+            kind = "before-dose"
+        elif case.at_u - taken_u > policy.inr_max_age:
+            kind = "stale"
+        elif lab.magnitude > policy.inr_max:
+            kind, verdict = "high", Verdict.DEFER
+        else:
+            kind, verdict = "normal", Verdict.PROCEED
+    return Finding(
+        "lab:inr:" + drug.name,
+        verdict,
+        words("inr." + kind, **fields),
+        case.rules.builtin("inr").references,
+        drug=drug.name,
+    )
+
+
+def _variant_fields(rows: Sequence[HoldRule]) -> tuple[list[str], str]:
+    """The fields that tell a drug's rows apart, and the rows' variants as text."""
+    fields = sorted(
+        {"indication" for row in rows if row.indication} | {"route" for row in rows if row.route}
+    )
+    options = ", ".join("/".join(v for v in (row.indication, row.route) if v) for row in rows)
+    return fields, options
+
+
+def _undecided_variant(
+    case: Case, holds: DrugHolds, medication: MedicationUse, candidates: Sequence[PreparedCell]
+) -> None:
+    """A drug whose rule depends on an indication or route that was not given.
+
+    When every candidate variant says PROCEED at these dose times, so does the finding;
+    otherwise the missing field is asked for.
+    """
+    drug = holds.drug
+    fields, options = _variant_fields(holds.rows)
+    outcomes = [
+        finding
+        for prepared in candidates
+        for finding in cell_findings(case, prepared, medication, decide(case, prepared, medication))
+    ]
+    if all(finding.verdict is Verdict.PROCEED for finding in outcomes):
+        case.add(
+            Finding(
+                "hold:" + drug.name,
+                Verdict.PROCEED,
+                fill(
+                    "hold.variant-agree",
+                    name=drug.display_name,
+                    fields=" or ".join(fields),
+                    options=options,
+                ),
+                tuple({ref.key: ref for row in holds.rows for ref in row.references}.values()),
+                drug=drug.name,
+            )
+        )
+        return
+    case.add(
+        Finding(
+            "variant:" + drug.name,
+            Verdict.INSUFFICIENT_DATA,
+            fill(
+                "hold.variant-needed",
+                name=drug.display_name,
+                fields=" or ".join(fields),
+                options=options,
+                all_fields=" and ".join(fields),
+            ),
+            case.rules.builtin("variant-needed").references,
+            drug=drug.name,
+        )
+    )
+
+
+def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None:
+    if holds.no_rule is not None:
+        case.add(holds.no_rule)
+        return
+    if not holds.cells:
+        return
+    indication = None if medication.indication is None else medication.indication.value
+    route = None if medication.route is None else medication.route.value
+    matching = [
+        prepared
+        for prepared in holds.cells
+        if prepared.row.indication in (None, indication) and prepared.row.route in (None, route)
+    ]
+    if len(matching) == 1:
+        prepared = matching[0]
+        decision = decide(case, prepared, medication)
+        for finding in cell_findings(case, prepared, medication, decision):
+            case.add(finding)
+        if prepared.cell.action is HoldAction.HOLD:
+            if decision.until_u is not None and decision.outcome is HoldOutcome.DEFERRED:
+                case.wait_for(decision.until_u, decision.until)  # type: ignore[arg-type]
+            if prepared.cell.restart is not None:
+                case.restart(prepared.drug.name, case.at_u + prepared.cell.restart)
+        return
+    given = [value for value in (indication, route) if value]
+    if given and not matching:
+        fields, options = _variant_fields(holds.rows)
+        case.add(
+            Finding(
+                "variant:" + holds.drug.name,
+                Verdict.INSUFFICIENT_DATA,
+                fill(
+                    "hold.variant-mismatch",
+                    name=holds.drug.display_name,
+                    options=options,
+                    fields=" and ".join(fields),
+                    given=", ".join(given),
+                ),
+                case.rules.builtin("variant-needed").references,
+                drug=holds.drug.name,
+            )
+        )
+        return
+    _undecided_variant(case, holds, medication, matching or holds.cells)
+
+
+def _run(case: Case) -> None:
+    table = case.compiled.holds[case.handled_as]
+    for medication in case.patient.medications:
+        _medication(case, table[medication.drug], medication)
+
+
+STAGE = Stage(
+    name="holds",
+    reads=("patient.medications", "renal status", "latest INR", "compiled hold table"),
+    applies=lambda case: bool(case.patient.medications),
+    run=_run,
+)
