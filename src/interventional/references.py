@@ -184,6 +184,8 @@ def to_references(values: Iterable[Reference | str]) -> tuple[Reference, ...]:
     >>> [ref.key for ref in to_references(["N2018", cite("R2015")])]
     ['N2018', 'R2015']
     """
+    if type(values) is tuple and all(type(value) is Reference for value in values):
+        return values  # already References: kept as they are
     if isinstance(values, str):
         values = [values]
     return tuple(value if isinstance(value, Reference) else cite(value) for value in values)

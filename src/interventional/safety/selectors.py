@@ -74,12 +74,17 @@ class PatientSelector:
         the same key are matched alike by every rule.
     matches : callable
         ``matches(rule, case)``: whether the rule's selector matches the patient.
+    codes : callable, optional
+        For a selector of codes (conditions, devices, allergies): ``codes(rule)`` gives the
+        rule's codes and ``key(case)`` the patient's, so that rules can be indexed by code
+        (a rule fires only if the patient has one of its codes for each such selector).
     """
 
     name: str
     declared: Callable[[Rule], bool]
     key: Callable[[Case], Hashable]
     matches: Callable[[Rule, Case], bool]
+    codes: Callable[[Rule], tuple[str, ...]] | None = None
 
 
 def _any_code(codes: tuple[str, ...], patient_codes: tuple[str, ...]) -> bool:
@@ -112,18 +117,21 @@ PATIENT_SELECTORS: tuple[PatientSelector, ...] = (
         declared=lambda rule: bool(rule.conditions),
         key=lambda case: case.patient.conditions,
         matches=lambda rule, case: _any_code(rule.conditions, case.patient.conditions),
+        codes=lambda rule: rule.conditions,
     ),
     PatientSelector(
         "devices",
         declared=lambda rule: bool(rule.devices),
         key=lambda case: case.patient.devices,
         matches=lambda rule, case: _any_code(rule.devices, case.patient.devices),
+        codes=lambda rule: rule.devices,
     ),
     PatientSelector(
         "allergies",
         declared=lambda rule: bool(rule.allergies),
         key=lambda case: case.patient.allergies,
         matches=lambda rule, case: _any_code(rule.allergies, case.patient.allergies),
+        codes=lambda rule: rule.allergies,
     ),
     PatientSelector(
         "pregnancy",

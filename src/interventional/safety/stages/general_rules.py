@@ -12,7 +12,8 @@ that a rule declares is part of the key, so the memo cannot answer from a stale 
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -20,15 +21,10 @@ from interventional.safety.case import Case
 from interventional.safety.facts import PlanFacts
 from interventional.safety.model import Finding
 from interventional.safety.rules import Rule, RuleSet
-from interventional.safety.selectors import (
-    PATIENT_SELECTORS,
-    PatientSelector,
-    patient_matches,
-    plan_matches,
-)
+from interventional.safety.selectors import PATIENT_SELECTORS, PatientSelector, plan_matches
 from interventional.safety.stages.base import Stage
 
-__all__ = ["STAGE", "PlanRules", "RuleMemo", "compile_rules"]
+__all__ = ["STAGE", "CompiledRule", "PlanRules", "RuleMemo", "compile_rules"]
 
 
 class RuleMemo:
@@ -57,45 +53,88 @@ class RuleMemo:
 
 
 @attrs.frozen(slots=True)
-class PlanRules:
-    """The rules that can fire for one plan, in rule-set order, and their findings."""
+class CompiledRule:
+    """A rule that can fire for a plan, with the patient selectors it declares."""
 
-    rules: tuple[Rule, ...]
+    rule: Rule
+    selectors: tuple[PatientSelector, ...]
+    finding: Finding
+    """The rule's finding (the same for every patient it fires for)."""
+
+    def matches(self, case: Case) -> bool:
+        """Whether every patient selector of the rule matches the case."""
+        return all(selector.matches(self.rule, case) for selector in self.selectors)
+
+
+@attrs.frozen(slots=True)
+class PlanRules:
+    """The rules that can fire for one plan, in rule-set order, indexed by their codes."""
+
+    rules: tuple[CompiledRule, ...]
     selectors: tuple[PatientSelector, ...]
     """The patient selectors at least one of the rules declares: the memo's key."""
-    findings: dict[str, Finding]
-    """Each rule's finding (the same for every patient it fires for)."""
+    by_code: tuple[tuple[PatientSelector, Mapping[str, tuple[int, ...]]], ...]
+    """For each selector of codes: each code to the positions of the rules that name it."""
+    unindexed: tuple[int, ...]
+    """The positions of the rules that declare no selector of codes (checked for everyone)."""
     memo: RuleMemo = attrs.field(factory=RuleMemo, eq=False)
 
     def key(self, case: Case) -> Hashable:
         """The patient's readings of the declared selectors."""
         return tuple(selector.key(case) for selector in self.selectors)
 
+    def candidates(self, case: Case) -> list[int]:
+        """The positions of the rules that may fire: a rule named by one of the patient's
+        codes (under any of its selectors of codes), or one with no such selector."""
+        found = set(self.unindexed)
+        for selector, index in self.by_code:
+            for code in selector.key(case):  # type: ignore[attr-defined]
+                found.update(index.get(code, ()))
+        return sorted(found)
+
     def fire(self, case: Case) -> tuple[Finding, ...]:
-        """The findings of the rules that fire, without those a fired rule excludes."""
-        fired = {rule.id: rule for rule in self.rules if patient_matches(rule, case)}
+        """The findings of the rules that fire, in rule-set order, without those a fired
+        rule excludes."""
+        fired: dict[str, CompiledRule] = {}
+        for position in self.candidates(case):
+            entry = self.rules[position]
+            if entry.matches(case):
+                fired[entry.rule.id] = entry
         return tuple(
-            self.findings[rule_id]
-            for rule_id, rule in fired.items()
-            if not any(other in fired for other in rule.exclusive_of)
+            entry.finding
+            for entry in fired.values()
+            if not any(other in fired for other in entry.rule.exclusive_of)
         )
 
 
 def compile_rules(rules: RuleSet, facts: PlanFacts) -> PlanRules:
-    """The non-builtin rules whose plan selectors match the plan."""
-    matching = tuple(
-        rule for rule in rules.rules if not rule.builtin and plan_matches(rule, facts)
-    )
-    selectors = tuple(
-        selector
-        for selector in PATIENT_SELECTORS
-        if any(selector.declared(rule) for rule in matching)
-    )
-    findings = {
-        rule.id: Finding(f"rule:{rule.id}", rule.verdict, rule.message, rule.references)
+    """The non-builtin rules whose plan selectors match the plan, indexed by their codes."""
+    matching = [rule for rule in rules.rules if not rule.builtin and plan_matches(rule, facts)]
+    compiled = tuple(
+        CompiledRule(
+            rule,
+            tuple(selector for selector in PATIENT_SELECTORS if selector.declared(rule)),
+            Finding(f"rule:{rule.id}", rule.verdict, rule.message, rule.references),
+        )
         for rule in matching
-    }
-    return PlanRules(matching, selectors, findings)
+    )
+    declared = {selector.name for entry in compiled for selector in entry.selectors}
+    selectors = tuple(selector for selector in PATIENT_SELECTORS if selector.name in declared)
+    indexes: dict[str, dict[str, list[int]]] = {}
+    unindexed = []
+    for position, entry in enumerate(compiled):
+        coded = [selector for selector in entry.selectors if selector.codes is not None]
+        if not coded:
+            unindexed.append(position)
+        for selector in coded:
+            for code in selector.codes(entry.rule):  # type: ignore[misc]
+                indexes.setdefault(selector.name, {}).setdefault(code, []).append(position)
+    by_code = tuple(
+        (selector, MappingProxyType({code: tuple(p) for code, p in indexes[selector.name].items()}))
+        for selector in selectors
+        if selector.name in indexes
+    )
+    return PlanRules(compiled, selectors, by_code, tuple(unindexed))
 
 
 def _run(case: Case) -> None:

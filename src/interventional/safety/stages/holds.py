@@ -124,6 +124,11 @@ class DrugHolds:
     cells: tuple[PreparedCell, ...]
     no_rule: Finding | None = None
     """For a drug that affects haemostasis and has no row."""
+    plain: PreparedCell | None = None
+    """The one cell for a medication given without indication or route, if there is one."""
+    plain_none: Finding | None = None
+    """The finding of :attr:`plain` when it holds whatever the times (no hold, HIGH or MED
+    confidence): made once."""
 
 
 HoldTable = Mapping[str, DrugHolds]
@@ -166,7 +171,18 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
             )
             for row in rows
         )
-        table[name] = DrugHolds(drug, rows, cells)
+        plain = [c for c in cells if c.row.indication is None and c.row.route is None]
+        one = plain[0] if len(plain) == 1 else None
+        none = None
+        if one is not None and one.cell.action is HoldAction.NONE and not one.low_confidence:
+            none = Finding(
+                "hold:" + drug.name,
+                Verdict.PROCEED,
+                fill("hold.none", label=drug.display_name, text=one.cell.text, before=before),
+                one.references,
+                drug=drug.name,
+            )
+        table[name] = DrugHolds(drug, rows, cells, plain=one, plain_none=none)
     return MappingProxyType(table)
 
 
@@ -408,11 +424,18 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
         return
     indication = None if medication.indication is None else medication.indication.value
     route = None if medication.route is None else medication.route.value
-    matching = [
-        prepared
-        for prepared in holds.cells
-        if prepared.row.indication in (None, indication) and prepared.row.route in (None, route)
-    ]
+    if indication is None and route is None and holds.plain is not None:
+        if holds.plain_none is not None:
+            case.add(holds.plain_none)
+            return
+        matching = [holds.plain]
+    else:
+        matching = [
+            prepared
+            for prepared in holds.cells
+            if prepared.row.indication in (None, indication)
+            and prepared.row.route in (None, route)
+        ]
     if len(matching) == 1:
         prepared = matching[0]
         decision = decide(case, prepared, medication)
