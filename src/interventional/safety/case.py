@@ -17,7 +17,7 @@ from interventional.errors import ValidationError
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety.labs import LabName
 from interventional.safety.model import Finding, LabResult, Patient, _instant, _is_aware
-from interventional.safety.rules import RuleSet, Verdict
+from interventional.safety.rules import RuleSet
 from interventional.safety.wording import moment
 from interventional.units import magnitude
 
@@ -100,6 +100,19 @@ class Case:
         "rules",
     )
 
+    patient: Patient
+    compiled: CompiledPlan
+    rules: RuleSet
+    at: datetime
+    aware: bool
+    at_u: datetime
+    conditions: ConditionReading
+    findings: list[Finding]
+    handled_as: BleedingRisk
+    latest_u: datetime
+    latest_until: datetime
+    restart_u: dict[str, datetime]
+
     def __init__(
         self,
         patient: Patient,
@@ -117,12 +130,12 @@ class Case:
         """``at`` as an instant: in UTC when aware (instants compare exactly in a repeated hour)."""
         self.conditions = ConditionReading.of(rules, patient.conditions)
         self._age_years: float | None = None
-        self.findings: list[Finding] = []
-        self.handled_as: BleedingRisk = compiled.facts.risk
+        self.findings = []
+        self.handled_as = compiled.facts.risk
         self.latest_u = self.at_u
         self.latest_until = at
         """The latest time a hold is met (``at`` while no hold is waited for)."""
-        self.restart_u: dict[str, datetime] = {}
+        self.restart_u = {}
         """Each held drug's restart instant."""
         self._renal: str | None = None
         self._latest_values: dict[str, float] | None = None

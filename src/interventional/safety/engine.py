@@ -89,7 +89,7 @@ def _result(case: Case) -> Assessment:
         case.at,
         facts.risk,
         case.handled_as,
-        tuple(findings),
+        findings,
         None if blocked else case.latest_until,
         restart,
     )

@@ -25,19 +25,30 @@ __all__ = ["ContrastUse", "PlanFacts", "PlanLike", "read_plan"]
 
 
 class PlanLike(Protocol):
-    """What the engine reads from a plan (``interventional.procedures.ProcedurePlan``)."""
+    """What the engine reads from a plan (``interventional.procedures.ProcedurePlan``).
+
+    A plan is immutable and hashable: the engine keys its compilations by it.
+    """
+
+    def __hash__(self) -> int:
+        """Plans hash by value."""
+        ...
 
     @property
-    def procedure(self) -> Any: ...
+    def procedure(self) -> Any:
+        """The procedure planned."""
 
     @property
-    def levels(self) -> Sequence[Any]: ...
+    def levels(self) -> Sequence[Any]:
+        """The planned levels or segments."""
 
     @property
-    def modality(self) -> Modality: ...
+    def modality(self) -> Modality:
+        """The imaging modality."""
 
     @property
-    def injectates(self) -> Sequence[Any]: ...
+    def injectates(self) -> Sequence[Any]:
+        """The planned doses."""
 
 
 @attrs.frozen(slots=True)

@@ -62,7 +62,13 @@ def _run(case: Case) -> None:
     if kg is None:
         if planned:
             names = ", ".join(dose.name for dose in planned)
-            add("dose:weight-unknown", Verdict.INSUFFICIENT_DATA, "dose.weight-unknown", None, names=names)
+            add(
+                "dose:weight-unknown",
+                Verdict.INSUFFICIENT_DATA,
+                "dose.weight-unknown",
+                None,
+                names=names,
+            )
         return
     near = case.rules.policy.local_anesthetic_near_fraction
     combined = 0.0

@@ -44,9 +44,11 @@ class RuleMemo:
         return len(self._found)
 
     def get(self, key: Hashable) -> tuple[Finding, ...] | None:
+        """The findings kept for a reading, or ``None``."""
         return self._found.get(key)
 
     def keep(self, key: Hashable, found: tuple[Finding, ...]) -> None:
+        """Keep the findings of a reading (emptied first when full)."""
         if len(self._found) >= self.limit:
             self._found.clear()
         self._found[key] = found
@@ -84,8 +86,11 @@ class PlanRules:
         return tuple(selector.key(case) for selector in self.selectors)
 
     def candidates(self, case: Case) -> list[int]:
-        """The positions of the rules that may fire: a rule named by one of the patient's
-        codes (under any of its selectors of codes), or one with no such selector."""
+        """The positions of the rules that may fire, in rule-set order.
+
+        A rule named by one of the patient's codes (under any of its selectors of codes),
+        or one with no such selector.
+        """
         found = set(self.unindexed)
         for selector, index in self.by_code:
             for code in selector.key(case):  # type: ignore[attr-defined]
@@ -93,8 +98,10 @@ class PlanRules:
         return sorted(found)
 
     def fire(self, case: Case) -> tuple[Finding, ...]:
-        """The findings of the rules that fire, in rule-set order, without those a fired
-        rule excludes."""
+        """The findings of the rules that fire, in rule-set order.
+
+        Without those that a fired rule excludes (``exclusive_of``).
+        """
         fired: dict[str, CompiledRule] = {}
         for position in self.candidates(case):
             entry = self.rules[position]

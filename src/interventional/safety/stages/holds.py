@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
+
 import attrs
 
 from interventional._enums import ParsableEnum
@@ -25,7 +26,14 @@ from interventional.references import Reference
 from interventional.safety.case import Case, RenalStatus
 from interventional.safety.labs import LabName
 from interventional.safety.model import Finding, LazyText, MedicationUse, _instant
-from interventional.safety.rules import HoldAction, HoldCell, HoldRule, RuleConfidence, RuleSet, Verdict
+from interventional.safety.rules import (
+    HoldAction,
+    HoldCell,
+    HoldRule,
+    RuleConfidence,
+    RuleSet,
+    Verdict,
+)
 from interventional.safety.stages.base import Stage
 from interventional.safety.wording import duration, fill, moment, words
 
@@ -102,6 +110,7 @@ class PreparedCell:
 
     @property
     def low_confidence(self) -> bool:
+        """Whether the cell is LOW confidence (never PROCEED on its own)."""
         return self.cell.confidence is RuleConfidence.LOW
 
     def intervals(self, case: Case) -> tuple[timedelta | None, timedelta | None, str]:
@@ -433,8 +442,7 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
         matching = [
             prepared
             for prepared in holds.cells
-            if prepared.row.indication in (None, indication)
-            and prepared.row.route in (None, route)
+            if prepared.row.indication in (None, indication) and prepared.row.route in (None, route)
         ]
     if len(matching) == 1:
         prepared = matching[0]
