@@ -683,24 +683,23 @@ class LazyText:
     '10 mg'
     """
 
-    __slots__ = ("_pending", "_text")
+    __slots__ = ("_args", "_text", "_write")
 
     def __init__(self, write: Callable[..., str], *args: Any) -> None:
-        self._pending: tuple[Callable[..., str], tuple[Any, ...]] | None = (write, args)
+        self._write = write
+        self._args = args
         self._text: str | None = None
+
+    def _words(self) -> str:
+        """Write the text (called once; a subclass that keeps its own fields overrides it)."""
+        return self._write(*self._args)
 
     def __str__(self) -> str:
         text = self._text
         if text is None:
-            # One attribute holds what is still to write, read once: threads that read a
-            # shared text at the same time may each write it (the same words), but none
-            # can see half of another's clean-up.
-            pending = self._pending
-            if pending is None:  # written by another thread since ``_text`` was read
-                return self._text  # type: ignore[return-value]
-            write, args = pending
-            text = self._text = write(*args)
-            self._pending = None
+            # Threads that read a text at the same time may each write it (the same
+            # words); what is written from is kept, so none can see it half gone.
+            text = self._text = self._words()
         return text
 
     def __repr__(self) -> str:

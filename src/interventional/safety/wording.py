@@ -29,7 +29,7 @@ from interventional._data import load_records
 from interventional.errors import ValidationError, suggest
 from interventional.safety.model import LazyText
 
-__all__ = ["Template", "duration", "moment", "template", "templates", "words"]
+__all__ = ["Template", "Words", "duration", "fill", "moment", "template", "templates", "words"]
 
 
 @attrs.frozen(slots=True)
@@ -69,9 +69,24 @@ def fill(template_id: str, **fields: Any) -> str:
     return template(template_id).format_map(fields)
 
 
+class Words(LazyText):
+    """A template and its fields, filled the first time the message is read."""
+
+    __slots__ = ("fields", "template_id")
+
+    def __init__(self, template_id: str, fields: dict[str, Any]) -> None:
+        self.template_id = template_id
+        self.fields = fields
+        self._text = None
+
+    def _words(self) -> str:
+        return template(self.template_id).format_map(self.fields)
+
+
 def words(template_id: str, **fields: Any) -> LazyText:
-    """A template filled the first time the message is read."""
-    return LazyText(template(template_id).format_map, fields)
+    """A template filled the first time the message is read (the id is checked now)."""
+    template(template_id)
+    return Words(template_id, fields)
 
 
 def duration(value: timedelta) -> str:

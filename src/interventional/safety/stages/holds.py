@@ -200,6 +200,56 @@ def _label(drug: Drug, medication: MedicationUse) -> str:
     return f"{drug.display_name} ({', '.join(qualifiers)})" if qualifiers else drug.display_name
 
 
+class HoldWords(LazyText):
+    """The words of a hold-table finding: the template of its outcome, filled when read."""
+
+    __slots__ = (
+        "at_u",
+        "hold",
+        "medication",
+        "outcome",
+        "prepared",
+        "renal",
+        "until",
+        "until_u",
+        "washout",
+    )
+
+    def __init__(
+        self,
+        outcome: HoldOutcome,
+        prepared: PreparedCell,
+        medication: MedicationUse,
+        decision: CellDecision | None,
+        at_u: datetime,
+    ) -> None:
+        self.outcome = outcome
+        self.prepared = prepared
+        self.medication = medication
+        self.at_u = at_u
+        # the decision's values, not the decision: a finding keeps only what it needs
+        if decision is None:  # the LOW-confidence note: nothing of the times
+            self.hold = self.washout = self.until = self.until_u = None
+            self.renal = ""
+        else:
+            self.hold, self.washout, self.renal = decision.hold, decision.washout, decision.renal
+            self.until, self.until_u = decision.until, decision.until_u
+        self._text = None
+
+    def _words(self) -> str:
+        return _write_hold(
+            self.outcome,
+            self.prepared,
+            self.medication,
+            self.hold,
+            self.renal,
+            self.washout,
+            self.at_u,
+            self.until,
+            self.until_u,
+        )
+
+
 def _write_hold(
     outcome: HoldOutcome,
     prepared: PreparedCell,
@@ -285,18 +335,7 @@ def cell_findings(
     references = prepared.references
     if outcome is HoldOutcome.NO_LAST_DOSE:
         references = prepared.unknown_references
-    message = LazyText(
-        _write_hold,
-        outcome,
-        prepared,
-        medication,
-        decision.hold,
-        decision.renal,
-        decision.washout,
-        case.at_u,
-        decision.until,
-        decision.until_u,
-    )
+    message = HoldWords(outcome, prepared, medication, decision, case.at_u)
     out = [
         Finding(
             "hold:" + drug.name,
@@ -310,18 +349,7 @@ def cell_findings(
     if prepared.cell.action is HoldAction.HOLD and prepared.cell.lab == "inr":
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
-        words_ = LazyText(
-            _write_hold,
-            HoldOutcome.UNVERIFIED,
-            prepared,
-            medication,
-            None,
-            "",
-            None,
-            case.at_u,
-            None,
-            None,
-        )
+        words_ = HoldWords(HoldOutcome.UNVERIFIED, prepared, medication, None, case.at_u)
         out.append(
             Finding(
                 "unverified:" + drug.name,

@@ -19,21 +19,37 @@ from interventional.safety.wording import fill
 __all__ = ["STAGE"]
 
 
-def _write(
-    risk: BleedingRisk,
-    handled_as: BleedingRisk,
-    conditions: tuple[str, ...],
-    acting: tuple[str, ...],
-    rules: RuleSet,
-) -> str:
-    reasons = [
-        fill("upgrade.condition", code=code, description=rules.conditions[code].description)
-        for code in conditions
-    ]
-    if acting:
-        reasons.append(fill("upgrade.antithrombotics", drugs=", ".join(acting)))
-    kind = "upgrade.already-high" if handled_as is risk else "upgrade.moved"
-    return fill(kind, reasons="; ".join(reasons), risk=risk.value, handled_as=handled_as.value)
+class UpgradeWords(LazyText):
+    """The words of the ``bleeding-risk-upgraded`` finding, written when read."""
+
+    __slots__ = ("acting", "conditions", "handled_as", "risk", "rules")
+
+    def __init__(
+        self,
+        risk: BleedingRisk,
+        handled_as: BleedingRisk,
+        conditions: tuple[str, ...],
+        acting: tuple[str, ...],
+        rules: RuleSet,
+    ) -> None:
+        self.risk, self.handled_as = risk, handled_as
+        self.conditions, self.acting = conditions, acting
+        self.rules = rules
+        self._text = None
+
+    def _words(self) -> str:
+        reasons = [
+            fill(
+                "upgrade.condition", code=code, description=self.rules.conditions[code].description
+            )
+            for code in self.conditions
+        ]
+        if self.acting:
+            reasons.append(fill("upgrade.antithrombotics", drugs=", ".join(self.acting)))
+        kind = "upgrade.already-high" if self.handled_as is self.risk else "upgrade.moved"
+        return fill(
+            kind, reasons="; ".join(reasons), risk=self.risk.value, handled_as=self.handled_as.value
+        )
 
 
 def _run(case: Case) -> None:
@@ -55,7 +71,7 @@ def _run(case: Case) -> None:
         Finding(
             "bleeding-risk-upgraded",
             Verdict.CAUTION,
-            LazyText(_write, risk, handled_as, conditions, acting, case.rules),
+            UpgradeWords(risk, handled_as, conditions, acting, case.rules),
             case.rules.builtin("bleeding-risk-upgraded").references,
         )
     )
