@@ -173,3 +173,35 @@ def test_a_hold_row_added_to_a_table_is_read_at_each_class(tmp_path: Path) -> No
     (low,) = assess(patient, KNEE, at=AT, rules=clinic).by_code("hold:fish-oil")
     assert low.verdict is Verdict.PROCEED
     assert "no need to stop" in low.message
+
+
+def test_a_builtin_checks_verdicts_are_read_from_its_record(tmp_path: Path) -> None:
+    from interventional.pharmacology import Dose
+
+    tfesi = plan(
+        "lumbar-transforaminal-epidural-injection",
+        levels=["L4-L5"],
+        side="left",
+        injectates=[Dose("iohexol", volume="1 mL")],
+    )
+    (as_shipped,) = assess(Patient(age=60), tfesi, at=AT).by_code("contrast-label")
+    assert as_shipped.verdict is Verdict.CAUTION
+    text = _builtin("rules.toml")
+    assert 'unidentified = "caution"' in text
+    path = tmp_path / "rules.toml"
+    path.write_text(text.replace('unidentified = "caution"', 'unidentified = "defer"'), "utf-8")
+    (edited,) = assess(Patient(age=60), tfesi, at=AT, rules=load_rules(rules=path)).by_code(
+        "contrast-label"
+    )
+    assert edited.verdict is Verdict.DEFER
+    assert edited.message == as_shipped.message  # the words are the template's
+
+
+def test_a_builtin_record_gives_every_outcome_its_check_needs(tmp_path: Path) -> None:
+    from interventional.errors import CatalogError
+
+    text = _builtin("rules.toml").replace(', labelled = "proceed"', "")
+    path = tmp_path / "rules.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(CatalogError, match="neuraxial-contrast-label.*labelled"):
+        load_rules(rules=path)

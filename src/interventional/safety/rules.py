@@ -358,6 +358,17 @@ def _lab_thresholds(values: object) -> Mapping[str, float]:
     return MappingProxyType(out)
 
 
+def _outcomes(values: object) -> Mapping[str, Verdict]:
+    """Outcome names to verdicts, e.g. ``{low = "caution", normal = "proceed"}``."""
+    if not isinstance(values, Mapping):
+        raise ValidationError(
+            "outcomes", f"expected a table of outcomes to verdicts, got {values!r}"
+        )
+    return MappingProxyType(
+        {str(name): Verdict.parse(verdict, field="outcomes") for name, verdict in values.items()}
+    )
+
+
 def _check_pregnancy(
     instance: object, attribute: attrs.Attribute[str | None], value: object
 ) -> None:
@@ -372,7 +383,8 @@ class Rule:
     A rule fires when every selector it gives matches; a selector it omits matches
     anything. See ``rules.toml`` for the selector vocabulary. A ``builtin`` rule is
     evaluated by the engine's own code (arithmetic, drug matching); its record holds the
-    verdict, the description and the sources.
+    verdict of each of its outcomes (``outcomes``: :data:`BUILTIN_RULES` names the outcomes
+    each check needs), the description and the sources.
     """
 
     id: str
@@ -413,7 +425,33 @@ class Rule:
         default=RuleConfidence.HIGH, converter=_rule_confidence_converter, kw_only=True
     )
     builtin: bool = attrs.field(default=False, kw_only=True)
+    outcomes: Mapping[str, Verdict] = attrs.field(
+        factory=dict, converter=_outcomes, hash=False, kw_only=True
+    )
     note: str | None = attrs.field(default=None, kw_only=True)
+
+    def outcome(self, name: str) -> Verdict:
+        """The verdict of one outcome of a builtin check (its ``outcomes`` table).
+
+        Raises
+        ------
+        ValidationError
+            When the record has no such outcome.
+
+        Examples
+        --------
+        >>> from interventional.safety import default_rules
+        >>> default_rules().builtin("platelets").outcome("low-strict")
+        <Verdict.DEFER: 'defer'>
+        """
+        try:
+            return self.outcomes[name]
+        except KeyError:
+            raise ValidationError(
+                "outcomes",
+                f"rule {self.id!r} has no outcome {name!r}",
+                suggest(name, self.outcomes),
+            ) from None
 
 
 class Basis(ParsableEnum):
@@ -550,21 +588,31 @@ class Policy:
         return cls(**{name: values[name] for name in names})
 
 
-BUILTIN_RULES = (
-    "allergy-to-injectate",
-    "bleeding-risk-upgraded",
-    "coagulation-studies",
-    "inr",
-    "last-dose-unknown",
-    "local-anesthetic-dose",
-    "neuraxial-contrast-label",
-    "no-hold-rule",
-    "platelets",
-    "renal-function",
-    "unverified-rule",
-    "variant-needed",
+BUILTIN_RULES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "allergy-to-injectate": ("allergy",),
+        "bleeding-risk-upgraded": ("upgraded",),
+        "coagulation-studies": ("missing",),
+        "inr": ("none", "before-dose", "stale", "high", "normal"),
+        "last-dose-unknown": ("unknown",),
+        "local-anesthetic-dose": (
+            "amount-unknown",
+            "weight-unknown",
+            "no-maximum",
+            "above",
+            "near",
+            "within",
+            "combined",
+        ),
+        "neuraxial-contrast-label": ("against", "unidentified", "labelled"),
+        "no-hold-rule": ("no-rule",),
+        "platelets": ("required", "low-strict", "low", "low-neuromodulation", "normal"),
+        "renal-function": (),
+        "unverified-rule": ("unverified",),
+        "variant-needed": ("mismatch", "needed", "agree"),
+    }
 )
-"""The engine checks whose verdict, description and sources a rule set must hold."""
+"""The engine's checks, each with the outcomes whose verdicts its record must give."""
 
 
 def _data(name: str) -> DataSource:
@@ -634,6 +682,14 @@ class RuleSet:
             raise ValidationError(
                 "rule", f"the rule set lacks the builtin rules {', '.join(missing)}"
             )
+        for rule_id, needed in BUILTIN_RULES.items():
+            lacking = [name for name in needed if name not in self._builtins[rule_id].outcomes]
+            if lacking:
+                raise ValidationError(
+                    "outcomes",
+                    f"builtin rule {rule_id!r} lacks the verdicts of its outcomes "
+                    f"{', '.join(lacking)}",
+                )
 
     def holds_for(self, drug: str, drug_class: str | None = None) -> tuple[HoldRule, ...]:
         """The hold rows of a drug (its variants), or its class's row, or ``()``."""

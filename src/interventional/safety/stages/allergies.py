@@ -11,7 +11,6 @@ from __future__ import annotations
 from interventional.pharmacology import DrugClass
 from interventional.safety.case import Case
 from interventional.safety.model import Finding
-from interventional.safety.rules import Verdict
 from interventional.safety.stages.base import Stage
 from interventional.safety.wording import words
 
@@ -20,7 +19,7 @@ __all__ = ["STAGE"]
 
 def _run(case: Case) -> None:
     allergies = case.patient.allergies
-    references = case.rules.builtin("allergy-to-injectate").references
+    record = case.rules.builtin("allergy-to-injectate")
     seen: set[str] = set()
     for agent in case.compiled.facts.injectates:
         if agent.name in seen:
@@ -34,9 +33,9 @@ def _run(case: Case) -> None:
             case.add(
                 Finding(
                     f"allergy:{agent.name}",
-                    Verdict.CONTRAINDICATED,
+                    record.outcome("allergy"),
                     words("allergy", what=what, display_name=agent.display_name),
-                    references,
+                    record.references,
                     drug=agent.name,
                 )
             )

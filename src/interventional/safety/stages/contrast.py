@@ -10,7 +10,7 @@ from __future__ import annotations
 from interventional.safety.case import Case
 from interventional.safety.facts import PlanFacts
 from interventional.safety.model import Finding
-from interventional.safety.rules import RuleSet, Verdict
+from interventional.safety.rules import RuleSet
 from interventional.safety.stages.base import Stage
 from interventional.safety.wording import fill
 
@@ -19,18 +19,17 @@ __all__ = ["STAGE", "compile_contrast"]
 
 def compile_contrast(rules: RuleSet, facts: PlanFacts) -> tuple[Finding, ...]:
     """The contrast-labelling findings of a plan (the same for every patient)."""
-    references = rules.builtin("neuraxial-contrast-label").references
+    record = rules.builtin("neuraxial-contrast-label")
     out = []
     for use in facts.contrast:
         if use.intrathecal_labelled is False:
-            kind, verdict = "contrast.against", Verdict.DEFER
+            outcome = "against"
         elif use.intrathecal_labelled is None:
-            kind, verdict = "contrast.unidentified", Verdict.CAUTION
+            outcome = "unidentified"
         else:
-            kind, verdict = "contrast.labelled", Verdict.PROCEED
-        out.append(
-            Finding("contrast-label", verdict, fill(kind, described=use.described), references)
-        )
+            outcome = "labelled"
+        words = fill("contrast." + outcome, described=use.described)
+        out.append(Finding("contrast-label", record.outcome(outcome), words, record.references))
     return tuple(out)
 
 

@@ -16,7 +16,6 @@ from interventional.pharmacology.local_anesthetics import LocalAnestheticLimit
 from interventional.safety.case import Case
 from interventional.safety.facts import PlanFacts
 from interventional.safety.model import Finding
-from interventional.safety.rules import Verdict
 from interventional.safety.stages.base import Stage
 from interventional.safety.wording import words
 
@@ -49,56 +48,44 @@ def compile_doses(facts: PlanFacts) -> tuple[PlannedDose, ...]:
 
 
 def _run(case: Case) -> None:
-    references = case.rules.builtin("local-anesthetic-dose").references
+    record = case.rules.builtin("local-anesthetic-dose")
     facts = case.compiled.facts
 
-    def add(code: str, verdict: Verdict, template: str, drug: str | None, **fields: object) -> None:
-        case.add(Finding(code, verdict, words(template, **fields), references, drug=drug))
+    def add(code: str, outcome: str, drug: str | None, **fields: object) -> None:
+        """A finding of one outcome: its verdict from the record, its words from the template."""
+        verdict = record.outcome(outcome)
+        message = words("dose." + outcome, **fields)
+        case.add(Finding(code, verdict, message, record.references, drug=drug))
 
     for name in facts.local_anesthetic_amount_unknown:
-        add(f"dose:{name}", Verdict.INSUFFICIENT_DATA, "dose.amount-unknown", name, name=name)
+        add(f"dose:{name}", "amount-unknown", name, name=name)
     planned = case.compiled.doses
     kg = case.patient.weight_kg
     if kg is None:
         if planned:
             names = ", ".join(dose.name for dose in planned)
-            add(
-                "dose:weight-unknown",
-                Verdict.INSUFFICIENT_DATA,
-                "dose.weight-unknown",
-                None,
-                names=names,
-            )
+            add("dose:weight-unknown", "weight-unknown", None, names=names)
         return
     near = case.rules.policy.local_anesthetic_near_fraction
     combined = 0.0
     for dose in planned:
         name, total = dose.name, dose.total_mg
         if dose.limit is None:
-            add(
-                f"dose:{name}",
-                Verdict.INSUFFICIENT_DATA,
-                "dose.no-maximum",
-                name,
-                name=name,
-                total=total,
-                reason=dose.missing,
-            )
+            add(f"dose:{name}", "no-maximum", name, name=name, total=total, reason=dose.missing)
             combined = float("inf")
             continue
         maximum = dose.limit.max_mg(kg)
         fraction = total / maximum
         combined += fraction
         if fraction > 1:
-            kind, verdict = "dose.above", Verdict.DEFER
+            outcome = "above"
         elif fraction >= near:
-            kind, verdict = "dose.near", Verdict.CAUTION
+            outcome = "near"
         else:
-            kind, verdict = "dose.within", Verdict.PROCEED
+            outcome = "within"
         add(
             f"dose:{name}",
-            verdict,
-            kind,
+            outcome,
             name,
             name=name,
             total=total,
@@ -108,7 +95,7 @@ def _run(case: Case) -> None:
             near=near,
         )
     if len(planned) > 1 and combined != float("inf") and combined >= near:
-        add("dose:combined", Verdict.CAUTION, "dose.combined", None, combined=combined)
+        add("dose:combined", "combined", None, combined=combined)
 
 
 STAGE = Stage(

@@ -60,21 +60,31 @@ class HoldOutcome(ParsableEnum):
     DEFERRED = "deferred"
     """The hold has not elapsed: DEFER until it is met."""
 
-    @property
-    def verdict(self) -> Verdict:
-        """The verdict of the outcome."""
-        return _VERDICTS[self]
+    def verdict(self, rules: RuleSet) -> Verdict:
+        """The verdict of the outcome under a rule set.
+
+        The outcomes of the hold table's own actions (``holds.toml``: ``hold`` met or not,
+        ``none``, ``shared``, ``unknown``, washed out) have fixed verdicts; an unknown last
+        dose and a LOW-confidence cell are builtin checks whose records give theirs.
+        """
+        checked = _CHECKED_BY_RECORD.get(self)
+        if checked is not None:
+            rule_id, outcome = checked
+            return rules.builtin(rule_id).outcome(outcome)
+        return _TABLE_VERDICTS[self]
 
 
-_VERDICTS = {
+_TABLE_VERDICTS = {
     HoldOutcome.NONE: Verdict.PROCEED,
     HoldOutcome.UNKNOWN: Verdict.INSUFFICIENT_DATA,
-    HoldOutcome.UNVERIFIED: Verdict.CAUTION,
     HoldOutcome.WASHED: Verdict.PROCEED,
     HoldOutcome.SHARED: Verdict.CAUTION,
-    HoldOutcome.NO_LAST_DOSE: Verdict.INSUFFICIENT_DATA,
     HoldOutcome.MET: Verdict.PROCEED,
     HoldOutcome.DEFERRED: Verdict.DEFER,
+}
+_CHECKED_BY_RECORD = {
+    HoldOutcome.NO_LAST_DOSE: ("last-dose-unknown", "unknown"),
+    HoldOutcome.UNVERIFIED: ("unverified-rule", "unverified"),
 }
 
 
@@ -149,7 +159,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
     before = fill("hold.before", article=_article(risk.value), risk=risk.value)
     unknown = rules.builtin("last-dose-unknown").references
     unverified = rules.builtin("unverified-rule").references
-    no_rule = rules.builtin("no-hold-rule").references
+    no_rule = rules.builtin("no-hold-rule")
     table: dict[str, DrugHolds] = {}
     for name, drug in drugs().items():
         rows = rules.holds_for(drug.name, drug.drug_class.value)
@@ -158,9 +168,9 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
             if antithrombotic(drug):
                 finding = Finding(
                     "no-rule:" + drug.name,
-                    Verdict.INSUFFICIENT_DATA,
+                    no_rule.outcome("no-rule"),
                     fill("hold.no-rule", name=drug.display_name, drug_class=drug.drug_class.value),
-                    no_rule,
+                    no_rule.references,
                     drug=drug.name,
                 )
             table[name] = DrugHolds(drug, (), (), finding)
@@ -186,7 +196,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
         if one is not None and one.cell.action is HoldAction.NONE and not one.low_confidence:
             none = Finding(
                 "hold:" + drug.name,
-                Verdict.PROCEED,
+                HoldOutcome.NONE.verdict(rules),
                 fill("hold.none", label=drug.display_name, text=one.cell.text, before=before),
                 one.references,
                 drug=drug.name,
@@ -339,7 +349,7 @@ def cell_findings(
     out = [
         Finding(
             "hold:" + drug.name,
-            outcome.verdict,
+            outcome.verdict(case.rules),
             message,
             references,
             drug=drug.name,
@@ -353,7 +363,7 @@ def cell_findings(
         out.append(
             Finding(
                 "unverified:" + drug.name,
-                Verdict.CAUTION,
+                HoldOutcome.UNVERIFIED.verdict(case.rules),
                 words_,
                 prepared.unverified_references,
                 drug=drug.name,
@@ -366,7 +376,6 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     """The INR a vitamin K antagonist's hold asks for (taken after the last dose, recent)."""
     policy = case.rules.policy
     lab = case.latest(LabName.INR)
-    verdict = Verdict.INSUFFICIENT_DATA
     fields: dict[str, object] = {
         "name": drug.display_name,
         "max_age": duration(policy.inr_max_age),
@@ -384,14 +393,15 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
         elif case.at_u - taken_u > policy.inr_max_age:
             kind = "stale"
         elif lab.magnitude > policy.inr_max:
-            kind, verdict = "high", Verdict.DEFER
+            kind = "high"
         else:
-            kind, verdict = "normal", Verdict.PROCEED
+            kind = "normal"
+    record = case.rules.builtin("inr")
     return Finding(
         "lab:inr:" + drug.name,
-        verdict,
+        record.outcome(kind),
         words("inr." + kind, **fields),
-        case.rules.builtin("inr").references,
+        record.references,
         drug=drug.name,
     )
 
@@ -414,6 +424,7 @@ def _undecided_variant(
     otherwise the missing field is asked for.
     """
     drug = holds.drug
+    record = case.rules.builtin("variant-needed")
     fields, options = _variant_fields(holds.rows)
     outcomes = [
         finding
@@ -424,7 +435,7 @@ def _undecided_variant(
         case.add(
             Finding(
                 "hold:" + drug.name,
-                Verdict.PROCEED,
+                record.outcome("agree"),
                 fill(
                     "hold.variant-agree",
                     name=drug.display_name,
@@ -439,7 +450,7 @@ def _undecided_variant(
     case.add(
         Finding(
             "variant:" + drug.name,
-            Verdict.INSUFFICIENT_DATA,
+            record.outcome("needed"),
             fill(
                 "hold.variant-needed",
                 name=drug.display_name,
@@ -447,7 +458,7 @@ def _undecided_variant(
                 options=options,
                 all_fields=" and ".join(fields),
             ),
-            case.rules.builtin("variant-needed").references,
+            record.references,
             drug=drug.name,
         )
     )
@@ -486,10 +497,11 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
     given = [value for value in (indication, route) if value]
     if given and not matching:
         fields, options = _variant_fields(holds.rows)
+        record = case.rules.builtin("variant-needed")
         case.add(
             Finding(
                 "variant:" + holds.drug.name,
-                Verdict.INSUFFICIENT_DATA,
+                record.outcome("mismatch"),
                 fill(
                     "hold.variant-mismatch",
                     name=holds.drug.display_name,
@@ -497,7 +509,7 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
                     fields=" and ".join(fields),
                     given=", ".join(given),
                 ),
-                case.rules.builtin("variant-needed").references,
+                record.references,
                 drug=holds.drug.name,
             )
         )

@@ -13,7 +13,6 @@ from interventional.procedures.risk import BleedingRisk
 from interventional.safety.case import Case
 from interventional.safety.labs import LabName
 from interventional.safety.model import Finding
-from interventional.safety.rules import Verdict
 from interventional.safety.stages.base import Stage
 from interventional.safety.wording import duration, fill, moment, words
 
@@ -23,7 +22,7 @@ __all__ = ["STAGE"]
 def _run(case: Case) -> None:
     policy = case.rules.policy
     conditions = case.conditions
-    references = case.rules.builtin("platelets").references
+    record = case.rules.builtin("platelets")
     platelets = fresh = None
     if case.patient.labs:
         platelets = case.latest(LabName.PLATELETS)
@@ -47,22 +46,22 @@ def _run(case: Case) -> None:
         case.add(
             Finding(
                 "lab:platelets",
-                Verdict.INSUFFICIENT_DATA,
+                record.outcome("required"),
                 fill("platelets.required", required=", ".join(required), why=why),
-                references,
+                record.references,
             )
         )
     if fresh is not None:
         count = fresh.magnitude
         if count < policy.platelets_min_neuraxial:
-            kind, verdict = ("low-strict", Verdict.DEFER) if strict else ("low", Verdict.CAUTION)
+            kind = "low-strict" if strict else "low"
         elif (
             case.compiled.facts.category == "neuromodulation"
             and count < policy.platelets_min_neuromodulation
         ):
-            kind, verdict = "low-neuromodulation", Verdict.CAUTION
+            kind = "low-neuromodulation"
         else:
-            kind, verdict = "normal", Verdict.PROCEED
+            kind = "normal"
         message = words(
             "platelets." + kind,
             count=count,
@@ -70,7 +69,7 @@ def _run(case: Case) -> None:
             minimum=policy.platelets_min_neuraxial,
             neuromodulation=policy.platelets_min_neuromodulation,
         )
-        case.add(Finding("lab:platelets", verdict, message, references))
+        case.add(Finding("lab:platelets", record.outcome(kind), message, record.references))
     studies = conditions.coagulation_studies
     if studies:
         inr = case.latest(LabName.INR)
@@ -81,16 +80,17 @@ def _run(case: Case) -> None:
                 for name, ok in (("INR", fresh_inr), ("platelets", fresh is not None))
                 if not ok
             ]
+            studies_record = case.rules.builtin("coagulation-studies")
             case.add(
                 Finding(
                     "coagulation-studies",
-                    Verdict.CAUTION,
+                    studies_record.outcome("missing"),
                     fill(
                         "coagulation-studies",
                         studies=", ".join(studies),
                         missing=" or ".join(missing),
                     ),
-                    case.rules.builtin("coagulation-studies").references,
+                    studies_record.references,
                 )
             )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety.case import Case
 from interventional.safety.model import Finding, LazyText
-from interventional.safety.rules import RuleSet, Verdict
+from interventional.safety.rules import RuleSet
 from interventional.safety.stages.base import Stage
 from interventional.safety.wording import fill
 
@@ -67,12 +67,13 @@ def _run(case: Case) -> None:
     risk = case.compiled.facts.risk
     handled_as = risk.upgraded()
     case.handle_as(handled_as)
+    record = case.rules.builtin("bleeding-risk-upgraded")
     case.add(
         Finding(
             "bleeding-risk-upgraded",
-            Verdict.CAUTION,
+            record.outcome("upgraded"),
             UpgradeWords(risk, handled_as, conditions, acting, case.rules),
-            case.rules.builtin("bleeding-risk-upgraded").references,
+            record.references,
         )
     )
 
