@@ -203,5 +203,5 @@ def test_a_builtin_record_gives_every_outcome_its_check_needs(tmp_path: Path) ->
     text = _builtin("rules.toml").replace(', labelled = "proceed"', "")
     path = tmp_path / "rules.toml"
     path.write_text(text, "utf-8")
-    with pytest.raises(CatalogError, match="neuraxial-contrast-label.*labelled"):
+    with pytest.raises(CatalogError, match=r"neuraxial-contrast-label.*labelled"):
         load_rules(rules=path)
