@@ -698,8 +698,11 @@ class LazyText:
         text = self._text
         if text is None:
             # Threads that read a text at the same time may each write it (the same
-            # words); what is written from is kept, so none can see it half gone.
-            text = self._text = self._words()
+            # words); what is written from is kept, so none can see it half gone. Read
+            # once more first: a text written by another thread meanwhile is not rewritten.
+            text = self._text
+            if text is None:
+                text = self._text = self._words()
         return text
 
     def __repr__(self) -> str:
