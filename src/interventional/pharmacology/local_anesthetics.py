@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from types import MappingProxyType
 
 import attrs
 import pint
 
-from interventional._data import DataSource, load_records
+from interventional._data import DataSource, DataTable
 from interventional.errors import ValidationError
 from interventional.pharmacology._common import Confidence, NoSourcedValueError, to_confidence
 from interventional.pharmacology.dose import Dose
@@ -206,7 +205,13 @@ class LocalAnestheticLimit:
         return self.cap
 
 
-_LIMITS_FILE = resources.files("interventional.pharmacology") / "data" / "local_anesthetics.toml"
+_TABLE = DataTable(
+    "interventional.pharmacology",
+    "local_anesthetics.toml",
+    LocalAnestheticLimit,
+    table="limit",
+    key="drug",
+)
 
 
 def load_local_anesthetic_limits(source: DataSource) -> tuple[LocalAnestheticLimit, ...]:
@@ -217,10 +222,9 @@ def load_local_anesthetic_limits(source: DataSource) -> tuple[LocalAnestheticLim
     CatalogError
         Naming the file, record and field of the first problem (also a duplicate drug).
     """
-    return load_records(source, LocalAnestheticLimit, table="limit", key="drug")
+    return _TABLE.load(source)
 
 
-@functools.cache
 def local_anesthetic_limits() -> Mapping[str, LocalAnestheticLimit]:
     """Return the built-in limits keyed by generic drug id (read once).
 
@@ -230,8 +234,7 @@ def local_anesthetic_limits() -> Mapping[str, LocalAnestheticLimit]:
     >>> sorted(local_anesthetic_limits())[:3]
     ['bupivacaine', 'chloroprocaine', 'levobupivacaine']
     """
-    records = load_local_anesthetic_limits(_LIMITS_FILE)
-    return MappingProxyType({record.drug: record for record in records})
+    return _TABLE.records()
 
 
 def local_anesthetic_limit(name: str | Drug) -> LocalAnestheticLimit:
@@ -248,7 +251,7 @@ def local_anesthetic_limit(name: str | Drug) -> LocalAnestheticLimit:
     """
     found = drug(name)
     generic = _local_anesthetic_name(found)
-    limit = local_anesthetic_limits().get(generic)
+    limit = _TABLE.get(generic)
     if limit is None:
         raise NoSourcedValueError(
             f"no sourced maximum dose of {found.name}; the library does not guess one"
