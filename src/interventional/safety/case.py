@@ -8,6 +8,7 @@ the restarts). Stages add to it through its methods; nothing else changes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -153,6 +154,10 @@ class Case:
     def add(self, finding: Finding) -> None:
         """Add a finding."""
         self.findings.append(finding)
+
+    def add_all(self, findings: Iterable[Finding]) -> None:
+        """Add findings, in order."""
+        self.findings.extend(findings)
 
     def handle_as(self, risk: BleedingRisk) -> None:
         """Handle the plan at another bleeding-risk class (patient factors)."""

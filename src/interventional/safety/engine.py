@@ -44,6 +44,7 @@ datetime.datetime(2026, 3, 11, 9, 0)
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -59,27 +60,33 @@ from interventional.safety.stages import STAGES
 __all__ = ["PlanLike", "assess", "assess_many"]
 
 
-def _severity(finding: Finding) -> int:
-    return finding.verdict.rank
+_SEVERITY = operator.attrgetter("verdict.rank")
+"""The sort key of a finding: its verdict's rank."""
 
 
-def _can_wait(finding: Finding) -> bool:
-    """Whether a finding is met by waiting: a hold deferred until a known time."""
-    return finding.verdict is Verdict.DEFER and finding.until is not None
+def _earliest(case: Case, findings: list[Finding]) -> datetime | None:
+    """When every hold is met, or ``None`` when a finding cannot be waited out.
+
+    Every hold is met at the latest ``until``; nothing else can be waited out, so another
+    finding at INSUFFICIENT_DATA or above leaves no earliest time. The findings come most
+    restrictive first: the look stops at the first below INSUFFICIENT_DATA.
+    """
+    for finding in findings:
+        verdict = finding.verdict
+        if verdict < Verdict.INSUFFICIENT_DATA:
+            break
+        if not (verdict is Verdict.DEFER and finding.until is not None):
+            return None
+    return case.latest_until
 
 
 def _result(case: Case) -> Assessment:
     """The assessment of a case whose stages have run.
 
     The findings come most restrictive first (a stable sort: equal verdicts keep the order
-    the stages gave them). Every hold is met at the latest ``until``; nothing else can be
-    waited out, so another finding at INSUFFICIENT_DATA or above leaves no earliest time.
+    the stages gave them).
     """
-    findings = sorted(case.findings, key=_severity, reverse=True)
-    blocked = any(
-        finding.verdict >= Verdict.INSUFFICIENT_DATA and not _can_wait(finding)
-        for finding in findings
-    )
+    findings = sorted(case.findings, key=_SEVERITY, reverse=True)
     restart = case.restart_u
     if case.aware:
         restart = {drug: moment.astimezone(case.at.tzinfo) for drug, moment in restart.items()}
@@ -90,7 +97,7 @@ def _result(case: Case) -> Assessment:
         facts.risk,
         case.handled_as,
         findings,
-        None if blocked else case.latest_until,
+        _earliest(case, findings),
         restart,
     )
 

@@ -976,4 +976,8 @@ class Assessment:
 
 def _verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The most restrictive verdict of ``findings`` (``PROCEED`` when there is none)."""
-    return max((finding.verdict for finding in findings), default=Verdict.PROCEED)
+    worst = Verdict.PROCEED
+    for finding in findings:
+        if finding.verdict.rank > worst.rank:
+            worst = finding.verdict
+    return worst

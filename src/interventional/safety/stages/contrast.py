@@ -34,8 +34,7 @@ def compile_contrast(rules: RuleSet, facts: PlanFacts) -> tuple[Finding, ...]:
 
 
 def _run(case: Case) -> None:
-    for finding in case.compiled.contrast:
-        case.add(finding)
+    case.add_all(case.compiled.contrast)
 
 
 STAGE = Stage(

@@ -151,8 +151,7 @@ def _run(case: Case) -> None:
     if found is None:
         found = plan_rules.fire(case)
         plan_rules.memo.keep(key, found)
-    for finding in found:
-        case.add(finding)
+    case.add_all(found)
 
 
 STAGE = Stage(

@@ -117,21 +117,25 @@ class PreparedCell:
     unverified_references: tuple[Reference, ...]
     renal_sensitive: bool
     """Whether renal function changes the interval or the washout."""
-
-    @property
-    def low_confidence(self) -> bool:
-        """Whether the cell is LOW confidence (never PROCEED on its own)."""
-        return self.cell.confidence is RuleConfidence.LOW
+    low_confidence: bool
+    """Whether the cell is LOW confidence (never PROCEED on its own)."""
+    washout: timedelta | None
+    """The row's longest interval, renal interval included (``HoldRule.washout``)."""
+    washout_normal: timedelta | None
+    """The row's longest interval with normal renal function."""
+    verdicts: Mapping[HoldOutcome, Verdict]
+    """The verdict of each outcome under the rule set (:meth:`HoldOutcome.verdict`)."""
 
     def intervals(self, case: Case) -> tuple[timedelta | None, timedelta | None, str]:
         """The hold, the washout and the renal status that chose them (``""`` if none did)."""
+        cell = self.cell
         if self.renal_sensitive:
             status = case.renal_status()
             if status != RenalStatus.NORMAL:
-                if self.cell.renal_hold is not None:
-                    return self.cell.renal_hold, self.row.washout, status
-                return self.cell.hold, self.row.washout, ""
-        return self.cell.hold, self.row.washout_without_renal, ""
+                if cell.renal_hold is not None:
+                    return cell.renal_hold, self.washout, status
+                return cell.hold, self.washout, ""
+        return cell.hold, self.washout_normal, ""
 
 
 @attrs.frozen(slots=True)
@@ -160,6 +164,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
     unknown = rules.builtin("last-dose-unknown").references
     unverified = rules.builtin("unverified-rule").references
     no_rule = rules.builtin("no-hold-rule")
+    verdicts = MappingProxyType({outcome: outcome.verdict(rules) for outcome in HoldOutcome})
     table: dict[str, DrugHolds] = {}
     for name, drug in drugs().items():
         rows = rules.holds_for(drug.name, drug.drug_class.value)
@@ -187,6 +192,10 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
                 unverified_references=row.references + unverified,
                 renal_sensitive=row.cell(risk).renal_hold is not None
                 or row.washout != row.washout_without_renal,
+                low_confidence=row.cell(risk).confidence is RuleConfidence.LOW,
+                washout=row.washout,
+                washout_normal=row.washout_without_renal,
+                verdicts=verdicts,
             )
             for row in rows
         )
@@ -196,7 +205,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
         if one is not None and one.cell.action is HoldAction.NONE and not one.low_confidence:
             none = Finding(
                 "hold:" + drug.name,
-                HoldOutcome.NONE.verdict(rules),
+                verdicts[HoldOutcome.NONE],
                 fill("hold.none", label=drug.display_name, text=one.cell.text, before=before),
                 one.references,
                 drug=drug.name,
@@ -349,7 +358,7 @@ def cell_findings(
     out = [
         Finding(
             "hold:" + drug.name,
-            outcome.verdict(case.rules),
+            prepared.verdicts[outcome],
             message,
             references,
             drug=drug.name,
@@ -363,7 +372,7 @@ def cell_findings(
         out.append(
             Finding(
                 "unverified:" + drug.name,
-                HoldOutcome.UNVERIFIED.verdict(case.rules),
+                prepared.verdicts[HoldOutcome.UNVERIFIED],
                 words_,
                 prepared.unverified_references,
                 drug=drug.name,
@@ -486,8 +495,7 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
     if len(matching) == 1:
         prepared = matching[0]
         decision = decide(case, prepared, medication)
-        for finding in cell_findings(case, prepared, medication, decision):
-            case.add(finding)
+        case.add_all(cell_findings(case, prepared, medication, decision))
         if prepared.cell.action is HoldAction.HOLD:
             if decision.until_u is not None and decision.outcome is HoldOutcome.DEFERRED:
                 case.wait_for(decision.until_u, decision.until)  # type: ignore[arg-type]
