@@ -978,6 +978,6 @@ def _verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The most restrictive verdict of ``findings`` (``PROCEED`` when there is none)."""
     worst = Verdict.PROCEED
     for finding in findings:
-        if finding.verdict.rank > worst.rank:
+        if finding.verdict > worst:
             worst = finding.verdict
     return worst
