@@ -1,7 +1,8 @@
 r"""Terminology codes: the closed set of code systems and the code table a record carries.
 
 The library speaks its own ids (``"apixaban"``, ``LabName.INR``, ``"thrombocytopenia"``);
-the world outside speaks RxNorm, ATC, LOINC, SNOMED CT, ICD-10-CM and UCUM. This module is
+the world outside speaks RxNorm, ATC, LOINC, SNOMED CT, ICD-10-CM and UCUM, and anatomy tools
+speak UBERON and FMA. This module is
 the one place that names those systems (:class:`CodeSystem`, with the system URI a FHIR
 ``Coding.system`` carries), checks the form of their codes (check digits included), and
 holds a record's codes (:class:`Codes`, a read-only mapping of system key to primary code).
@@ -16,7 +17,13 @@ key               name            FHIR system URI                               
 ``snomed``        SNOMED CT       ``http://snomed.info/sct``                       concept id, Verhoeff check
 ``icd-10-cm``     ICD-10-CM       ``http://hl7.org/fhir/sid/icd-10-cm``            ``E11.9``, ``E11``
 ``ucum``          UCUM            ``http://unitsofmeasure.org``                    printable ASCII, no space
+``uberon``        UBERON          ``http://purl.obolibrary.org/obo/uberon.owl``    ``UBERON:0004620``
+``fma``           FMA             ``http://purl.obolibrary.org/obo/fma.owl``       ``FMA:13075``
 ================  ==============  ===============================================  ==========================
+
+FHIR registers no system URI for UBERON or the Foundational Model of Anatomy; their URIs here
+are the ontologies' OBO Foundry IRIs. Their codes are written as CURIEs (``UBERON:0004620``,
+``FMA:13075``); the underscore form of an OBO IRI's last part (``UBERON_0004620``) is read too.
 
 Examples
 --------
@@ -172,6 +179,8 @@ _LOINC = re.compile(r"([0-9]{1,7})-([0-9])")
 _SCTID = re.compile(r"[1-9][0-9]{5,17}")
 _ICD10CM = re.compile(r"([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?")
 _UCUM = re.compile(r"[!-~]+")
+_UBERON = re.compile(r"UBERON[:_]([0-9]{7})", re.IGNORECASE)
+_FMA = re.compile(r"FMA[:_]([1-9][0-9]{0,6})", re.IGNORECASE)
 
 
 class CodeSystem(ParsableEnum):
@@ -200,6 +209,8 @@ class CodeSystem(ParsableEnum):
     SNOMED = "snomed"
     ICD10CM = "icd-10-cm"
     UCUM = "ucum"
+    UBERON = "uberon"
+    FMA = "fma"
 
     @classmethod
     def _aliases(cls) -> dict[str, str]:
@@ -288,6 +299,12 @@ class CodeSystem(ParsableEnum):
                 )
             category, rest = match.groups()
             return f"{category}.{rest}" if rest else category
+        elif self in _CURIES:
+            pattern, prefix, form = _CURIES[self]
+            match = pattern.fullmatch(text)
+            if match is None:
+                raise ValidationError(field, f"{code!r} is not {form}")
+            return f"{prefix}:{match.group(1)}"
         elif not _UCUM.fullmatch(text):
             raise ValidationError(field, f"{code!r} is not a UCUM code (printable ASCII, no space)")
         return text
@@ -315,6 +332,17 @@ _URIS = {
     CodeSystem.SNOMED: "http://snomed.info/sct",
     CodeSystem.ICD10CM: "http://hl7.org/fhir/sid/icd-10-cm",
     CodeSystem.UCUM: "http://unitsofmeasure.org",
+    CodeSystem.UBERON: "http://purl.obolibrary.org/obo/uberon.owl",
+    CodeSystem.FMA: "http://purl.obolibrary.org/obo/fma.owl",
+}
+# The ontologies whose ids are CURIEs: the pattern, the prefix of the normal form, the form.
+_CURIES = {
+    CodeSystem.UBERON: (
+        _UBERON,
+        "UBERON",
+        "an UBERON id ('UBERON:' and seven digits: 'UBERON:0004620')",
+    ),
+    CodeSystem.FMA: (_FMA, "FMA", "an FMA id ('FMA:' and digits, no leading zero: 'FMA:13075')"),
 }
 _TITLES = {
     CodeSystem.RXNORM: "RxNorm",
@@ -323,6 +351,8 @@ _TITLES = {
     CodeSystem.SNOMED: "SNOMED CT",
     CodeSystem.ICD10CM: "ICD-10-CM",
     CodeSystem.UCUM: "UCUM",
+    CodeSystem.UBERON: "UBERON",
+    CodeSystem.FMA: "FMA",
 }
 _NOT_CODES = ("references", "note")
 

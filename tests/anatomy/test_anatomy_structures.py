@@ -155,6 +155,7 @@ def test_html_repr_exactly() -> None:
         + row.format("kind", "facet-joint")
         + row.format("level", "L4-L5")
         + row.format("side", "left")
+        + row.format("xrefs", "UBERON:0001067, FMA:10447")
         + row.format(
             "references", '<a href="https://www.ncbi.nlm.nih.gov/books/NBK430685/">STATPEARLS</a>'
         )

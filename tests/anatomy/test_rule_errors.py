@@ -117,7 +117,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from interventional.anatomy import atlas
 
     source = resources.files("interventional.anatomy") / "data"
-    for name in ("structures.toml", "rules.toml", "targets.toml", "relations.toml"):
+    for name in ("structures.toml", "rules.toml", "targets.toml", "relations.toml", "xrefs.toml"):
         (tmp_path / name).write_text(source.joinpath(name).read_text("utf-8"), "utf-8")
     (tmp_path / "dermatomes.toml").write_text(
         source.joinpath("dermatomes.toml").read_text("utf-8"), "utf-8"

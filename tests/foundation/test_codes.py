@@ -144,7 +144,42 @@ def test_the_fhir_system_uris() -> None:
         "snomed": "http://snomed.info/sct",
         "icd-10-cm": "http://hl7.org/fhir/sid/icd-10-cm",
         "ucum": "http://unitsofmeasure.org",
+        "uberon": "http://purl.obolibrary.org/obo/uberon.owl",
+        "fma": "http://purl.obolibrary.org/obo/fma.owl",
     }
+
+
+@pytest.mark.parametrize(
+    ("system", "written", "normal"),
+    [
+        ("uberon", "UBERON:0004620", "UBERON:0004620"),
+        ("uberon", "uberon_0004620", "UBERON:0004620"),
+        ("uberon", " UBERON:0001067 ", "UBERON:0001067"),
+        ("fma", "FMA:13075", "FMA:13075"),
+        ("fma", "fma_13075", "FMA:13075"),
+    ],
+)
+def test_anatomy_ids_are_read_as_curies(system: str, written: str, normal: str) -> None:
+    assert CodeSystem.parse(system).check(written) == normal
+
+
+@pytest.mark.parametrize(
+    ("system", "written"),
+    [
+        ("uberon", "0004620"),
+        ("uberon", "UBERON:004620"),
+        ("uberon", "UBERON:00046200"),
+        ("uberon", "FMA:13075"),
+        ("fma", "13075"),
+        ("fma", "FMA:013075"),
+        ("fma", "FMA:"),
+        ("fma", "UBERON:0004620"),
+    ],
+)
+def test_malformed_anatomy_ids_are_errors_naming_the_system(system: str, written: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CodeSystem.parse(system).check(written)
+    assert caught.value.field == system
 
 
 def test_an_unknown_system_is_an_error_with_suggestions() -> None:
@@ -234,3 +269,22 @@ def test_coverage_counts_the_records_carrying_each_system() -> None:
         ("drugs", "atc", 1, 3),
         ("labs", "loinc", 1, 1),
     ]
+
+
+@given(
+    st.integers(min_value=0, max_value=9_999_999),
+    st.sampled_from(["UBERON:", "uberon_", "UBERON_"]),
+)
+def test_an_uberon_id_reads_back_in_one_normal_form(number: int, prefix: str) -> None:
+    normal = CodeSystem.UBERON.check(f"{prefix}{number:07d}")
+    assert normal == f"UBERON:{number:07d}"
+    assert CodeSystem.UBERON.check(normal) == normal
+    with pytest.raises(ValidationError):
+        CodeSystem.UBERON.check(f"UBERON:{number:08d}")
+
+
+@given(st.integers(min_value=1, max_value=9_999_999))
+def test_an_fma_id_reads_back_in_one_normal_form(number: int) -> None:
+    assert CodeSystem.FMA.check(f"fma_{number}") == f"FMA:{number}"
+    with pytest.raises(ValidationError):
+        CodeSystem.FMA.check(f"FMA:0{number}")

@@ -3,9 +3,10 @@
 :func:`default_atlas` builds the library's adult human atlas from the data files of
 ``interventional/anatomy/data``: compact rules where anatomy repeats by level
 (``rules.toml``), paired targets and hazards (``targets.toml``), explicit unpaired
-structures and relations (``structures.toml``, ``relations.toml``) and the classic
-dermatome landmarks (``dermatomes.toml``). Everything loads through the library's one
-loader, :func:`interventional._data.load_records`.
+structures and relations (``structures.toml``, ``relations.toml``), the classic
+dermatome landmarks (``dermatomes.toml``) and the structures' cross-references to UBERON,
+FMA and SNOMED CT (``xrefs.toml``). Everything loads through the library's one loader,
+:func:`interventional._data.load_records`.
 
 Examples
 --------
@@ -16,6 +17,10 @@ Examples
 ['dorsal-ramus:L5:right', 'medial-branch:L4:right']
 >>> [s.id for s in atlas.related("spinal-nerve:C8:left", Relation.EXITS_THROUGH)]
 ['intervertebral-foramen:C7-T1:left']
+>>> dict(atlas["vertebra:L4"].xrefs)
+{'uberon': 'UBERON:0004620', 'fma': 'FMA:13075'}
+>>> [s.id for s in atlas.by_xref("fma", "FMA:13075")]
+['vertebra:L4']
 >>> atlas["facet-joint:L4-L5:lft"]
 Traceback (most recent call last):
 ...
@@ -35,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from interventional._data import load_records
 from interventional.anatomy._rules import Dermatome, Rule, expand
+from interventional.anatomy._xrefs import Xref, apply_xrefs
 from interventional.anatomy.levels import Region, Segment, Side, VertebralLevel
 from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import (
@@ -43,12 +49,16 @@ from interventional.anatomy.structures import (
     StructureKind,
     to_level_or_segment,
 )
+from interventional.codes import CodeSystem, Coverage, coverage, find_code
 from interventional.errors import CatalogError, UnknownStructureError, ValidationError, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["Atlas", "default_atlas"]
+__all__ = ["XREF_SYSTEMS", "Atlas", "default_atlas"]
+
+XREF_SYSTEMS = (CodeSystem.UBERON, CodeSystem.FMA, CodeSystem.SNOMED)
+"""The code systems of the atlas's cross-references, in the order the coverage lists them."""
 
 Direction = Literal["out", "in"]
 
@@ -94,7 +104,16 @@ class Atlas(Mapping[str, Structure]):
     ['vertebra:L4']
     """
 
-    __slots__ = ("_by_kind", "_dermatomes", "_edges", "_graph", "_in", "_out", "_structures")
+    __slots__ = (
+        "_by_kind",
+        "_by_xref",
+        "_dermatomes",
+        "_edges",
+        "_graph",
+        "_in",
+        "_out",
+        "_structures",
+    )
 
     def __init__(
         self,
@@ -142,6 +161,7 @@ class Atlas(Mapping[str, Structure]):
         for structure in table.values():
             by_kind.setdefault(structure.kind, []).append(structure)
         self._by_kind = {kind: tuple(items) for kind, items in by_kind.items()}
+        self._by_xref: Mapping[tuple[CodeSystem, str], tuple[Structure, ...]] | None = None
 
     # --- mapping -------------------------------------------------------------------------
 
@@ -245,6 +265,84 @@ class Atlas(Mapping[str, Structure]):
             if (wanted_level is None or s.level == wanted_level)
             and (wanted_side is None or s.side is wanted_side)
             and (wanted_region is None or s.region is wanted_region)
+        )
+
+    def by_xref(self, system: CodeSystem | str, code: str) -> tuple[Structure, ...]:
+        """The structures that carry a cross-reference code, in atlas order.
+
+        The ontologies have no left and right concepts, and name some families by region
+        only, so one code may name several structures (both sides; every lumbar disc).
+
+        Parameters
+        ----------
+        system : CodeSystem or str
+            ``"uberon"``, ``"fma"`` or ``"snomed"`` (or the member, or its system URI).
+        code : str
+            The code (``"UBERON:0004620"``, ``"FMA:13075"``; ``"UBERON_0004620"`` is read too).
+
+        Returns
+        -------
+        tuple of Structure
+            At least one structure.
+
+        Raises
+        ------
+        UnknownStructureError
+            When no structure carries the code, saying why where it can (a malformed code,
+            or a code of another system), with the nearest codes of that system.
+        ValidationError
+            When ``system`` is not a known code system.
+
+        Examples
+        --------
+        >>> atlas = default_atlas()
+        >>> [s.id for s in atlas.by_xref("uberon", "UBERON:0001486")]
+        ['hip-joint:left', 'hip-joint:right']
+        >>> len(atlas.by_xref("uberon", "UBERON:0001067")) == len(atlas.find(kind="facet-joint"))
+        True
+        >>> atlas.by_xref("uberon", "UBERON:0004621x")
+        Traceback (most recent call last):
+        ...
+        interventional.errors.UnknownStructureError: no structure has the UBERON code 'UBERON:0004621x' ('UBERON:0004621x' is not an UBERON id ...); did you mean 'UBERON:0004621', ...?
+        """
+        wanted = CodeSystem.parse(system, field="system")
+        index = self._xref_index()
+        first = {key: found[0].id for key, found in index.items()}
+        name, why = find_code(first, wanted, code)
+        if name is None:
+            nearest = suggest(str(code), sorted(c for s, c in index if s is wanted))
+            message = str(UnknownStructureError.for_code(wanted.title, code, why))
+            if nearest:
+                message += f"; did you mean {', '.join(map(repr, nearest))}?"
+            raise UnknownStructureError(str(code), nearest, message=message)
+        return index[wanted, wanted.check(code)]
+
+    def _xref_index(self) -> Mapping[tuple[CodeSystem, str], tuple[Structure, ...]]:
+        if self._by_xref is None:
+            index: dict[tuple[CodeSystem, str], list[Structure]] = {}
+            for structure in self._structures.values():
+                for key in structure.xrefs.codings():
+                    index.setdefault(key, []).append(structure)
+            self._by_xref = MappingProxyType({k: tuple(v) for k, v in index.items()})
+        return self._by_xref
+
+    def xref_coverage(self) -> tuple[Coverage, ...]:
+        """How many structures of each kind carry a code of each xref system.
+
+        One :class:`~interventional.codes.Coverage` row per kind (in
+        :class:`StructureKind` order, kinds the atlas holds) and system of
+        :data:`XREF_SYSTEMS`; :func:`interventional.codes.coverage` counts them.
+
+        Examples
+        --------
+        >>> rows = default_atlas().xref_coverage()
+        >>> [(r.system.value, r.coded, r.total) for r in rows if r.kind == "vertebra"]
+        [('uberon', 29, 30), ('fma', 29, 30), ('snomed', 0, 30)]
+        """
+        return coverage(
+            (kind.value, [s.xrefs for s in self._by_kind[kind]], XREF_SYSTEMS)
+            for kind in StructureKind
+            if kind in self._by_kind
         )
 
     def related(
@@ -483,6 +581,7 @@ class Atlas(Mapping[str, Structure]):
                 level="" if structure.level is None else str(structure.level),
                 side=structure.side.value,
                 references=" ".join(ref.key for ref in structure.references),
+                xrefs=" ".join(code for _, code in structure.xrefs.codings()),
             )
         for (u, v, relation), edge in self._edges.items():
             plain.add_edge(
@@ -654,6 +753,12 @@ def build_default_atlas() -> Atlas:
                 ) from None
             structures.extend(made)
             edges.extend(linked)
+    xrefs_file = _data_file("xrefs.toml")
+    structures = apply_xrefs(
+        structures,
+        load_records(xrefs_file, Xref, table="xref", key="structures"),
+        file=str(xrefs_file),
+    )
     edges.extend(load_records(_data_file("relations.toml"), Edge, table="relation", key=None))
     dermatomes = {
         str(record.nerve): record.areas

@@ -40,6 +40,7 @@ from interventional.anatomy.levels import (
     foramen_of,
 )
 from interventional.anatomy.relations import Relation
+from interventional.codes import NO_CODES, Codes, to_codes
 from interventional.errors import ValidationError
 from interventional.references import Reference, to_references
 
@@ -412,6 +413,10 @@ class Structure:
         The sources for the structure.
     note : str, optional
         What a student should know: a landmark, a variant, an uncertainty.
+    xrefs : Codes or mapping, optional
+        The structure's cross-references to the anatomy ontologies (a read-only mapping of
+        system key to code: ``"uberon"``, ``"fma"``, ``"snomed"``), with their sources.
+        The atlas's own structures take theirs from ``anatomy/data/xrefs.toml``.
 
     Raises
     ------
@@ -445,6 +450,7 @@ class Structure:
         default=(), converter=to_references, kw_only=True
     )
     note: str | None = attrs.field(default=None, kw_only=True)
+    xrefs: Codes = attrs.field(default=NO_CODES, converter=to_codes, kw_only=True)
 
     @property
     def qualifier(self) -> str | None:
@@ -497,7 +503,9 @@ class Structure:
             _check_form(structure_id, kind)  # raises the constructor's error
         _, colon, last = structure_id.rpartition(":")
         structure = object_new(cls)
-        set_id, set_kind, set_name, set_level, set_side, set_references, set_note = _STRUCTURE_SLOTS
+        (set_id, set_kind, set_name, set_level, set_side, set_references, set_note, set_xrefs) = (
+            _STRUCTURE_SLOTS
+        )
         set_id(structure, structure_id)
         set_kind(structure, kind)
         set_name(structure, name)
@@ -505,6 +513,7 @@ class Structure:
         set_side(structure, _LATERAL.get(last, _MIDLINE) if colon else _MIDLINE)
         set_references(structure, references)
         set_note(structure, note)
+        set_xrefs(structure, NO_CODES)
         return structure
 
     def __repr__(self) -> str:
@@ -522,6 +531,9 @@ class Structure:
         ]
         if self.note:
             rows.append(("note", html.escape(self.note)))
+        if self.xrefs:
+            codes = ", ".join(html.escape(code) for _, code in self.xrefs.codings())
+            rows.append(("xrefs", codes))
         if self.references:
             refs = ", ".join(
                 f'<a href="{html.escape(ref.link)}">{html.escape(ref.key)}</a>'
@@ -604,4 +616,6 @@ def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...]:
 
 
 _STRUCTURE_SLOTS = _slot_setters(Structure)
+if attrs.fields(Structure)[-1].name != "xrefs":  # pragma: no cover - a guard for editors
+    raise AssertionError("the xrefs setter is the last of _STRUCTURE_SLOTS")
 _EDGE_SLOTS = _slot_setters(Edge)

@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from interventional._data import DataSource, load_records, loads_records, unstructure
+from interventional.codes import CodeSystem, DuplicateCodeError, find_code, index_codes
 from interventional.errors import CatalogError, UnknownProcedureError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.model import Procedure, ProcedureCategory
@@ -70,7 +71,7 @@ class Catalog(Mapping[str, Procedure]):
     (True, True)
     """
 
-    __slots__ = ("_by_id", "_index", "_source")
+    __slots__ = ("_by_code", "_by_id", "_index", "_source")
 
     def __init__(self, procedures: Iterable[Procedure] = (), *, source: str = "<catalog>") -> None:
         by_id: dict[str, Procedure] = {}
@@ -95,8 +96,15 @@ class Catalog(Mapping[str, Procedure]):
                     )
                 owner[key] = procedure.id
                 index[key] = procedure.id
+        try:
+            by_code = index_codes((p.id, p.codes) for p in by_id.values())
+        except DuplicateCodeError as error:
+            raise CatalogError(
+                source, f"{_TABLE} {error.record!r}", error.field, error.reason
+            ) from None
         self._by_id: Mapping[str, Procedure] = MappingProxyType(by_id)
         self._index: Mapping[str, str] = MappingProxyType(index)
+        self._by_code: Mapping[tuple[CodeSystem, str], str] = MappingProxyType(dict(by_code))
         self._source = source
 
     # --- Mapping -------------------------------------------------------------------------
@@ -134,6 +142,51 @@ class Catalog(Mapping[str, Procedure]):
         return f"<Catalog of {len(self)} procedures>"
 
     # --- queries -------------------------------------------------------------------------
+    def by_code(self, system: CodeSystem | str, code: str) -> Procedure:
+        """The procedure that a standard code names.
+
+        Parameters
+        ----------
+        system : CodeSystem or str
+            ``"snomed"`` (or the member, or its FHIR system URI ``http://snomed.info/sct``).
+        code : str
+            A SNOMED CT procedure concept id. Few procedures of the catalogue have one that
+            could be verified (the others carry no code), so most look-ups fail.
+
+        Returns
+        -------
+        Procedure
+
+        Raises
+        ------
+        UnknownProcedureError
+            When no procedure carries the code, saying why where it can (a malformed code,
+            or a code of another system).
+        ValidationError
+            When ``system`` is not a known code system.
+
+        References
+        ----------
+        SNOMED-CT
+
+        Examples
+        --------
+        >>> from interventional.procedures import default_catalog
+        >>> default_catalog().by_code("snomed", "47400005").id
+        'trigeminal-radiofrequency-rhizotomy'
+        >>> default_catalog().by_code("http://snomed.info/sct", "789172006").id
+        'erector-spinae-plane-block'
+        >>> default_catalog().by_code("snomed", "47400006")
+        Traceback (most recent call last):
+        ...
+        interventional.errors.UnknownProcedureError: no procedure has the SNOMED CT code '47400006' ('47400006' fails the SCTID's Verhoeff check digit)
+        """
+        wanted = CodeSystem.parse(system, field="system")
+        name, why = find_code(self._by_code, wanted, code)
+        if name is None:
+            raise UnknownProcedureError.for_code(wanted.title, code, why)
+        return self._by_id[name]
+
     def search(self, text: str) -> tuple[Procedure, ...]:
         """Procedures whose id, name, aliases, category, technique or description hold every word of ``text``.
 
@@ -230,6 +283,9 @@ class Catalog(Mapping[str, Procedure]):
         import tomli_w
 
         records = [_plain(unstructure(procedure)) for procedure in self._by_id.values()]
+        for record in records:
+            if not record.get("codes"):  # a procedure without standard codes
+                record.pop("codes", None)
         return tomli_w.dumps({_TABLE: records})
 
     def merged_with(self, other: Catalog | Iterable[Procedure]) -> Catalog:

@@ -41,6 +41,7 @@ from interventional._enums import ParsableEnum
 from interventional.anatomy.levels import Region, Segment, VertebralLevel
 from interventional.anatomy.relations import Relation
 from interventional.anatomy.structures import StructureKind
+from interventional.codes import NO_CODES, Codes, CodeSystem, to_codes
 from interventional.errors import ValidationError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk, RiskBasis
@@ -528,6 +529,12 @@ def _optional_positive_int(value: object) -> int | None:
     return value
 
 
+def _check_codes(_: object, __: object, value: Codes) -> None:
+    extra = [system.value for system in value.systems if system is not CodeSystem.SNOMED]
+    if extra:
+        raise ValidationError("codes", f"a procedure carries SNOMED CT codes only, got {extra}")
+
+
 @attrs.frozen(slots=True, repr=False, cache_hash=True)
 class Procedure:
     """One interventional pain procedure of the catalogue.
@@ -589,6 +596,11 @@ class Procedure:
     typical_duration_note : str
         What the source says, where the value is read from a range (the upper bound is
         recorded, so that a restart counted from the end is not too early).
+    codes : Codes or mapping, optional
+        The procedure's standard codes with their sources (``[procedure.codes]`` in the data
+        files): ``snomed``, the SNOMED CT procedure concept that names it, only where one
+        was verified (empty otherwise; see :meth:`Catalog.by_code
+        <interventional.procedures.Catalog.by_code>`).
 
     Examples
     --------
@@ -643,6 +655,9 @@ class Procedure:
         default=(), kw_only=True, converter=to_references
     )
     typical_duration_note: str = attrs.field(default="", kw_only=True)
+    codes: Codes = attrs.field(
+        default=NO_CODES, converter=to_codes, validator=_check_codes, kw_only=True, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         _validate_procedure(self)
