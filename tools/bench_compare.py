@@ -12,12 +12,14 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from engine_diff import extract_src  # noqa: E402  (a script beside this one)
+
 CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); import bench_safety as b\n"
     "for k, v in b.bench_assessments().items(): print(f'{k}\\t{v!r}')"
@@ -45,13 +47,8 @@ def _lines(src: Path) -> int:
 def main(argv: list[str]) -> int:
     rev = argv[1] if len(argv) > 1 else "main"
     rounds = int(argv[2]) if len(argv) > 2 else 2
-    archive = subprocess.run(
-        ["git", "archive", rev, "src"], cwd=ROOT, check=True, capture_output=True
-    ).stdout
     with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(fileobj=BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
-        trees = {rev: Path(tmp) / "src", "this tree": ROOT / "src"}
+        trees = {rev: extract_src(rev, Path(tmp)), "this tree": ROOT / "src"}
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         for _ in range(rounds):
             for name, src in trees.items():

@@ -65,16 +65,21 @@ def _run(src: Path, n: int) -> list[str]:
     return done.stdout.splitlines()
 
 
-def main(argv: list[str]) -> int:
-    rev = argv[1] if len(argv) > 1 else "main"
-    n = int(argv[2]) if len(argv) > 2 else 3000
+def extract_src(rev: str, into: Path) -> Path:
+    """Extract the ``src/`` of a git revision into a directory; return its ``src``."""
     archive = subprocess.run(
         ["git", "archive", rev, "src"], cwd=ROOT, check=True, capture_output=True
     ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
+
+
+def main(argv: list[str]) -> int:
+    rev = argv[1] if len(argv) > 1 else "main"
+    n = int(argv[2]) if len(argv) > 2 else 3000
     with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(fileobj=BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
-        old = _run(Path(tmp) / "src", n)
+        old = _run(extract_src(rev, Path(tmp)), n)
     new = _run(ROOT / "src", n)
     differences = [(i, a, b) for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
     if len(old) != len(new):

@@ -111,28 +111,30 @@ def _lab_below(rule: Rule, case: Case) -> bool:
     return all(values.get(name, float("inf")) < limit for name, limit in rule.lab_below.items())
 
 
+def _codes_selector(name: str) -> PatientSelector:
+    """A selector of codes: the rule names some, the patient has one of them."""
+
+    def rule_codes(rule: Rule) -> tuple[str, ...]:
+        codes: tuple[str, ...] = getattr(rule, name)
+        return codes
+
+    def patient_codes(case: Case) -> tuple[str, ...]:
+        codes: tuple[str, ...] = getattr(case.patient, name)
+        return codes
+
+    return PatientSelector(
+        name,
+        declared=lambda rule: bool(rule_codes(rule)),
+        key=patient_codes,
+        matches=lambda rule, case: _any_code(rule_codes(rule), patient_codes(case)),
+        codes=rule_codes,
+    )
+
+
 PATIENT_SELECTORS: tuple[PatientSelector, ...] = (
-    PatientSelector(
-        "conditions",
-        declared=lambda rule: bool(rule.conditions),
-        key=lambda case: case.patient.conditions,
-        matches=lambda rule, case: _any_code(rule.conditions, case.patient.conditions),
-        codes=lambda rule: rule.conditions,
-    ),
-    PatientSelector(
-        "devices",
-        declared=lambda rule: bool(rule.devices),
-        key=lambda case: case.patient.devices,
-        matches=lambda rule, case: _any_code(rule.devices, case.patient.devices),
-        codes=lambda rule: rule.devices,
-    ),
-    PatientSelector(
-        "allergies",
-        declared=lambda rule: bool(rule.allergies),
-        key=lambda case: case.patient.allergies,
-        matches=lambda rule, case: _any_code(rule.allergies, case.patient.allergies),
-        codes=lambda rule: rule.allergies,
-    ),
+    _codes_selector("conditions"),
+    _codes_selector("devices"),
+    _codes_selector("allergies"),
     PatientSelector(
         "pregnancy",
         declared=lambda rule: rule.pregnancy is not None,
