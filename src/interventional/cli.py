@@ -217,6 +217,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         levels=args.levels or (),
         side=args.side,
         modality=args.modality,
+        duration=args.duration,
     )
     at = _parse_time(args.at) if args.at else datetime.now().astimezone()
     report = None
@@ -313,6 +314,11 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("--side", help="left, right, midline or bilateral")
     assess.add_argument("--modality", help="image guidance (default: the procedure's usual one)")
     assess.add_argument("--at", help="procedure time, ISO 8601 (default: now)")
+    assess.add_argument(
+        "--duration",
+        help="procedure duration, e.g. '40 min': restarts count from its end "
+        "(without it, from the start)",
+    )
 
     graph = add("graph", _cmd_graph, "export the atlas, or the neighbourhood of one structure")
     graph.add_argument("id", nargs="?", help="structure id at the centre of a subgraph")

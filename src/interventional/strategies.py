@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NOW",
     "doses",
+    "durations",
     "lab_results",
     "levels",
     "medication_uses",
@@ -198,12 +199,31 @@ def _injectate_drugs(procedure: Procedure) -> list[str]:
     return sorted({i.drug for i in procedure.injectates if i.drug in known})
 
 
+def durations(
+    *, least: timedelta = timedelta(minutes=5), most: timedelta = timedelta(hours=6)
+) -> st.SearchStrategy[timedelta]:
+    """Procedure durations in whole minutes, from ``least`` to ``most`` (5 min to 6 h).
+
+    Shrinks toward ``least``.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from interventional import strategies as ivst
+    >>> find(ivst.durations(), lambda d: True)
+    datetime.timedelta(seconds=300)
+    """
+    low, high = int(least / timedelta(minutes=1)), int(most / timedelta(minutes=1))
+    return st.integers(min_value=max(low, 1), max_value=high).map(lambda n: timedelta(minutes=n))
+
+
 @st.composite
 def plans(
     draw: st.DrawFn,
     procedure: Procedure | str | None = None,
     *,
     injectates: bool = True,
+    duration: bool = False,
 ) -> ProcedurePlan:
     """Valid procedure plans, made with :func:`~interventional.procedures.plan`.
 
@@ -221,6 +241,9 @@ def plans(
         of the catalogue.
     injectates : bool
         Whether to draw injectates at all (default ``True``).
+    duration : bool
+        Whether to draw a plan duration (:func:`durations`, or none); default ``False``:
+        the plan has no duration of its own.
 
     Examples
     --------
@@ -264,8 +287,15 @@ def plans(
         drawn_doses = draw(
             st.lists(st.sampled_from(names).flatmap(doses), max_size=2, unique_by=_dose_drug)
         )
+    length = draw(st.none() | durations()) if duration else None
     return plan(
-        chosen, levels=picked, side=side, modality=modality, injectates=drawn_doses, target=target
+        chosen,
+        levels=picked,
+        side=side,
+        modality=modality,
+        injectates=drawn_doses,
+        target=target,
+        duration=length,
     )
 
 
@@ -367,9 +397,9 @@ def medication_uses(
     """Medications a patient takes: a drug with a hold rule (or the one given).
 
     The last dose is up to 30 days before ``now`` in whole hours, or unknown (``None``);
-    the indication or route is one the hold rules distinguish for that drug (or none given).
-    Shrinks toward the first drug, an unknown last dose (or one at ``now``) and no
-    indication.
+    the indication or route is one the hold rules distinguish for that drug (or none given);
+    the shared decision is not recorded, ``"continue"`` or ``"hold"``. Shrinks toward the
+    first drug, an unknown last dose (or one at ``now``), no indication and no decision.
 
     Parameters
     ----------
@@ -383,7 +413,7 @@ def medication_uses(
     >>> from hypothesis import find
     >>> from interventional import strategies as ivst
     >>> find(ivst.medication_uses("Plavix"), lambda m: True)
-    MedicationUse(drug='clopidogrel', last_dose=None, indication=None, route=None, dose=None)
+    MedicationUse(drug='clopidogrel', last_dose=None, indication=None, route=None, dose=None, decision=None)
     >>> find(ivst.medication_uses("Plavix"), lambda m: m.last_dose is not None).last_dose
     datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.timezone.utc)
     """
@@ -395,7 +425,10 @@ def medication_uses(
     unknown = draw(st.booleans())
     last_dose = None if unknown else draw(_before(now, _MAX_LOOKBACK, timedelta(hours=1)))
     indication, route = draw(st.sampled_from([(None, None), *variants.get(name, ())]))
-    return MedicationUse(name, last_dose=last_dose, indication=indication, route=route)
+    decision = draw(st.sampled_from([None, "continue", "hold"]))
+    return MedicationUse(
+        name, last_dose=last_dose, indication=indication, route=route, decision=decision
+    )
 
 
 _INRS = tuple(round(0.8 + 0.1 * n, 1) for n in range(33))  # 0.8 to 4.0

@@ -60,6 +60,7 @@ __all__ = [
     "Quantity",
     "QuantityRange",
     "as_any_quantity",
+    "as_positive_timedelta",
     "as_quantity",
     "as_timedelta",
     "canonical_quantity",
@@ -502,6 +503,36 @@ def as_timedelta(value: object, *, field: str) -> timedelta:
         duration = timedelta(seconds=seconds)
     if duration < timedelta(0):
         raise ValidationError(field, f"a duration cannot be negative, got {duration}")
+    return duration
+
+
+def as_positive_timedelta(value: object, *, field: str) -> timedelta | None:
+    """Return ``value`` as a duration longer than zero, or ``None`` for ``None``.
+
+    The form of a procedure's duration (a plan's, an assessment's, a catalogue's typical
+    one).
+
+    Raises
+    ------
+    UnitError
+        When the value is not a duration.
+    ValidationError
+        When it is zero or negative, naming the field.
+
+    Examples
+    --------
+    >>> as_positive_timedelta("40 min", field="duration")
+    datetime.timedelta(seconds=2400)
+    >>> as_positive_timedelta("0 min", field="duration")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: duration: must be longer than zero, got '0 min'
+    """
+    if value is None:
+        return None
+    duration = as_timedelta(value, field=field)
+    if duration <= timedelta(0):
+        raise ValidationError(field, f"must be longer than zero, got {value!r}")
     return duration
 
 

@@ -221,6 +221,18 @@ def test_assess_json() -> None:
     assert all({"code", "verdict", "message", "references"} <= set(f) for f in data["findings"])
 
 
+def test_assess_duration_counts_restarts_from_the_end() -> None:
+    args = ("assess", str(PATIENT), "--procedure", "spinal-cord-stimulator-trial", "--levels")
+    at = ("T8", "--at", "2026-03-10T09:00:00+00:00", "--json")
+    code, out, _ = run(*args, *at, "--duration", "40 min")
+    assert code == 1
+    restart = json.loads(out)["restart"]
+    assert restart["clopidogrel"].startswith("2026-03-11T09:40")
+    code, _, err = run(*args, *at, "--duration", "0 min")
+    assert code == 2
+    assert "duration" in err
+
+
 def test_assess_bad_time_is_exit_2() -> None:
     code, _, err = run(
         "assess", str(PATIENT), "--procedure", "sgb", "--side", "left", "--at", "tomorrow"

@@ -378,7 +378,7 @@ def test_explain_lists_every_finding_with_sources() -> None:
     assert "hold:clopidogrel" in text
     assert "sources: MSK-NEURO, N2018" in text
     assert "until: 2026-03-12 09:00" in text
-    assert "clopidogrel: not before 2026-03-11 09:00" in text
+    assert "clopidogrel: not before 2026-03-11 09:00" in text  # no duration: from the start
     assert "[N2018] Narouze" in text
     assert "not a medical device" in text
     assert "<table>" in result._repr_html_()

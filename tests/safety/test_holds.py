@@ -155,10 +155,25 @@ def test_hold_met_exactly_at_the_interval(
 
 # Cells that are not holds, from the fact sheet: what they say one hour after a dose.
 NOT_HOLDS = [
-    ("aspirin", "primary-prophylaxis", M, Verdict.CAUTION),
+    (
+        "aspirin",
+        "primary-prophylaxis",
+        M,
+        Verdict.INSUFFICIENT_DATA,
+    ),  # shared: no decision recorded
     ("aspirin", "primary-prophylaxis", L, Verdict.PROCEED),
-    ("aspirin", "secondary-prophylaxis", H, Verdict.CAUTION),
-    ("aspirin", "secondary-prophylaxis", M, Verdict.CAUTION),
+    (
+        "aspirin",
+        "secondary-prophylaxis",
+        H,
+        Verdict.INSUFFICIENT_DATA,
+    ),  # shared: no decision recorded
+    (
+        "aspirin",
+        "secondary-prophylaxis",
+        M,
+        Verdict.INSUFFICIENT_DATA,
+    ),  # shared: no decision recorded
     ("aspirin", "secondary-prophylaxis", L, Verdict.PROCEED),
     ("ibuprofen", None, M, Verdict.PROCEED),
     ("ibuprofen", None, L, Verdict.PROCEED),
@@ -170,16 +185,16 @@ NOT_HOLDS = [
     ("abciximab", None, L, Verdict.INSUFFICIENT_DATA),
     ("vorapaxar", None, M, Verdict.INSUFFICIENT_DATA),
     ("alteplase", None, H, Verdict.INSUFFICIENT_DATA),
-    ("warfarin", None, L, Verdict.CAUTION),
-    ("acenocoumarol", None, L, Verdict.CAUTION),
-    ("fondaparinux", None, L, Verdict.CAUTION),
-    ("dabigatran", None, L, Verdict.CAUTION),
-    ("rivaroxaban", None, L, Verdict.CAUTION),
-    ("apixaban", None, L, Verdict.CAUTION),
-    ("edoxaban", None, L, Verdict.CAUTION),
-    ("sertraline", None, H, Verdict.CAUTION),
+    ("warfarin", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("acenocoumarol", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("fondaparinux", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("dabigatran", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("rivaroxaban", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("apixaban", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("edoxaban", None, L, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
+    ("sertraline", None, H, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
     ("fluoxetine", None, L, Verdict.CAUTION),  # LOW-confidence "no" is never a silent PROCEED
-    ("fish-oil", None, H, Verdict.CAUTION),
+    ("fish-oil", None, H, Verdict.INSUFFICIENT_DATA),  # shared: no decision recorded
     ("garlic", None, M, Verdict.CAUTION),
 ]
 

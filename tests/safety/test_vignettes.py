@@ -24,12 +24,22 @@ def test_lumbar_mbb_on_apixaban_12_hours_ago_is_not_a_three_day_hold() -> None:
     mbb = make_plan("lumbar-medial-branch-block", levels=["L4-L5"], side="left")
     result = assess(patient, mbb, at=AT)
     (hold,) = result.by_code("hold:apixaban")
-    assert hold.verdict is Verdict.CAUTION
+    # the shared assessment needs the prescriber's decision: INSUFFICIENT_DATA until recorded
+    assert hold.verdict is Verdict.INSUFFICIENT_DATA
     assert hold.until is None
     assert "shared assessment" in hold.message
-    assert result.verdict is Verdict.CAUTION
-    assert result.earliest_time == AT
+    assert "decision='continue' or decision='hold'" in hold.message
+    assert result.verdict is Verdict.INSUFFICIENT_DATA
+    assert result.earliest_time is None
     assert "apixaban" not in result.restart
+    continued = _patient(
+        medications=[
+            MedicationUse("apixaban", last_dose=AT - timedelta(hours=12), decision="continue")
+        ]
+    )
+    result = assess(continued, mbb, at=AT)
+    assert result.by_code("hold:apixaban")[0].verdict is Verdict.CAUTION
+    assert result.earliest_time == AT
 
 
 def test_scs_trial_clopidogrel_five_days_ago_defers_until_seven_days() -> None:
@@ -52,9 +62,9 @@ def test_scs_trial_clopidogrel_exactly_seven_days_ago_is_met_and_restarts() -> N
     assert hold.verdict is Verdict.PROCEED
     assert hold.until == AT
     assert result.verdict is Verdict.PROCEED
-    # Restart 12-24 h: the conservative upper bound is the earliest restart.
+    # Restart 12-24 h: the conservative upper bound; no duration given, so from the start.
     assert result.restart == {"clopidogrel": AT + timedelta(hours=24)}
-    assert "12-24 h" in hold.message
+    assert "12-24 h; 24 applied by policy" in hold.message
 
 
 def _interlaminar(**kwargs: object) -> object:

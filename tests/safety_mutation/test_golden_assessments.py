@@ -21,10 +21,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from interventional.pharmacology import Dose
 from interventional.procedures import plan
+from interventional.procedures.risk import BleedingRisk
 from interventional.safety import (
     Assessment,
     LabResult,
@@ -35,6 +37,9 @@ from interventional.safety import (
     default_rules,
     load_rules,
 )
+from interventional.safety.decisions import decided_hold_cell
+from interventional.safety.rules import HoldAction
+from interventional.units import as_timedelta
 
 GOLDEN = Path(__file__).with_name("golden_assessments.txt")
 AT = datetime(2026, 3, 10, 9, 0)
@@ -118,6 +123,49 @@ def cases() -> Iterator[tuple[str, Patient, Any]]:
                     )
     yield from _lab_cases(plans)
     yield from _other_cases(plans)
+
+
+def _round_two_cases() -> Iterator[tuple[str, Patient, Any, dict[str, Any]]]:
+    """Issue 18: each shared cell with each decision, durations, the other readings."""
+    plans = _plans()
+    rules = default_rules()
+    for row in rules.holds:
+        variant = {"indication": row.indication, "route": row.route}
+        for risk, chosen in plans.items():
+            if row.cell(risk).action is not HoldAction.SHARED:
+                continue
+            found = decided_hold_cell(row, BleedingRisk.parse(risk))
+            interval = found[0].hold if found is not None else None
+            moments: list[tuple[str, datetime | None]] = [("unknown", None)]
+            if interval is not None:
+                moments += [
+                    (f"{interval}-1m", AT - interval + MINUTE),
+                    (f"{interval}", AT - interval),
+                ]
+            for decision in ("continue", "hold"):
+                for when, last in moments:
+                    use = MedicationUse(row.drugs[0], last_dose=last, decision=decision, **variant)
+                    patient = Patient(age=60, pregnant=False, medications=[use])
+                    yield f"{row.id} {risk} decision {decision} last {when}", patient, chosen, {}
+    for name in ("clopidogrel", "warfarin", "apixaban", "enoxaparin"):
+        use = MedicationUse(
+            name,
+            last_dose=AT - timedelta(days=12),
+            indication="therapeutic" if name == "enoxaparin" else None,
+        )
+        patient = Patient(age=60, pregnant=False, medications=[use])
+        for risk, chosen in plans.items():
+            yield f"{name} {risk} duration 40 min", patient, chosen, {"duration": "40 min"}
+            yield f"{name} {risk} other readings", patient, chosen, {"other": True}
+    knee = plan("knee-joint-injection", side="left", modality="ultrasound", duration="20 min")
+    heparin = MedicationUse("heparin", last_dose=AT - timedelta(hours=7), route="intravenous")
+    patient = Patient(age=60, pregnant=False, medications=[heparin])
+    yield "heparin knee plan duration 20 min", patient, knee, {}
+    yield "heparin knee no duration", patient, plan("knee-joint-injection", side="left"), {}
+    for drugs in (("fish-oil", "vitamin-e", "aspirin"), ("garlic", "clopidogrel")):
+        uses = [MedicationUse(d, last_dose=AT - timedelta(days=30)) for d in drugs]
+        patient = Patient(age=60, pregnant=False, medications=uses)
+        yield f"supplements {'+'.join(drugs)} low", patient, plans["low"], {}
 
 
 def _lab_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
@@ -307,6 +355,18 @@ def _other_cases(plans: dict[str, Any]) -> Iterator[tuple[str, Patient, Any]]:
 def render(rules: RuleSet | None = None) -> Iterator[str]:
     for name, patient, chosen in cases():
         yield _line(name, assess(patient, chosen, at=AT, rules=rules))
+    base = default_rules() if rules is None else rules
+    other = base.with_policy(
+        attrs.evolve(
+            base.policy, other_readings=[row.id for row in base.holds if row.has_other_reading]
+        )
+    )
+    for name, patient, chosen, options in _round_two_cases():
+        duration = (
+            as_timedelta(options["duration"], field="duration") if "duration" in options else None
+        )
+        used = other if options.get("other") else rules
+        yield _line(name, assess(patient, chosen, at=AT, duration=duration, rules=used))
 
 
 def test_the_battery_matches_the_approved_assessments() -> None:

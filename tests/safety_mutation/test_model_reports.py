@@ -93,7 +93,7 @@ Findings (most restrictive first):
      Check <glucose> & "insulin".
      sources: library policy
 
-Restart after the procedure (counted from the procedure time):
+Restart after the procedure (from its end where its duration is known):
   - clopidogrel: not before 2026-03-11 09:00
 
 References:

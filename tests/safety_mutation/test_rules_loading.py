@@ -164,10 +164,12 @@ def test_a_hold_cell_needs_exactly_a_hold_interval() -> None:
         "hold",
         "a 'hold' cell needs a hold interval such as '7 day'",
     )
+    # a shared cell may give the interval that applies when stopping is agreed
+    assert rl.HoldCell("shared", hold="1 day").hold == timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
-        rl.HoldCell("shared", hold="1 day")
+        rl.HoldCell("none", hold="1 day")
     assert caught.value.field == "hold"
-    assert caught.value.reason.startswith("only a 'hold' cell has an interval, not ")
+    assert caught.value.reason.startswith("only a 'hold' or 'shared' cell has an interval, not ")
     assert rl.HoldCell("hold", hold="1 day", lab="inr").lab == "inr"
     with pytest.raises(ValidationError) as caught:
         rl.HoldCell("none", lab="aptt")

@@ -14,7 +14,8 @@ Observation (LOINC)               body weight (``weight``), pregnancy status (``
                                   clearance also fills ``creatinine_clearance``
 MedicationStatement, -Request,    a :class:`MedicationUse` per drug (RxNorm, ATC, or the
 -Administration                   drug's name in the text as a last resort), with the
-                                  last-dose time described below
+                                  last-dose time described below, and the shared decision
+                                  of the :data:`DECISION_EXTENSION` extension
 Condition (SNOMED CT, ICD-10-CM)  ``conditions`` (:func:`condition_by_code`), ``devices``
                                   (presence-of-device codes), ``pregnant``
 AllergyIntolerance                ``allergies`` (RxNorm, or a drug, class or contrast named
@@ -87,6 +88,7 @@ from interventional.fhir._errors import BundleError, model, validation_error
 from interventional.fhir._time import earliest, latest
 from interventional.pharmacology import Drug, drug_by_code, drugs
 from interventional.safety import (
+    Decision,
     Indication,
     LabName,
     LabResult,
@@ -239,6 +241,15 @@ def _codings(concept: Any) -> Iterator[tuple[CodeSystem, str]]:
 
 
 LOCAL = "urn:interventional:"
+
+DECISION_EXTENSION = LOCAL + "extension:shared-decision"
+"""The extension that carries a medication's shared decision (``MedicationUse.decision``).
+
+On a MedicationStatement or MedicationRequest: ``{"url": DECISION_EXTENSION,
+"valueCode": "continue"}`` (or ``"hold"``): the decision agreed with the prescriber, where
+the guideline leaves the choice to a shared assessment. FHIR R4 has no element for a
+periprocedural continue/hold decision; the extension is validated by the R4B models
+(a ``valueCode``) and by the reader (one of the two codes)."""
 """The prefix of the library's own code systems (see :mod:`~interventional.fhir._write`)."""
 
 
@@ -364,6 +375,7 @@ class _Dose:
     ongoing: bool = False
     since: datetime | None = None
     charted: bool = False
+    decision: Decision | None = None
 
 
 @attrs.define
@@ -582,7 +594,28 @@ class _Reader:
         dose = self._dose(resource, kind, *self._variant(resource, kind))
         if dose is None:
             return
+        dose.decision = self._decision(resource)
         self.doses.setdefault(drug.name, []).append(dose)
+
+    def _decision(self, resource: Any) -> Decision | None:
+        """The shared decision of the :data:`DECISION_EXTENSION` extension, if any."""
+        found: Decision | None = None
+        for extension in resource.extension or ():
+            if extension.url != DECISION_EXTENSION:
+                continue
+            code = extension.valueCode
+            try:
+                decision = Decision.parse(code or "", field="decision")
+            except ValidationError:
+                self.note(
+                    f"shared decision {code!r} is neither 'continue' nor 'hold': not recorded"
+                )
+                return None
+            if found is not None and found is not decision:
+                self.note("two different shared decisions on one record: not recorded")
+                return None
+            found = decision
+        return found
 
     def _variant(self, resource: Any, kind: str) -> tuple[Indication | None, Route | None]:
         """The indication (``reasonCode`` text) and route (``dosage.route``) where readable."""
@@ -741,6 +774,12 @@ class _Reader:
         for name, doses in self.doses.items():
             indication = next((d.indication for d in doses if d.indication), None)
             route = next((d.route for d in doses if d.route), None)
+            decisions = {d.decision for d in doses if d.decision is not None}
+            decision = decisions.pop() if len(decisions) == 1 else None
+            if len(decisions) > 1:
+                self.notes.append(
+                    f"{name}: the records give different shared decisions: not recorded"
+                )
             known = [d for d in doses if d.last_dose is not None]
             last = max((d.last_dose for d in known), default=None)  # type: ignore[type-var]
             for open_use in (d for d in doses if d.ongoing):
@@ -754,7 +793,11 @@ class _Reader:
                 if not shown:
                     last = None
                     break
-            uses.append(MedicationUse(name, last_dose=last, indication=indication, route=route))
+            uses.append(
+                MedicationUse(
+                    name, last_dose=last, indication=indication, route=route, decision=decision
+                )
+            )
         return uses
 
     # -- conditions, allergies, devices
@@ -1013,7 +1056,7 @@ def patient_from_bundle(
     ...                       "code": "1364430"}]}}}]}
     >>> imported = patient_from_bundle(bundle, at=at)
     >>> imported.patient.age, imported.patient.medications[0]
-    (<Quantity(69, 'year')>, MedicationUse(drug='apixaban', last_dose=datetime.datetime(2026, 3, 8, 9, 0), indication=None, route=None, dose=None))
+    (<Quantity(69, 'year')>, MedicationUse(drug='apixaban', last_dose=datetime.datetime(2026, 3, 8, 9, 0), indication=None, route=None, dose=None, decision=None))
     """
     if not isinstance(at, datetime):
         raise ValidationError("at", f"expected a datetime, got {type(at).__name__}")

@@ -37,7 +37,7 @@ from interventional.codes import CodeSystem
 from interventional.errors import ValidationError
 from interventional.fhir._concepts import Concept, concepts
 from interventional.fhir._errors import model, validation_error
-from interventional.fhir._read import LOCAL
+from interventional.fhir._read import DECISION_EXTENSION, LOCAL
 from interventional.pharmacology import drugs
 from interventional.procedures import Procedure, ProcedurePlan
 from interventional.procedures.catalog import reachable_targets
@@ -459,7 +459,8 @@ def patient_to_bundle(
     dict
         A Bundle of a Patient, Observations (weight, pregnancy status, labs, creatinine
         clearance), a MedicationStatement per medication (its last dose as
-        ``effectiveDateTime``; indication as ``reasonCode``, route as ``dosage.route``),
+        ``effectiveDateTime``; indication as ``reasonCode``, route as ``dosage.route``,
+        the shared decision as the ``DECISION_EXTENSION`` extension),
         Conditions, AllergyIntolerances and Devices. Standard codes are written where the
         library has them, the library's own code beside them. A lab result without a time
         never counts, and is left out; unresolved records are not written.
@@ -564,6 +565,8 @@ def patient_to_bundle(
             statement["reasonCode"] = [{"text": use.indication.value}]
         if use.route is not None:
             statement["dosage"] = [{"route": {"text": use.route.value}}]
+        if use.decision is not None:
+            statement["extension"] = [{"url": DECISION_EXTENSION, "valueCode": use.decision.value}]
         resources.append(statement)
     for number, code in enumerate(patient.conditions, 1):
         condition = ruleset.conditions.get(code)

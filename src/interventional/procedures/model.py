@@ -46,7 +46,7 @@ from interventional.errors import ValidationError, suggest
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk, RiskBasis
 from interventional.references import Reference, to_references
-from interventional.units import QuantityRange, as_timedelta
+from interventional.units import QuantityRange, as_positive_timedelta
 
 __all__ = [
     "Approach",
@@ -513,12 +513,7 @@ def _risk_basis(value: object) -> RiskBasis | None:
 
 
 def _typical_duration(value: object) -> timedelta | None:
-    if value is None:
-        return None
-    duration = as_timedelta(value, field="typical_duration")
-    if duration <= timedelta(0):
-        raise ValidationError("typical_duration", f"must be longer than zero, got {value!r}")
-    return duration
+    return as_positive_timedelta(value, field="typical_duration")
 
 
 def _optional_positive_int(value: object) -> int | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -38,6 +39,7 @@ from interventional.imaging.modality import Modality
 from interventional.pharmacology import Dose, Drug
 from interventional.procedures.model import Level, Procedure, parse_level
 from interventional.procedures.targets import _sides, _substitutions, resolve_targets
+from interventional.units import as_positive_timedelta
 
 if TYPE_CHECKING:
     from interventional.anatomy.structures import Structure
@@ -255,6 +257,10 @@ def _as_tuple(values: object) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _duration(value: object) -> timedelta | None:
+    return as_positive_timedelta(value, field="duration")
+
+
 @attrs.frozen(slots=True, repr=False, cache_hash=True)
 class ProcedurePlan:
     """A procedure planned at given levels and side, under one modality, with injectates.
@@ -274,6 +280,10 @@ class ProcedurePlan:
         ``MIDLINE``) for midline ones.
     modality : Modality
     injectates : tuple of Dose
+    duration : timedelta, optional
+        How long this procedure is expected to take; restart times count from its end
+        (:func:`interventional.safety.assess` uses it unless given its own duration).
+        ``procedure.typical_duration`` is a sourced value to start from.
 
     Raises
     ------
@@ -297,6 +307,7 @@ class ProcedurePlan:
     modality: Modality = attrs.field(default=None, converter=_raw)
     injectates: tuple[Dose, ...] = attrs.field(default=(), converter=_as_tuple)
     target: str | None = attrs.field(default=None, kw_only=True)
+    duration: timedelta | None = attrs.field(default=None, kw_only=True, converter=_duration)
 
     def __attrs_post_init__(self) -> None:
         procedure = self.procedure
@@ -388,6 +399,7 @@ def plan(
     *,
     target: str | None = None,
     catalog: Catalog | None = None,
+    duration: timedelta | str | None = None,
 ) -> ProcedurePlan:
     """Plan a procedure and check that the plan fits it.
 
@@ -411,6 +423,9 @@ def plan(
         ``"trapezius"``.
     catalog : Catalog, optional
         Where to find the procedure by id (the default catalogue when omitted).
+    duration : timedelta or str, optional
+        The expected duration (``timedelta(minutes=40)`` or ``"40 min"``); restarts count
+        from the procedure's end. A zero or negative duration raises ``ValidationError``.
 
     Returns
     -------
@@ -432,6 +447,8 @@ def plan(
     >>> from interventional.procedures import plan
     >>> plan("sgb", side="left").targets[0].id
     'stellate-ganglion:left'
+    >>> plan("sgb", side="left", duration="20 min").duration
+    datetime.timedelta(seconds=1200)
     >>> plan("lumbar-tfesi", levels=["L4-L5"], side="left", modality="landmark")
     Traceback (most recent call last):
     ...
@@ -452,4 +469,5 @@ def plan(
         modality,
         injectates,
         target=target,
+        duration=duration,
     )

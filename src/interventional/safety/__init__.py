@@ -23,14 +23,20 @@ Examples
 >>> mbb = plan("lumbar-medial-branch-block", levels=["L4-L5"], side="left")
 >>> result = assess(patient, mbb, at=at)
 >>> result.verdict
-<Verdict.CAUTION: 'caution'>
+<Verdict.INSUFFICIENT_DATA: 'insufficient-data'>
 >>> print(result.by_code("hold:apixaban")[0].message)  # doctest: +ELLIPSIS
 Apixaban: shared assessment and risk stratification (low-risk value not verified) before a low-risk procedure...
+>>> import attrs
+>>> decided = attrs.evolve(patient, medications=[
+...     MedicationUse("apixaban", last_dose=datetime(2026, 3, 9, 21), decision="continue")])
+>>> assess(decided, mbb, at=at).verdict
+<Verdict.CAUTION: 'caution'>
 """
 
 from __future__ import annotations
 
 from interventional.safety._draw import draw_timeline
+from interventional.safety.decisions import Decision
 from interventional.safety.engine import assess, assess_many
 from interventional.safety.labs import Lab, LabName, labs, load_labs
 from interventional.safety.model import (
@@ -59,6 +65,7 @@ from interventional.safety.rules import (
 
 __all__ = [
     "Assessment",
+    "Decision",
     "Finding",
     "Indication",
     "Lab",

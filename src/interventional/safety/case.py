@@ -16,6 +16,7 @@ import attrs
 
 from interventional.errors import ValidationError
 from interventional.procedures.risk import BleedingRisk
+from interventional.safety.decisions import ProcedureEnd
 from interventional.safety.labs import LabName
 from interventional.safety.model import Finding, LabResult, Patient, _instant, _is_aware
 from interventional.safety.rules import RuleSet
@@ -92,6 +93,8 @@ class Case:
         "aware",
         "compiled",
         "conditions",
+        "end",
+        "end_u",
         "findings",
         "handled_as",
         "latest_u",
@@ -108,6 +111,8 @@ class Case:
     aware: bool
     at_u: datetime
     conditions: ConditionReading
+    end: ProcedureEnd
+    end_u: datetime
     findings: list[Finding]
     handled_as: BleedingRisk
     latest_u: datetime
@@ -121,6 +126,7 @@ class Case:
         at: datetime,
         aware: bool,
         rules: RuleSet,
+        end: ProcedureEnd,
     ) -> None:
         self.patient = patient
         self.compiled = compiled
@@ -129,6 +135,9 @@ class Case:
         self.aware = aware
         self.at_u = at.astimezone(UTC) if self.aware else at
         """``at`` as an instant: in UTC when aware (instants compare exactly in a repeated hour)."""
+        self.end = end
+        """Where restarts count from (the procedure's end when its duration is known)."""
+        self.end_u = end.end(self.at_u)
         self.conditions = ConditionReading.of(rules, patient.conditions)
         self._age_years: float | None = None
         self.findings = []

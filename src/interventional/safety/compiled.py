@@ -22,13 +22,14 @@ import attrs
 
 from interventional.pharmacology import drugs
 from interventional.procedures.risk import BleedingRisk
+from interventional.safety.decisions import counts_as_concurrent_antithrombotic
 from interventional.safety.facts import PlanFacts, PlanLike, read_plan
 from interventional.safety.model import Finding
 from interventional.safety.rules import RuleSet
 from interventional.safety.stages.contrast import compile_contrast
 from interventional.safety.stages.doses import PlannedDose, compile_doses
 from interventional.safety.stages.general_rules import PlanRules, compile_rules
-from interventional.safety.stages.holds import HoldTable, antithrombotic, compile_holds
+from interventional.safety.stages.holds import HoldTable, compile_holds
 
 __all__ = ["COMPILED_PLANS_LIMIT", "CompiledPlan", "compile_plan"]
 
@@ -44,7 +45,9 @@ class CompiledPlan:
     holds: Mapping[BleedingRisk, HoldTable]
     """The hold table at the plan's class and at the class above it."""
     antithrombotics: frozenset[str]
-    """The vocabulary's drugs that affect haemostasis (the concurrent-antithrombotics factor)."""
+    """The vocabulary's drugs that count as "other anticoagulants or antiplatelet agents"
+    for the concurrent-antithrombotics factor (not the supplements: see
+    :func:`~interventional.safety.decisions.counts_as_concurrent_antithrombotic`)."""
     rules: PlanRules
     contrast: tuple[Finding, ...]
     doses: tuple[PlannedDose, ...]
@@ -58,7 +61,11 @@ def compile_plan(rules: RuleSet, plan: PlanLike) -> CompiledPlan:
     return CompiledPlan(
         facts=facts,
         holds=MappingProxyType({risk: compile_holds(rules, risk) for risk in classes}),
-        antithrombotics=frozenset(name for name, drug in drugs().items() if antithrombotic(drug)),
+        antithrombotics=frozenset(
+            name
+            for name, drug in drugs().items()
+            if counts_as_concurrent_antithrombotic(drug.drug_class)
+        ),
         rules=compile_rules(rules, facts),
         contrast=compile_contrast(rules, facts),
         doses=compile_doses(facts),

@@ -8,14 +8,18 @@ adds findings; none stops the others):
 
 1. The procedure's bleeding-risk class (ASRA 2018) is moved up one class when the patient
    has a factor that raises bleeding risk (condition codes marked ``upgrades`` in
-   ``vocabulary.toml``, or two or more listed drugs that affect haemostasis).
+   ``vocabulary.toml``, or two or more listed anticoagulants or antiplatelet agents; herbal
+   and dietary supplements do not count).
 2. Each medication is read in the hold table (``holds.toml``) at that class. Holds are
    elapsed-time rules: a hold of *N* is met when ``at - last_dose >= N``, exactly (a 7-day
    hold is met at 7 x 24 h after the last dose, not a minute later; aware datetimes are
    compared in UTC, so daylight-saving changes do not shift it). A shared-assessment cell
-   gives CAUTION, an unknown cell INSUFFICIENT_DATA, an unknown last dose (where a hold
-   applies) INSUFFICIENT_DATA. Once a drug has been off for its longest interval
-   (its *washout*) a shared or unknown cell no longer blocks.
+   gives INSUFFICIENT_DATA until the medication records the shared decision (``"continue"``:
+   CAUTION; ``"hold"``: the row's interval, as a hold cell), an unknown cell
+   INSUFFICIENT_DATA, an unknown last dose (where a hold applies) INSUFFICIENT_DATA. Once
+   a drug has been off for its longest interval (its *washout*) a shared or unknown cell
+   no longer blocks. Where the sources give a range or conflict, the policy's reading
+   applies (the conservative bound by default). See :mod:`interventional.safety.decisions`.
 3. Laboratory gates: INR for vitamin K antagonists, platelets, coagulation studies.
 4. General contraindications and the 2015 epidural-steroid recommendations (``rules.toml``).
 5. Allergy to a planned injectate; contrast labelling in neuraxial plans;
@@ -24,8 +28,10 @@ adds findings; none stops the others):
 
 The verdict is the most restrictive finding. ``earliest_time`` is when every hold is met,
 or ``None`` when something at INSUFFICIENT_DATA or above cannot be waited out. ``restart``
-gives each held drug's earliest restart, counted from ``at`` (the procedure time; add the
-procedure's duration yourself when it matters).
+gives each held drug's earliest restart, counted from the end of the procedure: ``at`` plus
+the duration given to :func:`assess`, else the plan's; with neither, from ``at`` itself, and
+the finding says so, quoting the procedure's sourced typical duration where there is one
+(see :mod:`interventional.safety.decisions`).
 
 Examples
 --------
@@ -38,8 +44,11 @@ Examples
 >>> result = assess(patient, plan("spinal-cord-stimulator-trial", levels=["T8"]), at=at)
 >>> result.verdict, result.earliest_time
 (<Verdict.DEFER: 'defer'>, datetime.datetime(2026, 3, 12, 9, 0))
->>> result.restart["clopidogrel"]
+>>> result.restart["clopidogrel"]  # no duration given: 24 h after the start
 datetime.datetime(2026, 3, 11, 9, 0)
+>>> trial = plan("spinal-cord-stimulator-trial", levels=["T8"])
+>>> assess(patient, trial, at=at, duration=timedelta(minutes=40)).restart["clopidogrel"]
+datetime.datetime(2026, 3, 11, 9, 40)
 """
 
 from __future__ import annotations
@@ -47,11 +56,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from interventional.errors import ValidationError
 from interventional.safety.case import Case, check_times
 from interventional.safety.compiled import compile_plan
+from interventional.safety.decisions import check_duration, procedure_end
 from interventional.safety.facts import PlanLike
 from interventional.safety.model import Assessment, Finding, Patient
 from interventional.safety.rules import RuleSet, Verdict, default_rules
@@ -103,7 +113,12 @@ def _result(case: Case) -> Assessment:
 
 
 def assess(
-    patient: Patient, plan: PlanLike, *, at: datetime, rules: RuleSet | None = None
+    patient: Patient,
+    plan: PlanLike,
+    *,
+    at: datetime,
+    duration: timedelta | None = None,
+    rules: RuleSet | None = None,
 ) -> Assessment:
     """Assess a patient for a planned procedure at a given time.
 
@@ -114,7 +129,13 @@ def assess(
     plan : ProcedurePlan
         The plan (:func:`interventional.procedures.plan`).
     at : datetime
-        The planned procedure time: naive or timezone-aware, like the patient's times.
+        The planned procedure time (its start): naive or timezone-aware, like the
+        patient's times.
+    duration : timedelta, optional
+        The procedure's duration: restarts count from its end (``at + duration``), as the
+        guideline counts them. Without it, the plan's duration is used; with neither,
+        restarts count from ``at`` and the findings say so (quoting the procedure's sourced
+        typical duration, where the catalogue has one, as a duration to give).
     rules : RuleSet, optional
         Another rule set or policy (default :func:`~interventional.safety.rules.default_rules`).
 
@@ -126,8 +147,8 @@ def assess(
     Raises
     ------
     ValidationError
-        When ``at`` is not a datetime, naive and aware datetimes are mixed, or a last dose
-        or lab time is after ``at``.
+        When ``at`` is not a datetime, naive and aware datetimes are mixed, a last dose
+        or lab time is after ``at``, or ``duration`` is not a positive duration.
 
     References
     ----------
@@ -135,7 +156,7 @@ def assess(
 
     Examples
     --------
-    >>> from datetime import datetime
+    >>> from datetime import datetime, timedelta
     >>> from interventional.procedures import plan
     >>> from interventional.safety import Patient, assess
     >>> knee = plan("knee-joint-injection", side="left", modality="ultrasound")
@@ -146,7 +167,11 @@ def assess(
         raise ValidationError("patient", f"expected a Patient, got {type(patient).__name__}")
     ruleset = default_rules() if rules is None else rules
     aware = check_times(patient, at)  # before the plan is read: bad input named first
-    case = Case(patient, compile_plan(ruleset, plan), at, aware, ruleset)
+    compiled = compile_plan(ruleset, plan)
+    end = compiled.facts.default_end
+    if duration is not None:
+        end = procedure_end(check_duration(duration), procedure_id=compiled.facts.procedure_id)
+    case = Case(patient, compiled, at, aware, ruleset, end)
     for stage in STAGES:
         if stage.applies(case):
             stage.run(case)
@@ -183,7 +208,7 @@ def assess_many(
 
     Examples
     --------
-    >>> from datetime import datetime
+    >>> from datetime import datetime, timedelta
     >>> from interventional.procedures import plan
     >>> from interventional.safety import Patient, assess_many
     >>> knee = plan("knee-joint-injection", side="left", modality="ultrasound")

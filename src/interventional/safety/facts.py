@@ -19,6 +19,7 @@ from interventional.anatomy.levels import Region, Segment, VertebralLevel
 from interventional.imaging.modality import Modality
 from interventional.pharmacology import Drug, DrugClass, intrathecal_labelled
 from interventional.procedures.risk import BleedingRisk
+from interventional.safety.decisions import ProcedureEnd, procedure_end
 from interventional.units import magnitude
 
 __all__ = ["ContrastUse", "PlanFacts", "PlanLike", "read_plan"]
@@ -85,6 +86,9 @@ class PlanFacts:
     """Local anaesthetics planned without an amount (a volume without a concentration)."""
     contrast: tuple[ContrastUse, ...]
     """Iodinated contrast in a neuraxial plan."""
+    default_end: ProcedureEnd
+    """Where restarts count from when the assessment gives no duration: the plan's own
+    duration, else the start (quoting the procedure's sourced typical duration)."""
 
 
 def _value(member: Any) -> str:
@@ -128,6 +132,14 @@ def read_plan(plan: PlanLike) -> PlanFacts:
         for level in plan.levels
         if isinstance(level, Segment | VertebralLevel)
     ]
+    typical_references = tuple(getattr(procedure, "typical_duration_references", ()))
+    default_end = procedure_end(
+        None,
+        getattr(plan, "duration", None),
+        getattr(procedure, "typical_duration", None),
+        procedure_id=procedure.id,
+        typical_references=typical_references,
+    )
     return PlanFacts(
         procedure_id=procedure.id,
         risk=BleedingRisk.parse(procedure.bleeding_risk),
@@ -143,4 +155,5 @@ def read_plan(plan: PlanLike) -> PlanFacts:
         local_anesthetic_mg=tuple(totals.items()),
         local_anesthetic_amount_unknown=tuple(unknown),
         contrast=tuple(contrast),
+        default_end=default_end,
     )

@@ -40,6 +40,7 @@ from interventional.errors import CatalogError, ValidationError, suggest
 from interventional.pharmacology import DrugClass, drug, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
+from interventional.safety.decisions import Decision
 from interventional.safety.labs import LabName as LabName  # re-exported: the engine reads it here
 from interventional.safety.rules import Verdict, default_rules
 from interventional.units import Q_, Quantity, as_any_quantity, canonical_quantity, magnitude
@@ -127,6 +128,10 @@ def _optional_route(value: object) -> Route | None:
     return None if value is None else Route.parse(value, field="route")  # type: ignore[arg-type]
 
 
+def _optional_decision(value: object) -> Decision | None:
+    return None if value is None else Decision.parse(value, field="decision")  # type: ignore[arg-type]
+
+
 def _optional_dose(value: object) -> Quantity | None:
     if value is None:
         return None
@@ -157,11 +162,24 @@ class MedicationUse:
     dose : Quantity, optional
         The usual dose (mass or IU), recorded for the reader; the 2018 table does not
         split by dose.
+    decision : Decision or str, optional
+        The shared decision with the prescriber, where the guideline leaves the choice to
+        one ("shared assessment and risk stratification"): ``"continue"`` (continued
+        through the procedure: CAUTION, citing the decision) or ``"hold"`` (stopped: the
+        row's hold interval applies). ``None`` (default): not recorded; such a cell is
+        then INSUFFICIENT_DATA. Where the guideline's rule is a hold or no hold, the
+        decision does not change the outcome (the finding says so for a hold).
 
     Examples
     --------
     >>> MedicationUse("aspirin", indication="secondary prophylaxis").indication
     <Indication.SECONDARY_PROPHYLAXIS: 'secondary-prophylaxis'>
+    >>> MedicationUse("aspirin", decision="continue").decision
+    <Decision.CONTINUE: 'continue'>
+    >>> MedicationUse("aspirin", decision="stop")
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: decision: ...
     """
 
     drug: str = attrs.field(converter=_to_drug_name)
@@ -171,6 +189,9 @@ class MedicationUse:
     )
     route: Route | None = attrs.field(default=None, converter=_optional_route, kw_only=True)
     dose: Quantity | None = attrs.field(default=None, converter=_optional_dose, kw_only=True)
+    decision: Decision | None = attrs.field(
+        default=None, converter=_optional_decision, kw_only=True
+    )
 
 
 def _lab_name(value: Any) -> LabName:
@@ -929,7 +950,7 @@ class Assessment:
             lines.append(f"     sources: {keys}")
         if self.restart:
             lines.append("")
-            lines.append("Restart after the procedure (counted from the procedure time):")
+            lines.append("Restart after the procedure (from its end where its duration is known):")
             for name, moment in self.restart.items():
                 lines.append(f"  - {name}: not before {_fmt_time(moment)}")
         references: dict[str, Reference] = {}

@@ -158,6 +158,18 @@ def _restart_converter(value: object) -> timedelta | None:
     return None if value is None else as_timedelta(value, field="restart")
 
 
+def _hold_other_converter(value: object) -> timedelta | None:
+    return None if value is None else as_timedelta(value, field="hold_other")
+
+
+def _restart_other_converter(value: object) -> timedelta | None:
+    return None if value is None else as_timedelta(value, field="restart_other")
+
+
+def _optional_confidence(value: Any) -> RuleConfidence | None:
+    return None if value is None else RuleConfidence.parse(value)
+
+
 def _regions_converter(values: object) -> tuple[Region, ...]:
     return tuple(Region.parse(v, field="regions") for v in _text_tuple(values))
 
@@ -173,19 +185,31 @@ class HoldCell:
     Parameters
     ----------
     action : HoldAction
-        ``hold``, ``none``, ``shared`` (shared assessment: CAUTION) or ``unknown``.
+        ``hold``, ``none``, ``shared`` (shared assessment with the prescriber:
+        INSUFFICIENT_DATA until the medication records the decision) or ``unknown``.
     hold : timedelta, optional
-        The interval between the last dose and the procedure (the upper bound of a range).
+        The interval between the last dose and the procedure (the conservative bound of a
+        range). A ``shared`` cell may give one too: the interval that applies when the
+        shared decision is to stop (otherwise the row's nearest higher hold cell gives it).
     renal_hold : timedelta, optional
         The interval with impaired renal function.
     restart : timedelta, optional
-        The earliest restart after the procedure (the upper bound of a range).
+        The earliest restart after the procedure ends (the conservative bound of a range).
     lab : str, optional
         A laboratory condition: ``"inr"`` (normal INR).
     range : str, optional
-        The range the sources give, when ``hold``/``restart`` is one of its bounds.
+        Free text of a range the sources give (older rule files; ``hold_other`` and
+        ``restart_other`` say it as data).
+    hold_other, restart_other : timedelta, optional
+        The other reading where the sources give a range or conflict (the shorter bound);
+        applied only where :attr:`Policy.other_readings` names the row. Never longer than
+        ``hold`` / ``restart``.
+    restart_conflict : bool
+        The restart values conflict between sources (rather than forming one range).
     confidence : RuleConfidence
         Of the fact sheet; a LOW cell never gives PROCEED on its own.
+    hold_confidence : RuleConfidence, optional
+        The confidence of a ``shared`` cell's own ``hold`` (default: ``confidence``).
     text : str
         The guideline's words.
     """
@@ -200,12 +224,40 @@ class HoldCell:
         default=RuleConfidence.HIGH, converter=_rule_confidence_converter
     )
     text: str = attrs.field(default="")
+    hold_other: timedelta | None = attrs.field(
+        default=None, converter=_hold_other_converter, kw_only=True
+    )
+    restart_other: timedelta | None = attrs.field(
+        default=None, converter=_restart_other_converter, kw_only=True
+    )
+    restart_conflict: bool = attrs.field(default=False, kw_only=True)
+    hold_confidence: RuleConfidence | None = attrs.field(
+        default=None, converter=_optional_confidence, kw_only=True
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.action is HoldAction.HOLD and self.hold is None:
             raise ValidationError("hold", "a 'hold' cell needs a hold interval such as '7 day'")
-        if self.action is not HoldAction.HOLD and self.hold is not None:
-            raise ValidationError("hold", f"only a 'hold' cell has an interval, not {self.action}")
+        if self.action not in (HoldAction.HOLD, HoldAction.SHARED) and self.hold is not None:
+            raise ValidationError(
+                "hold", f"only a 'hold' or 'shared' cell has an interval, not {self.action}"
+            )
+        for other, bound, name in (
+            (self.hold_other, self.hold, "hold"),
+            (self.restart_other, self.restart, "restart"),
+        ):
+            if other is None:
+                continue
+            if bound is None:
+                raise ValidationError(f"{name}_other", f"the other reading needs a {name} value")
+            if other > bound:
+                raise ValidationError(
+                    f"{name}_other",
+                    f"the other reading ({other}) must not be longer than the conservative "
+                    f"{name} ({bound})",
+                )
+        if self.restart_conflict and self.restart_other is None:
+            raise ValidationError("restart_conflict", "a conflict needs restart_other")
         if self.lab not in (None, "inr"):
             raise ValidationError("lab", f"unknown lab condition {self.lab!r}", ["inr"])
 
@@ -278,6 +330,14 @@ class HoldRule:
     def washout_without_renal(self) -> timedelta | None:
         """The longest interval when renal function is known to be normal."""
         return self._washout_plain
+
+    @property
+    def has_other_reading(self) -> bool:
+        """Whether some cell gives another reading of a range or conflict (a policy row)."""
+        return any(
+            c.hold_other is not None or c.restart_other is not None
+            for c in (self.high, self.intermediate, self.low)
+        )
 
 
 def _check_vocabulary_codes(instance: object, attribute: object, value: Codes) -> None:
@@ -526,6 +586,20 @@ def _creatinine_clearance_normal_min(value: object) -> float:
     return magnitude(as_quantity(value, "mL/min", field=field), "mL/min")
 
 
+def _other_readings(value: object) -> frozenset[str]:
+    """Row ids as a set: from a list, or from text (comma- or space-separated; ``""`` = none)."""
+    if isinstance(value, str):
+        return frozenset(part for part in value.replace(",", " ").split() if part)
+    if not isinstance(value, Iterable):
+        raise ValidationError("other_readings", f"expected hold-row ids, got {value!r}")
+    out = set()
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise ValidationError("other_readings", f"expected a hold-row id, got {item!r}")
+        out.add(item.strip())
+    return frozenset(out)
+
+
 @attrs.frozen(slots=True)
 class Policy:
     """The engine's thresholds as plain numbers (built from ``policy.toml``).
@@ -550,7 +624,14 @@ class Policy:
     local_anesthetic_near_fraction : float
         Fraction of the maximum local-anaesthetic dose at which a CAUTION starts.
     concurrent_antithrombotics_min : int
-        How many haemostasis-affecting drugs make a patient factor.
+        How many anticoagulants or antiplatelet agents make a patient factor.
+    other_readings : frozenset of str
+        Ids of ``holds.toml`` rows whose other reading applies where the sources give a
+        range or conflict (apixaban 3-5 days, prasugrel 7-10 days, warfarin restart 6 h vs
+        24 h, dabigatran 4-5 days, ...). Empty by default: the conservative bound applies
+        everywhere. Every finding from such a row says which reading was applied. An id
+        that names no row, or a row without another reading, is an error when the policy
+        is given to a rule set (:meth:`RuleSet.with_policy`).
 
     Examples
     --------
@@ -558,6 +639,8 @@ class Policy:
     >>> from interventional.safety.rules import default_policy
     >>> attrs.evolve(default_policy(), inr_max="1.3").inr_max
     1.3
+    >>> sorted(attrs.evolve(default_policy(), other_readings=["apixaban"]).other_readings)
+    ['apixaban']
     """
 
     inr_max: float = attrs.field(converter=_inr_max)
@@ -568,6 +651,9 @@ class Policy:
     creatinine_clearance_normal_min: float = attrs.field(converter=_creatinine_clearance_normal_min)
     local_anesthetic_near_fraction: float = attrs.field(converter=_local_anesthetic_near_fraction)
     concurrent_antithrombotics_min: int = attrs.field(converter=int)
+    other_readings: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_other_readings, kw_only=True
+    )
 
     @concurrent_antithrombotics_min.validator
     def _check_concurrent(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -581,11 +667,11 @@ class Policy:
     def from_settings(cls, settings: Iterable[Setting]) -> Policy:
         """Build a policy from ``[[setting]]`` records (ids in kebab-case)."""
         values = {setting.id.replace("-", "_"): setting.value for setting in settings}
-        names = [field.name for field in attrs.fields(cls)]
-        missing = [name for name in names if name not in values]
+        fields = attrs.fields(cls)
+        missing = [f.name for f in fields if f.name not in values and f.default is attrs.NOTHING]
         if missing:
             raise ValidationError("setting", f"missing settings: {', '.join(missing)}")
-        return cls(**{name: values[name] for name in names})
+        return cls(**{f.name: values[f.name] for f in fields if f.name in values})
 
 
 BUILTIN_RULES: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -690,6 +776,16 @@ class RuleSet:
                     f"builtin rule {rule_id!r} lacks the verdicts of its outcomes "
                     f"{', '.join(lacking)}",
                 )
+        rows = {hold.id: hold for hold in self.holds}
+        policy_rows = [hold.id for hold in self.holds if hold.has_other_reading]
+        for row_id in sorted(self.policy.other_readings):
+            if row_id not in rows or not rows[row_id].has_other_reading:
+                why = "no hold row has that id" if row_id not in rows else "the row has one reading"
+                raise ValidationError(
+                    "other_readings",
+                    f"{row_id!r}: {why}; rows with another reading: {', '.join(policy_rows)}",
+                    suggest(row_id, policy_rows),
+                )
 
     def holds_for(self, drug: str, drug_class: str | None = None) -> tuple[HoldRule, ...]:
         """The hold rows of a drug (its variants), or its class's row, or ``()``."""
@@ -712,8 +808,31 @@ class RuleSet:
             ) from None
 
     def with_policy(self, policy: Policy) -> RuleSet:
-        """The same rules with other thresholds."""
+        """The same rules with other thresholds or readings.
+
+        Raises
+        ------
+        ValidationError
+            When ``policy.other_readings`` names a row that does not exist or has no other
+            reading (with the nearest row ids).
+
+        Examples
+        --------
+        >>> import attrs
+        >>> rules = default_rules()
+        >>> chosen = rules.with_policy(attrs.evolve(rules.policy, other_readings=["apixaban"]))
+        >>> sorted(chosen.policy.other_readings)
+        ['apixaban']
+        >>> rules.with_policy(attrs.evolve(rules.policy, other_readings=["apixiban"]))
+        Traceback (most recent call last):
+        ...
+        interventional.errors.ValidationError: other_readings: 'apixiban': no hold row has that id; ...
+        """
         return attrs.evolve(self, policy=policy)
+
+    def other_reading(self, row: HoldRule) -> bool:
+        """Whether the policy applies the other reading of a row's ranges or conflicts."""
+        return row.id in self.policy.other_readings
 
     def condition_by_code(self, system: CodeSystem | str, code: str) -> ConditionCode:
         """The vocabulary's condition that a SNOMED CT or ICD-10-CM code names.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -27,6 +27,7 @@ import attrs
 
 from interventional._data import load_records
 from interventional.errors import ValidationError, suggest
+from interventional.safety.decisions import format_duration
 from interventional.safety.model import LazyText
 
 __all__ = ["Template", "Words", "duration", "fill", "moment", "template", "templates", "words"]
@@ -89,24 +90,9 @@ def words(template_id: str, **fields: Any) -> LazyText:
     return Words(template_id, fields)
 
 
-def duration(value: timedelta) -> str:
-    """A duration in words: ``2 days``, ``12 h``, ``4 d 23 h 59 min``."""
-    seconds = int(value.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days and not hours and not minutes:
-        return f"{days} day" + ("s" if days != 1 else "")
-    if not days and not minutes:
-        return f"{hours} h"
-    parts = []
-    if days:
-        parts.append(f"{days} d")
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes or not parts:
-        parts.append(f"{minutes} min")
-    return " ".join(parts)
+duration = format_duration
+"""A duration in words: ``2 days``, ``12 h``, ``4 d 23 h 59 min``
+(:func:`interventional.safety.decisions.format_duration`)."""
 
 
 def moment(value: datetime) -> str:

@@ -5,10 +5,15 @@ the latest INR; the hold cells compiled for the plan (:class:`HoldTable`).
 Runs when the patient lists a medication.
 
 Holds are elapsed-time rules: a hold of *N* is met when ``at - last_dose >= N``, exactly
-(aware datetimes are compared in UTC). A shared-assessment cell gives CAUTION, an unknown
-cell INSUFFICIENT_DATA, an unknown last dose (where a hold applies) INSUFFICIENT_DATA. Once
-a drug has been off for its longest interval (its *washout*) a shared or unknown cell no
-longer blocks. Each medication's cell decides one :class:`HoldOutcome`.
+(aware datetimes are compared in UTC). A shared-assessment cell gives INSUFFICIENT_DATA
+until the medication records the shared decision (``"continue"``: CAUTION; ``"hold"``:
+the row's interval applies as for a hold cell), an unknown cell INSUFFICIENT_DATA, an
+unknown last dose (where a hold applies) INSUFFICIENT_DATA. Once a drug has been off for
+its longest interval (its *washout*) a shared or unknown cell no longer blocks. Where the
+sources give a range or conflict, the policy's reading applies. Restarts count from the
+procedure's end where its duration is known. Each medication's cell decides one
+:class:`HoldOutcome`; the shared decisions, readings and procedure end are
+:mod:`interventional.safety.decisions`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,15 @@ from interventional.pharmacology import Drug, DrugClass, drugs
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference
 from interventional.safety.case import Case, RenalStatus
+from interventional.safety.decisions import (
+    Decision,
+    ProcedureEnd,
+    applied_intervals,
+    confidence_note,
+    decided_hold_cell,
+    reading_note,
+    shared_kind,
+)
 from interventional.safety.labs import LabName
 from interventional.safety.model import Finding, LazyText, MedicationUse, _instant
 from interventional.safety.rules import (
@@ -51,8 +65,12 @@ class HoldOutcome(ParsableEnum):
     """A LOW-confidence cell was used: an extra CAUTION."""
     WASHED = "washed"
     """Off the drug for its longest interval: a shared or unknown cell no longer blocks."""
-    SHARED = "shared"
-    """Shared assessment and risk stratification: CAUTION."""
+    SHARED_UNDECIDED = "shared-undecided"
+    """A shared-assessment cell with no decision recorded: INSUFFICIENT_DATA."""
+    SHARED_CONTINUE = "shared-continue"
+    """A shared-assessment cell, continued by the recorded decision: CAUTION."""
+    SHARED_HOLD_UNKNOWN = "shared-hold-unknown"
+    """A recorded decision to stop, but the row gives no interval: INSUFFICIENT_DATA."""
     NO_LAST_DOSE = "no-last-dose"
     """A hold applies but the last dose is unknown: INSUFFICIENT_DATA."""
     MET = "met"
@@ -78,7 +96,9 @@ _TABLE_VERDICTS = {
     HoldOutcome.NONE: Verdict.PROCEED,
     HoldOutcome.UNKNOWN: Verdict.INSUFFICIENT_DATA,
     HoldOutcome.WASHED: Verdict.PROCEED,
-    HoldOutcome.SHARED: Verdict.CAUTION,
+    HoldOutcome.SHARED_UNDECIDED: Verdict.INSUFFICIENT_DATA,
+    HoldOutcome.SHARED_CONTINUE: Verdict.CAUTION,
+    HoldOutcome.SHARED_HOLD_UNKNOWN: Verdict.INSUFFICIENT_DATA,
     HoldOutcome.MET: Verdict.PROCEED,
     HoldOutcome.DEFERRED: Verdict.DEFER,
 }
@@ -103,11 +123,28 @@ def _article(risk: str) -> str:
 
 @attrs.frozen(slots=True)
 class PreparedCell:
-    """One row's cell for one drug at one class, with all that does not depend on a patient."""
+    """One row's cell for one drug at one class, with all that does not depend on a patient.
+
+    For a shared-assessment cell, :attr:`decided` is the cell that applies when the
+    recorded decision is to stop (:func:`~interventional.safety.decisions.decided_hold_cell`).
+    """
 
     drug: Drug
     row: HoldRule
     cell: HoldCell
+    """The table cell read (for :attr:`decided`, the cell whose interval applies)."""
+    action: HoldAction
+    """What the cell says to do (``HOLD`` for :attr:`decided`)."""
+    hold: timedelta | None
+    """The hold interval that applies (the policy's reading of a range)."""
+    restart: timedelta | None
+    """The restart interval that applies (the policy's reading of a range)."""
+    reading: str
+    """Which reading of a range or conflict applies, in words (``""`` when they agree)."""
+    confidence: RuleConfidence
+    """The confidence shown in the finding."""
+    via: str
+    """For :attr:`decided`: how the interval was reached, in words (else ``""``)."""
     risk: BleedingRisk
     before: str
     """``before a low-risk procedure`` (and so on)."""
@@ -125,6 +162,7 @@ class PreparedCell:
     """The row's longest interval with normal renal function."""
     verdicts: Mapping[HoldOutcome, Verdict]
     """The verdict of each outcome under the rule set (:meth:`HoldOutcome.verdict`)."""
+    decided: PreparedCell | None = None
 
     def intervals(self, case: Case) -> tuple[timedelta | None, timedelta | None, str]:
         """The hold, the washout and the renal status that chose them (``""`` if none did)."""
@@ -134,8 +172,8 @@ class PreparedCell:
             if status != RenalStatus.NORMAL:
                 if cell.renal_hold is not None:
                     return cell.renal_hold, self.washout, status
-                return cell.hold, self.washout, ""
-        return cell.hold, self.washout_normal, ""
+                return self.hold, self.washout, ""
+        return self.hold, self.washout_normal, ""
 
 
 @attrs.frozen(slots=True)
@@ -165,6 +203,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
     unverified = rules.builtin("unverified-rule").references
     no_rule = rules.builtin("no-hold-rule")
     verdicts = MappingProxyType({outcome: outcome.verdict(rules) for outcome in HoldOutcome})
+    references = _References(unknown, unverified, verdicts)
     table: dict[str, DrugHolds] = {}
     for name, drug in drugs().items():
         rows = rules.holds_for(drug.name, drug.drug_class.value)
@@ -180,25 +219,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
                 )
             table[name] = DrugHolds(drug, (), (), finding)
             continue
-        cells = tuple(
-            PreparedCell(
-                drug=drug,
-                row=row,
-                cell=row.cell(risk),
-                risk=risk,
-                before=before,
-                references=row.references,
-                unknown_references=row.references + unknown,
-                unverified_references=row.references + unverified,
-                renal_sensitive=row.cell(risk).renal_hold is not None
-                or row.washout != row.washout_without_renal,
-                low_confidence=row.cell(risk).confidence is RuleConfidence.LOW,
-                washout=row.washout,
-                washout_normal=row.washout_without_renal,
-                verdicts=verdicts,
-            )
-            for row in rows
-        )
+        cells = tuple(_prepare(rules, drug, row, risk, before, references) for row in rows)
         plain = [c for c in cells if c.row.indication is None and c.row.route is None]
         one = plain[0] if len(plain) == 1 else None
         none = None
@@ -206,12 +227,95 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
             none = Finding(
                 "hold:" + drug.name,
                 verdicts[HoldOutcome.NONE],
-                fill("hold.none", label=drug.display_name, text=one.cell.text, before=before),
+                fill(
+                    "hold.none",
+                    label=drug.display_name,
+                    text=one.cell.text,
+                    before=before,
+                    confidence=confidence_note(one.confidence),
+                ),
                 one.references,
                 drug=drug.name,
             )
         table[name] = DrugHolds(drug, rows, cells, plain=one, plain_none=none)
     return MappingProxyType(table)
+
+
+@attrs.frozen(slots=True)
+class _References:
+    """What every cell of a table shares: the builtin checks' sources and the verdicts."""
+
+    unknown: tuple[Reference, ...]
+    unverified: tuple[Reference, ...]
+    verdicts: Mapping[HoldOutcome, Verdict]
+
+
+def _prepare(
+    rules: RuleSet,
+    drug: Drug,
+    row: HoldRule,
+    risk: BleedingRisk,
+    before: str,
+    shared: _References,
+) -> PreparedCell:
+    """Prepare a row's cell at a class (and, for a shared cell, the cell a stop applies)."""
+    cell = row.cell(risk)
+    decided = None
+    if cell.action is HoldAction.SHARED:
+        found = decided_hold_cell(row, risk)
+        if found is not None:
+            source, read_at = found
+            via = (
+                fill("hold.via-own")
+                if read_at is risk
+                else fill("hold.via-higher", article=_article(read_at.value), risk=read_at.value)
+            )
+            confidence = source.hold_confidence or source.confidence
+            decided = _cell(
+                rules, drug, row, source, risk, before, shared, HoldAction.HOLD, confidence, via
+            )
+    return _cell(
+        rules, drug, row, cell, risk, before, shared, cell.action, cell.confidence, "", decided
+    )
+
+
+def _cell(
+    rules: RuleSet,
+    drug: Drug,
+    row: HoldRule,
+    cell: HoldCell,
+    risk: BleedingRisk,
+    before: str,
+    shared: _References,
+    action: HoldAction,
+    confidence: RuleConfidence,
+    via: str,
+    decided: PreparedCell | None = None,
+) -> PreparedCell:
+    other = rules.other_reading(row)
+    hold, restart = applied_intervals(cell, other)
+    return PreparedCell(
+        drug=drug,
+        row=row,
+        cell=cell,
+        action=action,
+        hold=hold,
+        restart=restart,
+        reading=reading_note(cell, other) if action is HoldAction.HOLD else "",
+        confidence=confidence,
+        via=via,
+        risk=risk,
+        before=before,
+        references=row.references,
+        unknown_references=row.references + shared.unknown,
+        unverified_references=row.references + shared.unverified,
+        renal_sensitive=cell.renal_hold is not None or row.washout != row.washout_without_renal,
+        low_confidence=confidence is RuleConfidence.LOW,
+        washout=row.washout,
+        washout_normal=row.washout_without_renal,
+        verdicts=shared.verdicts,
+        decided=decided,
+    )
 
 
 def _label(drug: Drug, medication: MedicationUse) -> str:
@@ -224,6 +328,7 @@ class HoldWords(LazyText):
 
     __slots__ = (
         "at_u",
+        "end",
         "hold",
         "medication",
         "outcome",
@@ -241,8 +346,10 @@ class HoldWords(LazyText):
         medication: MedicationUse,
         decision: CellDecision | None,
         at_u: datetime,
+        end: ProcedureEnd | None = None,
     ) -> None:
         self.outcome = outcome
+        self.end = end
         self.prepared = prepared
         self.medication = medication
         self.at_u = at_u
@@ -266,6 +373,7 @@ class HoldWords(LazyText):
             self.at_u,
             self.until,
             self.until_u,
+            self.end,
         )
 
 
@@ -279,10 +387,26 @@ def _write_hold(
     at_u: datetime,
     until: datetime | None,
     until_u: datetime | None,
+    end: ProcedureEnd | None = None,
 ) -> str:
-    """The words of a hold-table finding (the template of its outcome, filled)."""
+    """The words of a hold-table finding (the template of its outcome, filled).
+
+    ``end`` says where restarts count from. Every finding but the LOW-confidence note shows
+    the cell's confidence; one from a ranged or conflicting cell says which reading applied.
+    """
     cell = prepared.cell
     last = medication.last_dose
+    restart = ""
+    if outcome is HoldOutcome.SHARED_UNDECIDED and prepared.restart:
+        where = "" if end is None else " " + end.describe()
+        restart = fill("hold.shared-restart", restart=duration(prepared.restart), where=where)
+    elif outcome in _HOLD_OUTCOMES and end is not None and prepared.restart is not None:
+        restart = end.restart_sentence(prepared.restart)
+    continued = (
+        fill("hold.continued")
+        if medication.decision is Decision.CONTINUE and not prepared.via
+        else ""
+    )
     fields = {
         "label": _label(prepared.drug, medication),
         "text": cell.text,
@@ -293,16 +417,21 @@ def _write_hold(
         else fill("hold.since", last=moment(last), ago=duration(at_u - _instant(last))),
         "known": " known" if cell.action is HoldAction.UNKNOWN else "",
         "washout": duration(washout or timedelta(0)),
-        "restart": fill("hold.shared-restart", restart=duration(cell.restart))
-        if cell.restart
-        else "",
+        "restart": restart,
         "hold": duration(hold or timedelta(0)),
-        "ranged": fill("hold.ranged", range=cell.range) if cell.range else "",
+        "via": prepared.via,
+        "reading": f" ({prepared.reading})" if prepared.reading else "",
+        "continued": continued,
+        "confidence": confidence_note(prepared.confidence),
         "renal_note": fill("hold.renal-" + renal) if renal else "",
         "until": "" if until is None else moment(until),
         "wait": "" if until_u is None else duration(until_u - at_u),
     }
     return fill("hold." + outcome.value, **fields)
+
+
+_HOLD_OUTCOMES = frozenset({HoldOutcome.NO_LAST_DOSE, HoldOutcome.MET, HoldOutcome.DEFERRED})
+"""The outcomes of a hold that applies (their words give the restart)."""
 
 
 @attrs.frozen(slots=True)
@@ -319,11 +448,15 @@ class CellDecision:
 
 
 def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> CellDecision:
-    """Decide one cell for one medication at the case's time."""
+    """Decide one cell for one medication at the case's time.
+
+    ``prepared`` is the cell :func:`applicable` chose (for a shared cell and a recorded
+    decision to stop, its :attr:`~PreparedCell.decided` cell).
+    """
     hold, washout, renal = prepared.intervals(case)
     last_u = None if medication.last_dose is None else case.utc(medication.last_dose)
     at_u = case.at_u
-    action = prepared.cell.action
+    action = prepared.action
     washed = (
         (action is not HoldAction.HOLD or prepared.low_confidence)
         and last_u is not None
@@ -341,8 +474,27 @@ def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> Cel
         return CellDecision(HoldOutcome.NONE, hold, washout, renal, washed)
     if washed:
         return CellDecision(HoldOutcome.WASHED, hold, washout, renal, washed)
-    outcome = HoldOutcome.SHARED if action is HoldAction.SHARED else HoldOutcome.UNKNOWN
-    return CellDecision(outcome, hold, washout, renal, washed)
+    if action is HoldAction.SHARED:
+        kind = shared_kind(medication.decision)
+        if kind == "shared-hold":  # a decision to stop, where the row gives no interval
+            kind = "shared-hold-unknown"
+        return CellDecision(HoldOutcome.parse(kind), hold, washout, renal, washed)
+    return CellDecision(HoldOutcome.UNKNOWN, hold, washout, renal, washed)
+
+
+def applicable(prepared: PreparedCell, medication: MedicationUse) -> PreparedCell:
+    """The cell that applies to a medication.
+
+    A shared cell's hold cell when the recorded decision is to stop and the row gives an
+    interval; else the cell itself.
+    """
+    if (
+        prepared.decided is not None
+        and medication.decision is not None
+        and shared_kind(medication.decision) == "shared-hold"
+    ):
+        return prepared.decided
+    return prepared
 
 
 def cell_findings(
@@ -354,7 +506,7 @@ def cell_findings(
     references = prepared.references
     if outcome is HoldOutcome.NO_LAST_DOSE:
         references = prepared.unknown_references
-    message = HoldWords(outcome, prepared, medication, decision, case.at_u)
+    message = HoldWords(outcome, prepared, medication, decision, case.at_u, case.end)
     out = [
         Finding(
             "hold:" + drug.name,
@@ -365,7 +517,7 @@ def cell_findings(
             until=decision.until,
         )
     ]
-    if prepared.cell.action is HoldAction.HOLD and prepared.cell.lab == "inr":
+    if prepared.action is HoldAction.HOLD and prepared.cell.lab == "inr":
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
         words_ = HoldWords(HoldOutcome.UNVERIFIED, prepared, medication, None, case.at_u)
@@ -435,11 +587,11 @@ def _undecided_variant(
     drug = holds.drug
     record = case.rules.builtin("variant-needed")
     fields, options = _variant_fields(holds.rows)
-    outcomes = [
-        finding
-        for prepared in candidates
-        for finding in cell_findings(case, prepared, medication, decide(case, prepared, medication))
-    ]
+    outcomes = []
+    for candidate in candidates:
+        prepared = applicable(candidate, medication)
+        decision = decide(case, prepared, medication)
+        outcomes.extend(cell_findings(case, prepared, medication, decision))
     if all(finding.verdict is Verdict.PROCEED for finding in outcomes):
         case.add(
             Finding(
@@ -493,14 +645,14 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
             if prepared.row.indication in (None, indication) and prepared.row.route in (None, route)
         ]
     if len(matching) == 1:
-        prepared = matching[0]
+        prepared = applicable(matching[0], medication)
         decision = decide(case, prepared, medication)
         case.add_all(cell_findings(case, prepared, medication, decision))
-        if prepared.cell.action is HoldAction.HOLD:
+        if prepared.action is HoldAction.HOLD:
             if decision.until_u is not None and decision.outcome is HoldOutcome.DEFERRED:
                 case.wait_for(decision.until_u, decision.until)  # type: ignore[arg-type]
-            if prepared.cell.restart is not None:
-                case.restart(prepared.drug.name, case.at_u + prepared.cell.restart)
+            if prepared.restart is not None:
+                case.restart(prepared.drug.name, case.end_u + prepared.restart)
         return
     given = [value for value in (indication, route) if value]
     if given and not matching:
