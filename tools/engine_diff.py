@@ -38,14 +38,23 @@ out = []
 def aware(p):
     return attrs.evolve(p, medications=[attrs.evolve(m, last_dose=None if m.last_dose is None else m.last_dose.replace(tzinfo=UTC)) for m in p.medications],
                         labs=[attrs.evolve(l, taken_at=None if l.taken_at is None else l.taken_at.replace(tzinfo=UTC)) for l in p.labs])
+from interventional.safety import MedicationUse
+round_two = "decision" in attrs.fields_dict(MedicationUse)
 for index, patient in enumerate(patients):
     plan = rng.choice(plans)
     ruleset = strict if index % 3 == 0 else rules
     at = b.AT
     if index % 5 == 0:
         patient, at = aware(patient), at.replace(tzinfo=UTC)
+    extra = {}
+    if round_two:  # shared decisions and durations (issue 18), where the engine has them
+        choice = rng.choice([None, None, "continue", "hold"])
+        medications = [attrs.evolve(m, decision=choice) for m in patient.medications]
+        patient = attrs.evolve(patient, medications=medications)
+        if index % 4 == 1:
+            extra["duration"] = timedelta(minutes=rng.randint(10, 120))
     for _ in range(2):  # twice: what is kept between calls must give the same answer
-        result = assess(patient, plan, at=at, rules=ruleset)
+        result = assess(patient, plan, at=at, rules=ruleset, **extra)
     out.append(f"#{index} {plan.procedure.id}")
     out.append(result.explain())
     out.append(repr(sorted(result.restart.items())))
