@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from interventional._enums import ParsableEnum
 from interventional.errors import ValidationError
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety.decisions import ProcedureEnd
@@ -64,7 +65,7 @@ class ConditionReading:
 _NO_CONDITIONS = ConditionReading()
 
 
-class RenalStatus:
+class RenalStatus(ParsableEnum):
     """Renal function as the hold table reads it."""
 
     NORMAL = "normal"
@@ -147,7 +148,7 @@ class Case:
         """The latest time a hold is met (``at`` while no hold is waited for)."""
         self.restart_u = {}
         """Each held drug's restart instant."""
-        self._renal: str | None = None
+        self._renal: RenalStatus | None = None
         self._latest_values: dict[str, float] | None = None
 
     def age_years(self) -> float:
@@ -181,8 +182,8 @@ class Case:
         """Record a held drug's earliest restart."""
         self.restart_u[drug] = instant
 
-    def renal_status(self) -> str:
-        """A :class:`RenalStatus` value (read once per assessment)."""
+    def renal_status(self) -> RenalStatus:
+        """The patient's renal status (read once per assessment)."""
         if self._renal is None:
             clearance = self.patient.creatinine_clearance_ml_min
             if self.conditions.renal:

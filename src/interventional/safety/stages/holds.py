@@ -164,16 +164,18 @@ class PreparedCell:
     """The verdict of each outcome under the rule set (:meth:`HoldOutcome.verdict`)."""
     decided: PreparedCell | None = None
 
-    def intervals(self, case: Case) -> tuple[timedelta | None, timedelta | None, str]:
-        """The hold, the washout and the renal status that chose them (``""`` if none did)."""
+    def intervals(
+        self, case: Case
+    ) -> tuple[timedelta | None, timedelta | None, RenalStatus | None]:
+        """The hold, the washout and the renal status that chose them (``None`` if none did)."""
         cell = self.cell
         if self.renal_sensitive:
             status = case.renal_status()
             if status != RenalStatus.NORMAL:
                 if cell.renal_hold is not None:
                     return cell.renal_hold, self.washout, status
-                return self.hold, self.washout, ""
-        return self.hold, self.washout_normal, ""
+                return self.hold, self.washout, None
+        return self.hold, self.washout_normal, None
 
 
 @attrs.frozen(slots=True)
@@ -356,7 +358,7 @@ class HoldWords(LazyText):
         # the decision's values, not the decision: a finding keeps only what it needs
         if decision is None:  # the LOW-confidence note: nothing of the times
             self.hold = self.washout = self.until = self.until_u = None
-            self.renal = ""
+            self.renal = None
         else:
             self.hold, self.washout, self.renal = decision.hold, decision.washout, decision.renal
             self.until, self.until_u = decision.until, decision.until_u
@@ -382,7 +384,7 @@ def _write_hold(
     prepared: PreparedCell,
     medication: MedicationUse,
     hold: timedelta | None,
-    renal: str,
+    renal: RenalStatus | None,
     washout: timedelta | None,
     at_u: datetime,
     until: datetime | None,
@@ -423,7 +425,7 @@ def _write_hold(
         "reading": f" ({prepared.reading})" if prepared.reading else "",
         "continued": continued,
         "confidence": confidence_note(prepared.confidence),
-        "renal_note": fill("hold.renal-" + renal) if renal else "",
+        "renal_note": "" if renal is None else fill("hold.renal-" + renal.value),
         "until": "" if until is None else moment(until),
         "wait": "" if until_u is None else duration(until_u - at_u),
     }
@@ -441,7 +443,8 @@ class CellDecision:
     outcome: HoldOutcome
     hold: timedelta | None
     washout: timedelta | None
-    renal: str
+    renal: RenalStatus | None
+    """The renal status that chose the intervals, or ``None`` when it did not matter."""
     washed: bool
     until: datetime | None = None
     until_u: datetime | None = None
