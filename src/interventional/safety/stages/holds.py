@@ -205,7 +205,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
     unverified = rules.builtin("unverified-rule").references
     no_rule = rules.builtin("no-hold-rule")
     verdicts = MappingProxyType({outcome: outcome.verdict(rules) for outcome in HoldOutcome})
-    references = _References(unknown, unverified, verdicts)
+    shared = _TableShared(unknown, unverified, verdicts)
     table: dict[str, DrugHolds] = {}
     for name, drug in drugs().items():
         rows = rules.holds_for(drug.name, drug.drug_class.value)
@@ -221,7 +221,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
                 )
             table[name] = DrugHolds(drug, (), (), finding)
             continue
-        cells = tuple(_prepare(rules, drug, row, risk, before, references) for row in rows)
+        cells = tuple(_prepare(rules, drug, row, risk, before, shared) for row in rows)
         plain = [c for c in cells if c.row.indication is None and c.row.route is None]
         one = plain[0] if len(plain) == 1 else None
         none = None
@@ -244,7 +244,7 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
 
 
 @attrs.frozen(slots=True)
-class _References:
+class _TableShared:
     """What every cell of a table shares: the builtin checks' sources and the verdicts."""
 
     unknown: tuple[Reference, ...]
@@ -258,7 +258,7 @@ def _prepare(
     row: HoldRule,
     risk: BleedingRisk,
     before: str,
-    shared: _References,
+    shared: _TableShared,
 ) -> PreparedCell:
     """Prepare a row's cell at a class (and, for a shared cell, the cell a stop applies)."""
     cell = row.cell(risk)
@@ -288,7 +288,7 @@ def _cell(
     cell: HoldCell,
     risk: BleedingRisk,
     before: str,
-    shared: _References,
+    shared: _TableShared,
     action: HoldAction,
     confidence: RuleConfidence,
     via: str,
