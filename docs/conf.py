@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import interventional
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "interventional"
 author = "The interventional developers"
@@ -16,10 +21,11 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx.ext.viewcode",
     "sphinx.ext.doctest",
+    "tutorial_notebooks",  # each tutorial also as a downloadable .ipynb (jupytext)
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
-exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_generated", "_ext", "jupyter_execute", "**.ipynb_checkpoints"]
 
 # Notebooks (tutorials and data-generated reference pages) run at every build, so a page
 # can never show output that the current code would not produce.

@@ -40,10 +40,18 @@ def run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_readme_has_exactly_two_quick_start_commands() -> None:
-    assert len(re.findall(r"<!-- ci: [\w-]+ -->", README)) == 2
+def test_readme_has_the_three_commands_ci_runs() -> None:
+    assert re.findall(r"<!-- ci: ([\w-]+) -->", README) == ["main-job", "tests", "docs"]
 
 
+def test_docs_command_builds_with_warnings_as_errors() -> None:
+    (install, build) = (shlex.split(part) for part in readme_command("docs").split("&&"))
+    assert install == ["python", "-m", "pip", "install", ".[docs]"]
+    assert build[0] == "sphinx-build"
+    assert "-W" in build
+
+
+@pytest.mark.slow  # runs the README command in a subprocess
 def test_main_job_runs_on_built_in_data() -> None:
     for argv in python_parts(readme_command("main-job")):
         result = run(argv)
@@ -52,6 +60,7 @@ def test_main_job_runs_on_built_in_data() -> None:
         assert result.stderr == ""
 
 
+@pytest.mark.slow  # collects the whole suite in a subprocess
 def test_test_command_collects_the_suite() -> None:
     (argv,) = python_parts(readme_command("tests"))
     assert argv[1:3] == ["-m", "pytest"]

@@ -41,7 +41,6 @@ from __future__ import annotations
 import enum
 import functools
 import os
-import re
 import threading
 import types
 import typing
@@ -58,7 +57,13 @@ import tomli
 import tomli_w
 
 from interventional._enums import ParsableEnum
-from interventional.errors import CatalogError, InterventionalError, ValidationError
+from interventional.errors import (
+    CatalogError,
+    InterventionalError,
+    ValidationError,
+    _did_you_mean,
+    suggest,
+)
 from interventional.units import format_quantity
 
 __all__ = [
@@ -77,7 +82,14 @@ T = TypeVar("T")
 DataSource = str | os.PathLike[str] | Traversable
 """Where a data file can come from: a path, or a packaged resource."""
 
-_FIELD_PATH = re.compile(r"@ \$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*)\s*$")
+
+def _shown(value: object) -> str:
+    """A value as an error message shows it: times as ISO text, not ``datetime.datetime(...)``."""
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return repr(value)
 
 
 def _passthrough(value: object, _: object) -> object:
@@ -108,7 +120,7 @@ def _strict_primitive(value: object, tp: type) -> object:
     else:
         ok = isinstance(value, tp)
     if not ok:
-        raise TypeError(f"expected {tp.__name__}, got {type(value).__name__} {value!r}")
+        raise TypeError(f"expected {tp.__name__}, got {type(value).__name__} {_shown(value)}")
     return float(value) if tp is float else value  # type: ignore[arg-type]
 
 
@@ -133,8 +145,20 @@ def _strict_collection(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any,
 
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, list | tuple | set | frozenset):
-                raise TypeError(f"expected a list, got {type(value).__name__} {value!r}")
-            return origin([item(element, item_type) for element in value])
+                raise TypeError(f"expected a list, got {type(value).__name__} {_shown(value)}")
+            out, errors = [], []
+            for index, element in enumerate(value):
+                try:
+                    out.append(item(element, item_type))
+                except Exception as error:  # as cattrs does: each element's error, with its index
+                    note = cattrs.errors.IterableValidationNote(
+                        f"Structuring {tp} @ index {index}", index, item_type
+                    )
+                    error.__notes__ = [*getattr(error, "__notes__", []), note]
+                    errors.append(error)
+            if errors:
+                raise cattrs.IterableValidationError(f"While structuring {tp!r}", errors, tp)
+            return origin(out)
 
         return structure
 
@@ -302,9 +326,9 @@ def converter() -> cattrs.Converter:
         conv.register_structure_hook(primitive, _strict_primitive)
     conv.register_structure_hook_factory(_is_homogeneous_collection, _strict_collection(conv))
     conv.register_structure_hook_func(_is_leaf, _passthrough)
-    conv.register_structure_hook_func(
-        lambda tp: isinstance(tp, type) and issubclass(tp, ParsableEnum), _structure_enum
-    )
+    # By class, not by predicate: cattrs before 26.1 dispatches every Enum by class, which
+    # a predicate hook never overrides ("RIGHT" would not read as Side.RIGHT).
+    conv.register_structure_hook(ParsableEnum, _structure_enum)
     conv.register_unstructure_hook(pint.Quantity, format_quantity)
     conv.register_unstructure_hook_func(
         lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _unstructure_enum
@@ -403,15 +427,6 @@ def _record_label(raw: Mapping[str, Any], table: str, index: int, key: str | Non
     return f"{table} #{index + 1}"
 
 
-def _split_cattrs_message(message: str) -> tuple[str | None, str]:
-    match = _FIELD_PATH.search(message)
-    if match is None:
-        return None, message
-    path = match.group(1).lstrip(".")
-    reason = message[: match.start()].strip()
-    return (path or None), reason
-
-
 def structure_record(
     raw: Mapping[str, Any],
     record_type: type[T],
@@ -419,19 +434,20 @@ def structure_record(
     file: str = "<data>",
     record: str = "record",
 ) -> T:
-    """Structure one raw record into ``record_type``, reporting errors as CatalogError."""
+    """Structure one raw record into ``record_type``, reporting errors as CatalogError.
+
+    The error's field is the full path of the value as the file spells it
+    (``medications[1].last_dose``), found by cattrs' :func:`cattrs.transform_error`; every
+    problem of the record is reported, the first as the field and reason.
+    """
     try:
         return converter().structure(raw, record_type)
     except cattrs.BaseValidationError as error:
-        messages = cattrs.transform_error(error)
-        field, reason = _split_cattrs_message(messages[0] if messages else str(error))
-        inner = _first_leaf(error)
-        if isinstance(inner, ValidationError):
-            field, reason = inner.field, _reason_of(inner)
-        elif isinstance(inner, InterventionalError):
-            reason = str(inner)
-        if len(messages) > 1:
-            reason = f"{reason} (and {len(messages) - 1} more problem(s))"
+        problems = _problems(error)
+        field, reason = problems[0]
+        if len(problems) > 1:
+            also = "; ".join(f"{path or 'record'}: {why}" for path, why in problems[1:])
+            reason = f"{reason} (also {also})"
         raise CatalogError(file, record, field, reason) from None
     except ValidationError as error:
         raise CatalogError(file, record, error.field, _reason_of(error)) from None
@@ -439,17 +455,56 @@ def structure_record(
         raise CatalogError(file, record, None, str(error)) from None
 
 
+def _problems(error: cattrs.BaseValidationError) -> list[tuple[str | None, str]]:
+    """Each problem of a failed structuring: its path in the record, and what was wrong.
+
+    cattrs writes the paths (:func:`cattrs.transform_error`); this only words each leaf
+    error. Where a leaf was raised by the record's class itself (its converters and
+    validators run in ``__init__``) or for a whole list item, the leaf's own field (a
+    :class:`~interventional.errors.ValidationError`'s ``field``) ends the path; an unknown
+    key ends it as the file spells it.
+    """
+    leaves: list[tuple[BaseException, Any]] = []
+
+    def mark(leaf: BaseException, tp: Any) -> str:
+        leaves.append((leaf, tp))
+        return str(len(leaves) - 1)
+
+    out: list[tuple[str | None, str]] = []
+    for message in cattrs.transform_error(error, path="$", format_exception=mark):
+        number, _, at = message.partition(" @ ")
+        leaf, tp = leaves[int(number)]
+        path = at.removeprefix("$").removeprefix(".")
+        inside = tp is None or path.endswith("]") or not path
+        if isinstance(leaf, cattrs.ForbiddenExtraKeysError):
+            cl: Any = leaf.cl
+            allowed = [a.alias or a.name for a in attrs.fields(cl)] if attrs.has(cl) else []
+            for key in sorted(leaf.extra_fields):
+                why = f"unknown field {key!r}" + _did_you_mean(suggest(key, allowed))
+                out.append((_join(path, key), why))
+        elif isinstance(leaf, ValidationError):
+            last = path.rpartition(".")[2]
+            if leaf.field.startswith(last + "."):  # the leaf names a part of the field
+                path = path[: len(path) - len(last)] + leaf.field
+            elif inside and not path.endswith(leaf.field):
+                path = _join(path, leaf.field)
+            out.append((path or None, _reason_of(leaf)))
+        elif isinstance(leaf, InterventionalError | TypeError | ValueError) and str(leaf):
+            out.append((path or None, str(leaf)))  # the library's words (its hooks' errors)
+        else:  # a missing key, and what has no words of its own: cattrs' words
+            out.append((path or None, cattrs.v.format_exception(leaf, tp)))
+    return out or [(None, str(error))]
+
+
+def _join(path: str, field: str) -> str:
+    return f"{path}.{field}" if path else field
+
+
 def _reason_of(error: ValidationError) -> str:
     text = error.reason
     if error.suggestions:
         text += f"; did you mean {', '.join(repr(s) for s in error.suggestions)}?"
     return text
-
-
-def _first_leaf(error: BaseException) -> BaseException:
-    while isinstance(error, BaseExceptionGroup) and error.exceptions:
-        error = error.exceptions[0]
-    return error
 
 
 def _structure_all(

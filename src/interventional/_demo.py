@@ -13,12 +13,21 @@ from typing import Any, TextIO
 import attrs
 
 from interventional._data import load_records
-from interventional._present import assessment_data
+from interventional._present import SCHEMA_VERSION, assessment_data
 from interventional.anatomy import Relation, StructureKind
 
 __all__ = ["DemoPlan", "run_demo"]
 
 _SCENARIO = resources.files("interventional") / "data" / "demo.toml"
+
+
+def _fixed_time(at: datetime) -> str:
+    """Why the demo's procedure time is a fixed date, and which."""
+    return (
+        f"The procedure is planned for a fixed time, {at.isoformat(sep=' ', timespec='minutes')} "
+        "(set in the scenario, interventional/data/demo.toml), not for now: the last doses "
+        "are given as dates, so the demo gives the same answer on every day it is run."
+    )
 
 
 @attrs.frozen(slots=True)
@@ -56,20 +65,24 @@ def run_demo(out: TextIO, *, as_json: bool = False) -> int:
     assessment = assess(patient, planned, at=scenario.at)
     if as_json:
         data = {
+            "schema_version": SCHEMA_VERSION,
+            "schema": "demo",
             "procedure": planned.procedure.id,
             "levels": [str(level) for level in planned.levels],
             "side": None if planned.side is None else planned.side.value,
             "modality": planned.modality.value,
             "targets": [s.id for s in planned.targets],
             "nerves": nerves,
-            "assessment": assessment_data(assessment, scenario.at),
+            "fixed_time": _fixed_time(scenario.at),
+            "assessment": assessment_data(assessment),
         }
         json.dump(data, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
     levels = ", ".join(str(level) for level in planned.levels)
     side = "" if planned.side is None else f", {planned.side.value}"
-    out.write("interventional demo: a worked example on built-in data (not a medical device)\n\n")
+    out.write("interventional demo: a worked example on built-in data (not a medical device)\n")
+    out.write(f"{_fixed_time(scenario.at)}\n\n")
     out.write(f"Plan: {planned.procedure.name} at {levels}{side}, {planned.modality.value}\n")
     for dose in planned.injectates:
         out.write(f"  injectate: {dose}\n")

@@ -1,9 +1,11 @@
 """The ``interventional`` command line: browse the catalogue and atlas, assess a patient file.
 
-Every command prints a readable text form, or JSON with ``--json``. Exit codes: 0 when the
-command did its job, 1 when ``assess`` gives a verdict other than PROCEED, 2 for bad input
-(an unknown id, an unreadable file, a bad option). Errors are one line on standard error;
-``--debug`` shows the traceback instead.
+Every command prints a readable text form, or JSON with ``--json`` (before or after the
+command). Exit codes: 0 when the command did its job; ``assess`` exits with one code per
+verdict (:data:`ASSESS_EXIT_CODES`: 0 PROCEED, 3 CAUTION, 4 INSUFFICIENT_DATA, 5 DEFER,
+6 CONTRAINDICATED); 2 for bad input (an unknown id, an unreadable file, a bad option);
+1 for an unexpected error. Errors are one line on standard error; ``--debug`` shows the
+traceback instead.
 
 Only the standard library and the package itself are imported at start-up: matplotlib and
 hypothesis never load here.
@@ -22,16 +24,39 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-__all__ = ["main"]
+__all__ = ["ASSESS_EXIT_CODES", "EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_OK", "main"]
 
-_EXIT_OK = 0
-_EXIT_NOT_PROCEED = 1
-_EXIT_BAD_INPUT = 2
+EXIT_OK = 0
+"""The command did its job (for ``assess``: the verdict is PROCEED)."""
+EXIT_ERROR = 1
+"""An unexpected error (a fault of the program; ``--debug`` shows the traceback)."""
+EXIT_BAD_INPUT = 2
+"""Bad input: a bad option (as argparse reports it), an unknown id, an unreadable file."""
+ASSESS_EXIT_CODES: dict[str, int] = {
+    "PROCEED": EXIT_OK,
+    "CAUTION": 3,
+    "INSUFFICIENT_DATA": 4,
+    "DEFER": 5,
+    "CONTRAINDICATED": 6,
+}
+"""The exit code of ``assess`` for each verdict (by name): one code per verdict, so that a
+script can branch on it without reading the output."""
+_ASSESS_EPILOG = (
+    "exit codes (one per verdict, so that a script can branch on it):\n"
+    + "".join(f"  {code}  {verdict}\n" for verdict, code in ASSESS_EXIT_CODES.items())
+    + (
+        f"  {EXIT_BAD_INPUT}  bad input: an unknown procedure, an unreadable or invalid file, a bad option\n"
+        f"  {EXIT_ERROR}  an unexpected error (--debug shows the traceback)"
+    )
+)
+_EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
+_EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
 class _CommandLineError(Exception):
@@ -48,6 +73,12 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     return "\n".join(lines)
+
+
+def _with_header(schema: str, data: dict[str, Any]) -> dict[str, Any]:
+    from interventional._present import SCHEMA_VERSION
+
+    return {"schema_version": SCHEMA_VERSION, "schema": schema, **data}
 
 
 def _dump_json(data: object, out: TextIO) -> None:
@@ -75,8 +106,10 @@ def _cmd_procedures(args: argparse.Namespace, out: TextIO) -> int:
         procedures = [p for p in procedures if p.bleeding_risk is risk]
     procedures.sort(key=lambda p: p.id)
     if args.json:
-        _dump_json([_procedure_summary(p) for p in procedures], out)
-        return _EXIT_OK
+        from interventional._present import procedure_summary
+
+        _dump_json([procedure_summary(p) for p in procedures], out)
+        return EXIT_OK
     rows = [
         [
             p.id,
@@ -88,52 +121,51 @@ def _cmd_procedures(args: argparse.Namespace, out: TextIO) -> int:
     ]
     out.write(_table(rows, ["id", "bleeding risk", "modalities", "regions"]) + "\n")
     out.write(f"{len(procedures)} procedure(s)\n")
-    return _EXIT_OK
-
-
-def _procedure_summary(procedure: Any) -> dict[str, Any]:
-    return {
-        "id": procedure.id,
-        "name": procedure.name,
-        "bleeding_risk": procedure.bleeding_risk.value,
-        "modalities": sorted(m.value for m in procedure.modalities),
-        "regions": sorted(r.value for r in procedure.regions),
-    }
+    return EXIT_OK
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    from interventional._data import unstructure
+    from interventional._present import procedure_data
     from interventional.procedures import default_catalog
 
     procedure = default_catalog()[args.id]
-    data = unstructure(procedure)
+    data = procedure_data(procedure)
     if args.json:
         _dump_json(data, out)
-        return _EXIT_OK
+        return EXIT_OK
     out.write(f"{procedure.name} ({procedure.id})\n")
     for key, value in data.items():
-        if key in ("id", "name"):
+        if key in ("schema_version", "schema", "id", "name", "references") or value in (None, ""):
             continue
         out.write(f"{key.replace('_', ' ')}:{_text_value(value, 1)}\n")
     references = [f"  {ref}" for ref in procedure.references]
     if references:
         out.write("sources:\n" + "\n".join(references) + "\n")
-    return _EXIT_OK
+    return EXIT_OK
 
 
 def _text_value(value: object, depth: int) -> str:
+    """A value of the data form as readable text: yes/no, '-' for none, lists joined."""
     pad = "  " * depth
     if isinstance(value, dict):
         return "".join(
-            f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}" for k, v in value.items()
+            f"\n{pad}{k.replace('_', ' ')}:{_text_value(v, depth + 1)}"
+            for k, v in value.items()
+            if v not in (None, "", [])
         )
     if isinstance(value, list):
         if not value:
             return " -"
         if all(not isinstance(v, dict | list) for v in value):
-            return " " + ", ".join(map(str, value))
+            return " " + ", ".join(_text_scalar(v) for v in value)
         return "".join(f"\n{pad}-{_text_value(v, depth + 1)}" for v in value)
-    return f" {value}"
+    return f" {_text_scalar(value)}"
+
+
+def _text_scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "-" if value is None else str(value)
 
 
 def _structure_row(structure: Any) -> list[str]:
@@ -147,16 +179,17 @@ def _cmd_innervation(args: argparse.Namespace, out: TextIO) -> int:
     target = atlas[args.id]
     nerves = sorted(atlas.innervation(target.id), key=lambda s: s.id)
     if args.json:
-        _dump_json({"structure": target.id, "innervated_by": [s.id for s in nerves]}, out)
-        return _EXIT_OK
+        data = {"structure": target.id, "innervated_by": [s.id for s in nerves]}
+        _dump_json(_with_header("innervation", data), out)
+        return EXIT_OK
     if not nerves:
         out.write(f"{target.id} ({target.name}): the atlas records no innervation\n")
-        return _EXIT_OK
+        return EXIT_OK
     out.write(f"{target.id} ({target.name}) is innervated by:\n")
     width = max(len(s.id) for s in nerves)
     for nerve in nerves:
         out.write(f"  {nerve.id.ljust(width)}  {nerve.name}\n")
-    return _EXIT_OK
+    return EXIT_OK
 
 
 def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
@@ -181,8 +214,8 @@ def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
         "references": [ref.key for ref in structure.references],
     }
     if args.json:
-        _dump_json(data, out)
-        return _EXIT_OK
+        _dump_json(_with_header("structure", data), out)
+        return EXIT_OK
     out.write(f"{structure.name} ({structure.id})\n")
     out.write(f"  kind: {data['kind']}\n")
     if data["level"]:
@@ -194,7 +227,7 @@ def _cmd_structure(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"  {title}{relation}: {', '.join(others)}\n")
     for ref in structure.references:
         out.write(f"  source: {ref}\n")
-    return _EXIT_OK
+    return EXIT_OK
 
 
 def _parse_time(text: str) -> datetime:
@@ -210,7 +243,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     from interventional._present import assessment_data
     from interventional.fhir import _cli as fhir_cli
     from interventional.procedures import plan as make_plan
-    from interventional.safety import Verdict, assess, load_patient
+    from interventional.safety import assess, load_patient
 
     plan = make_plan(
         args.procedure,
@@ -226,13 +259,13 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     else:
         assessment = assess(load_patient(args.patient), plan, at=at)
     if args.json:
-        data = assessment_data(assessment, at)
+        data = assessment_data(assessment)
         _dump_json(data if report is None else {**data, "fhir": report}, out)
     else:
         out.write(assessment.explain().rstrip() + "\n")
         if report is not None:
             out.write(fhir_cli.report_text(report) + "\n")
-    return _EXIT_OK if assessment.verdict is Verdict.PROCEED else _EXIT_NOT_PROCEED
+    return ASSESS_EXIT_CODES[assessment.verdict.name]
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
@@ -254,7 +287,7 @@ def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
         out.write(view.to_graphml().rstrip("\n") + "\n")
     else:
         out.write(view.to_dot().rstrip("\n") + "\n")
-    return _EXIT_OK
+    return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -269,9 +302,18 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 def _parser() -> argparse.ArgumentParser:
     from interventional._version import __version__
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="machine-readable output")
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    # --json and --debug are taken before the command and after it. The command's copies
+    # default to SUPPRESS: a default there would overwrite what was given before the command.
+    def flags(parser: argparse.ArgumentParser, default: object) -> argparse.ArgumentParser:
+        parser.add_argument(
+            "--json", action="store_true", default=default, help="machine-readable output"
+        )
+        parser.add_argument(
+            "--debug", action="store_true", default=default, help="show tracebacks on errors"
+        )
+        return parser
+
+    common = flags(argparse.ArgumentParser(add_help=False), argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
         prog="interventional",
@@ -279,15 +321,25 @@ def _parser() -> argparse.ArgumentParser:
             "Browse interventional pain procedures, anatomy and contraindication checks. "
             "Educational software, not a medical device."
         ),
-        parents=[common],
     )
+    flags(parser, False)
     parser.add_argument("--version", action="version", version=f"interventional {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(
-        name: str, handler: Callable[[argparse.Namespace, TextIO], int], help_text: str
+        name: str,
+        handler: Callable[[argparse.Namespace, TextIO], int],
+        help_text: str,
+        epilog: str | None = None,
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            parents=[common],
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.set_defaults(handler=handler)
         return sub
 
@@ -305,7 +357,12 @@ def _parser() -> argparse.ArgumentParser:
     structure = add("structure", _cmd_structure, "one atlas structure and its relations")
     structure.add_argument("id", help="structure id, e.g. medial-branch:L3:left")
 
-    assess = add("assess", _cmd_assess, "assess a patient file against a planned procedure")
+    assess = add(
+        "assess",
+        _cmd_assess,
+        "assess a patient file against a planned procedure",
+        epilog=_ASSESS_EPILOG,
+    )
     assess.add_argument(
         "patient", help="patient TOML file (see examples/patient.toml) or FHIR bundle (.json)"
     )
@@ -338,6 +395,11 @@ def main(
 ) -> int:
     """Run the command line and return its exit code.
 
+    No error shows a traceback unless ``--debug`` is given: an error of the input is one
+    line on standard error (exit 2), an unexpected one too (exit 1), and output cut short
+    by its reader (``interventional graph | head``) ends quietly with exit 141, as a shell
+    reports a command ended by SIGPIPE.
+
     Parameters
     ----------
     argv : iterable of str, optional
@@ -352,13 +414,44 @@ def main(
     try:
         args = parser.parse_args(arguments)
     except SystemExit as exit_:
-        return int(exit_.code or 0) if exit_.code in (0, None) else _EXIT_BAD_INPUT
+        return int(exit_.code or 0) if exit_.code in (0, None) else EXIT_BAD_INPUT
     from interventional.errors import InterventionalError
 
     try:
-        return int(args.handler(args, out))
+        code = int(args.handler(args, out))
+        out.flush()  # a closed pipe is found here, not at exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe(out)
     except (InterventionalError, _CommandLineError) as error:
         if args.debug:
             raise
         err.write(f"interventional {args.command}: error: {error}\n")
-        return _EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        return _EXIT_INTERRUPTED
+    except Exception as error:  # a fault of the program, never a traceback without --debug
+        if args.debug:
+            raise
+        err.write(
+            f"interventional {args.command}: internal error: {type(error).__name__}: {error} "
+            "(run again with --debug for the traceback, and please report it)\n"
+        )
+        return EXIT_ERROR
+
+
+def _closed_pipe(out: TextIO) -> int:
+    """End quietly when the reader of standard output has gone (``| head``).
+
+    The recipe of the Python documentation (signal, "Note on SIGPIPE"): standard output is
+    pointed at ``os.devnull``, so that the interpreter's last flush at exit finds no pipe.
+    """
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no file descriptor behind sys.stdout
+            pass
+    return _EXIT_BROKEN_PIPE

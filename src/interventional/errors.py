@@ -23,6 +23,7 @@ from typing import Self
 
 __all__ = [
     "CatalogError",
+    "ImplausibleValueError",
     "InterventionalError",
     "PlanError",
     "UnitError",
@@ -106,6 +107,34 @@ class ValidationError(InterventionalError, ValueError):
         self.reason = reason
         self.suggestions: tuple[str, ...] = tuple(suggestions)
         super().__init__(f"{field}: {reason}{_did_you_mean(self.suggestions)}")
+
+
+class ImplausibleValueError(ValidationError):
+    """A value outside what a measurement of a person can have: a typing or unit error.
+
+    Parameters
+    ----------
+    field : str
+        The field that was wrong.
+    value : str
+        The value as given, with its unit.
+    bound : str
+        The plausibility bound in plain words (what it comes from).
+    references : iterable of str
+        The citation keys of the bound's sources.
+
+    Examples
+    --------
+    >>> print(ImplausibleValueError("age", "450 year", "at most 122 years 164 days", ["CALMENT"]))
+    age: 450 year is not a plausible value: at most 122 years 164 days [CALMENT]
+    """
+
+    def __init__(self, field: str, value: str, bound: str, references: Iterable[str] = ()) -> None:
+        self.value = value
+        self.bound = bound
+        self.references: tuple[str, ...] = tuple(references)
+        cited = f" [{', '.join(self.references)}]" if self.references else ""
+        super().__init__(field, f"{value} is not a plausible value: {bound}{cited}")
 
 
 class UnitError(ValidationError):

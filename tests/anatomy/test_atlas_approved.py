@@ -21,6 +21,8 @@ import pytest
 
 from interventional.anatomy.atlas import Atlas, build_default_atlas, default_atlas
 
+pytestmark = pytest.mark.slow  # an approval test: the whole file is compared
+
 APPROVED = Path(__file__).with_name("approved_atlas.jsonl")
 
 

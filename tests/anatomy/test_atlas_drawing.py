@@ -104,6 +104,7 @@ def test_an_axes_given_is_drawn_on() -> None:
         plt.close(figure)
 
 
+@pytest.mark.slow  # draws the whole atlas
 def test_the_whole_atlas_is_drawn_in_one_ring_per_category() -> None:
     import numpy as np
 

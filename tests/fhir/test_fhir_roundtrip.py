@@ -13,6 +13,7 @@ from interventional.safety import LabName, Patient, assess
 pytest.importorskip("fhir.resources")
 
 
+@pytest.mark.slow  # a hypothesis search
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(patient=ivst.patients(now=ivst.NOW), plan=ivst.plans())
 def test_written_and_read_back_gives_the_same_assessment(patient: Patient, plan: object) -> None:

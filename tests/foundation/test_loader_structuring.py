@@ -157,6 +157,7 @@ def _assert_same(cl: type, raws: list[object]) -> None:
         assert _outcome(conv.structure, raw, cl) == _outcome(generated, raw, cl), raw
 
 
+@pytest.mark.slow  # every data file read twice
 @pytest.mark.parametrize(
     ("source", "cl", "table"), DATA, ids=[f"{cl.__name__}-{table}" for _, cl, table in DATA]
 )

@@ -241,7 +241,7 @@ def test_bad_quantity_in_an_injectate() -> None:
     text = minimal() + 'injectates = [{ drug = "lidocaine", volume = "2 mg" }]\n'
     with pytest.raises(CatalogError) as info:
         load(text)
-    assert info.value.field == "volume"
+    assert info.value.field == "injectates[0].volume"
 
 
 def test_not_toml(tmp_path: Path) -> None:
@@ -268,7 +268,7 @@ def test_procedure_type_is_exported() -> None:
 def test_unknown_structure_kind_in_a_target_rule() -> None:
     with pytest.raises(CatalogError) as info:
         load(minimal().replace("suprascapular-nerve:{side}", "suprascapular-nerf:{side}"))
-    assert info.value.field == "anchor"
+    assert info.value.field == "target_rules[0].anchor"
     assert "'suprascapular-nerf' is not a structure kind of the atlas" in str(info.value)
     assert "did you mean 'suprascapular-nerve'" in str(info.value)
 
@@ -280,7 +280,7 @@ def test_unknown_relation_in_a_target_rule() -> None:
     )
     with pytest.raises(CatalogError) as info:
         load(text)
-    assert info.value.field == "relation"
+    assert info.value.field == "target_rules[0].relation"
     assert "did you mean 'innervates'" in str(info.value)
 
 
@@ -308,7 +308,7 @@ def test_reversed_injectate_range() -> None:
     text = minimal() + 'injectates = [{ drug = "lidocaine", volume = "3-1 mL" }]\n'
     with pytest.raises(CatalogError) as info:
         load(text)
-    assert info.value.field == "volume"
+    assert info.value.field == "injectates[0].volume"
     assert "the low bound 3 mL exceeds the high bound 1 mL" in str(info.value)
 
 

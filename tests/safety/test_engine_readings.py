@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import attrs
+import pytest
 from conftest import AT
 
 from interventional.pharmacology import Dose, drugs
@@ -59,6 +60,7 @@ def test_one_plan_under_two_rule_sets_gets_each_rule_sets_answer() -> None:
             assert assess(patient, shared, at=AT, rules=rules) == by_rules[id(rules)]
 
 
+@pytest.mark.slow  # assesses a thousand free-text codes
 def test_what_is_kept_for_free_text_codes_is_bounded() -> None:
     memo = compile_plan(RULES, KNEE).rules.memo
     for number in range(memo.limit + 10):

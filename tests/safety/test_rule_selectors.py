@@ -138,6 +138,7 @@ def _selects(rule: Rule, patient: Patient) -> bool:
     )
 
 
+@pytest.mark.slow  # a hypothesis search
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     patient=strategies.patients(),

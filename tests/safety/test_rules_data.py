@@ -118,7 +118,7 @@ def test_a_bad_rule_file_names_file_record_and_field(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as info:
         load_rules(holds=path)
     assert "x" in str(info.value.record)
-    assert info.value.field == "hold"
+    assert info.value.field == "high.hold"  # the [hold.high] table's hold
 
 
 def test_a_rule_with_an_unknown_condition_code_is_rejected(tmp_path: Path) -> None:

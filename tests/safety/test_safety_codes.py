@@ -91,6 +91,7 @@ def test_recorded_labs_take_values_in_their_units() -> None:
 RECORDED = [name for name in LabName if not name.decides]
 
 
+@pytest.mark.slow  # a hypothesis search
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ivst.patients(), ivst.plans(), st.data())
 def test_the_engine_ignores_results_it_does_not_read(

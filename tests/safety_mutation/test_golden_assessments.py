@@ -41,6 +41,8 @@ from interventional.safety.decisions import decided_hold_cell
 from interventional.safety.rules import HoldAction
 from interventional.units import as_timedelta
 
+pytestmark = pytest.mark.slow  # an approval test: the whole file is compared
+
 GOLDEN = Path(__file__).with_name("golden_assessments.txt")
 AT = datetime(2026, 3, 10, 9, 0)
 MINUTE = timedelta(minutes=1)

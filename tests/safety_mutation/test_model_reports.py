@@ -248,13 +248,16 @@ def test_lab_values_are_checked_per_lab() -> None:
         (True, "an INR must be a number such as 1.1, got True"),
         (None, "an INR must be a number such as 1.1, got None"),
         (0, "an INR must be a positive ratio, got 0"),
-        (100, "an INR must be a positive ratio, got 100"),
         (float("nan"), "an INR must be a positive ratio, got nan"),
     ]:
         with pytest.raises(ValidationError) as caught:
             LabResult("inr", value)
         assert (caught.value.field, caught.value.reason) == ("value", reason)
-    assert LabResult("inr", 99.9).value == 99.9
+    with pytest.raises(ValidationError) as caught:  # above the plausibility bound
+        LabResult("inr", 100.5)
+    assert caught.value.field == "value"
+    assert caught.value.reason.startswith("100.5 is not a plausible value: an INR of at most 100")
+    assert LabResult("inr", 100).value == 100.0
     with pytest.raises(ValidationError, match="platelet count cannot be negative"):
         LabResult("platelets", "-1 / µL")
     with pytest.raises(ValidationError, match="creatinine clearance cannot be negative"):

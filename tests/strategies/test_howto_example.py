@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, find, given, settings
 
 from interventional import strategies as ivst
@@ -21,6 +22,7 @@ def test_a_running_hold_never_proceeds(patient: Any, plan: Any) -> None:
         assert result.verdict > Verdict.PROCEED
 
 
+@pytest.mark.slow  # a hypothesis search
 @FEW
 @given(
     ivst.plans("lumbar-transforaminal-epidural-injection"),

@@ -197,6 +197,7 @@ def test_lab_results_of_one_name(data: st.DataObject) -> None:
     assert data.draw(ivst.lab_results(name.value)).name is name
 
 
+@pytest.mark.slow  # a hypothesis search
 @FEW
 @given(ivst.patients(), ivst.plans())
 def test_drawn_patients_and_plans_can_be_assessed(patient: Patient, p: ProcedurePlan) -> None:

@@ -19,7 +19,14 @@ from interventional.errors import ValidationError
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety.decisions import ProcedureEnd
 from interventional.safety.labs import LabName
-from interventional.safety.model import Finding, LabResult, Patient, _instant, _is_aware
+from interventional.safety.model import (
+    Finding,
+    LabResult,
+    Patient,
+    _instant,
+    _is_aware,
+    check_time,
+)
 from interventional.safety.rules import RuleSet
 from interventional.safety.wording import moment
 from interventional.units import magnitude
@@ -236,8 +243,7 @@ def check_times(patient: Patient, at: datetime) -> bool:
         When ``at`` is not a datetime, naive and aware times are mixed, or a last dose or
         lab time is after ``at``.
     """
-    if not isinstance(at, datetime):
-        raise ValidationError("at", f"expected a datetime, got {type(at).__name__} {at!r}")
+    check_time("at", at)  # a datetime, with room for the intervals counted from it
     aware = at.tzinfo is not None and _is_aware(at)
     at_u = at.astimezone(UTC) if aware else at
     latest = patient._latest_instant
@@ -253,8 +259,8 @@ def check_times(patient: Patient, at: datetime) -> bool:
         if _is_aware(when) != aware:
             raise ValidationError(
                 field,
-                f"{medication.drug}: naive and timezone-aware datetimes mixed (at={at!r}, "
-                f"last_dose={when!r}); use one kind throughout",
+                f"{medication.drug}: naive and timezone-aware datetimes mixed (at "
+                f"{moment(at)}, last dose {moment(when)}); use one kind throughout",
             )
         if _instant(when) > at_u:
             raise ValidationError(
@@ -269,7 +275,9 @@ def check_times(patient: Patient, at: datetime) -> bool:
         field = f"labs[{index}].taken_at"
         if _is_aware(when) != aware:
             raise ValidationError(
-                field, f"{lab.name.value}: naive and timezone-aware datetimes mixed (at={at!r})"
+                field,
+                f"{lab.name.value}: naive and timezone-aware datetimes mixed (at {moment(at)}, "
+                f"taken at {moment(when)}); use one kind throughout",
             )
         if _instant(when) > at_u:
             raise ValidationError(

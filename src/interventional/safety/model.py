@@ -42,6 +42,7 @@ from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
 from interventional.safety.decisions import Decision
 from interventional.safety.labs import LabName as LabName  # re-exported: the engine reads it here
+from interventional.safety.plausibility import check_plausible
 from interventional.safety.rules import Verdict, default_rules
 from interventional.units import Q_, Quantity, as_any_quantity, canonical_quantity, magnitude
 
@@ -56,6 +57,7 @@ __all__ = [
     "Route",
     "UnresolvedRecord",
     "Verdict",
+    "check_time",
     "load_patient",
     "load_patients",
 ]
@@ -98,12 +100,60 @@ def _instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if _is_aware(moment) else moment
 
 
+TIME_RANGE = (datetime(2, 1, 1), datetime(9998, 12, 31, 23, 59, 59, 999999))
+"""The times the library computes with: Python's calendar (years 1 to 9999) less a year
+at each end, room for every hold, washout and restart interval counted from a time."""
+
+
+def check_time(field: str, value: object) -> datetime:
+    """Check that ``value`` is a datetime the library can count intervals from.
+
+    Parameters
+    ----------
+    field : str
+        The name of the field or argument, for the error.
+    value : object
+        The value given.
+
+    Returns
+    -------
+    datetime
+        ``value`` itself.
+
+    Raises
+    ------
+    ValidationError
+        When ``value`` is not a datetime, or lies outside :data:`TIME_RANGE` (where a
+        restart or a hold's end would fall past the end of the calendar).
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> check_time("at", datetime(9999, 12, 31, 23))
+    Traceback (most recent call last):
+    ...
+    interventional.errors.ValidationError: at: 9999-12-31 23:00 is outside the times the library can count holds and restarts from (0002-01-01 to 9998-12-31)
+    """
+    if not isinstance(value, datetime):
+        raise ValidationError(field, f"expected a datetime, got {type(value).__name__} {value!r}")
+    earliest, latest = TIME_RANGE
+    if not earliest <= value.replace(tzinfo=None) <= latest:
+        raise ValidationError(
+            field,
+            f"{value.isoformat(sep=' ', timespec='minutes')} is outside the times the library "
+            f"can count holds and restarts from ({earliest.date()} to {latest.date()})",
+        )
+    return value
+
+
 def _check_datetime(field: str, value: object) -> None:
     if value is not None and not isinstance(value, datetime):
         raise ValidationError(
             field,
             f"expected a datetime (or None for unknown), got {type(value).__name__} {value!r}",
         )
+    if value is not None:
+        check_time(field, value)
 
 
 def _check_last_dose(instance: object, attribute: object, value: Any) -> None:
@@ -208,7 +258,7 @@ def _lab_value(name: LabName, value: object) -> float | Quantity:
                 )
             raise ValidationError("value", f"an INR must be a number such as 1.1, got {value!r}")
         number = float(value)
-        if not 0 < number < 100 or number != number:
+        if not number > 0:  # NaN too
             raise ValidationError("value", f"an INR must be a positive ratio, got {value!r}")
         return number
     if name is LabName.PLATELETS:
@@ -274,6 +324,7 @@ class LabResult:
         value = _lab_value(self.name, self.value)
         object.__setattr__(self, "value", value)
         plain = value if isinstance(value, float) else magnitude(value, self.name.unit)
+        check_plausible(f"labs.{self.name.value}", plain, name="value")
         object.__setattr__(self, "_magnitude", plain)
 
     @property
@@ -289,6 +340,7 @@ def _to_age(value: object) -> Quantity:
         quantity = canonical_quantity(value, "year", field="age")
     if not quantity.magnitude >= 0:
         raise ValidationError("age", f"cannot be negative, got {value!r}")
+    check_plausible("age", quantity.magnitude)
     return quantity
 
 
@@ -302,7 +354,10 @@ def _positive_quantity(value: object, like: str, field: str) -> Quantity | None:
 
 
 def _to_weight(value: object) -> Quantity | None:
-    return _positive_quantity(value, "kg", "weight")
+    quantity = _positive_quantity(value, "kg", "weight")
+    if quantity is not None:
+        check_plausible("weight", magnitude(quantity, "kg"))
+    return quantity
 
 
 def _to_creatinine_clearance(value: object) -> Quantity | None:
@@ -565,6 +620,8 @@ class Patient:
         object.__setattr__(
             self, "_weight_kg", None if self.weight is None else magnitude(self.weight, "kg")
         )
+        if self._weight_kg is not None:  # the bounds that depend on age (an adult's weight)
+            check_plausible("weight", self._weight_kg, age_years=magnitude(self.age, "year"))
         object.__setattr__(
             self,
             "_creatinine_clearance_ml_min",
