@@ -68,6 +68,7 @@ from interventional.units import format_quantity
 
 __all__ = [
     "DataSource",
+    "DataTable",
     "converter",
     "dump_records",
     "load_records",
@@ -610,3 +611,76 @@ def structure_hook(tp: type[T]) -> Callable[[Any], T]:
         return converter().structure(value, tp)
 
     return structure
+
+
+class DataTable(typing.Generic[T]):
+    """A built-in table of records: its file, its loader, its records by key, read once.
+
+    The pharmacology tables (corticosteroid equivalences, local-anaesthetic limits, contrast
+    products) are each one of these: a packaged TOML file of ``[[table]]`` records of one
+    attrs class, loaded by :func:`load_records` and kept by key the first time they are read.
+
+    Parameters
+    ----------
+    package : str
+        The package whose ``data/`` folder holds the file.
+    file : str
+        The file name, e.g. ``"contrast.toml"``.
+    cls : type
+        The attrs class of a record.
+    table : str
+        The array of tables, e.g. ``"product"``.
+    key : str
+        The field that keys the records (unique: a duplicate is a :class:`CatalogError`).
+
+    Examples
+    --------
+    >>> from interventional._data import DataTable
+    >>> from interventional.pharmacology.contrast import ContrastProduct
+    >>> products = DataTable(
+    ...     "interventional.pharmacology", "contrast.toml", ContrastProduct, table="product", key="id"
+    ... )
+    >>> products.records()["omnipaque-300"].intrathecal
+    True
+    """
+
+    __slots__ = ("_lock", "_records", "cls", "file", "key", "package", "table")
+
+    def __init__(self, package: str, file: str, cls: type[T], *, table: str, key: str) -> None:
+        self.package, self.file, self.cls, self.table, self.key = package, file, cls, table, key
+        self._records: Mapping[str, T] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def source(self) -> Traversable:
+        """The packaged file."""
+        from importlib import resources
+
+        return resources.files(self.package) / "data" / self.file
+
+    def load(self, source: DataSource) -> tuple[T, ...]:
+        """Load the records of a file of this table's schema (a user's own, or the built-in).
+
+        Raises
+        ------
+        CatalogError
+            Naming the file, record and field of the first problem (also a duplicate key).
+        """
+        return load_records(source, self.cls, table=self.table, key=self.key)
+
+    def records(self) -> Mapping[str, T]:
+        """The built-in records by key (read the first time, then kept)."""
+        found = self._records
+        if found is None:
+            with self._lock:
+                found = self._records
+                if found is None:
+                    records = self.load(self.source)
+                    found = self._records = types.MappingProxyType(
+                        {getattr(record, self.key): record for record in records}
+                    )
+        return found
+
+    def get(self, key: str) -> T | None:
+        """The built-in record under ``key``, or ``None``."""
+        return self.records().get(key)

@@ -184,6 +184,12 @@ def to_references(values: Iterable[Reference | str]) -> tuple[Reference, ...]:
     >>> [ref.key for ref in to_references(["N2018", cite("R2015")])]
     ['N2018', 'R2015']
     """
+    if type(values) is tuple:
+        for value in values:
+            if type(value) is not Reference:
+                break
+        else:
+            return values  # already a tuple of References: kept as it is
     if isinstance(values, str):
         values = [values]
     return tuple(value if isinstance(value, Reference) else cite(value) for value in values)

@@ -182,7 +182,7 @@ def _modality_order(procedure: Procedure) -> list[Modality]:
 
 def _target_options(procedure: Procedure, side: Side | None) -> list[str]:
     from interventional.anatomy import default_atlas
-    from interventional.procedures.plan import _target_choices
+    from interventional.procedures.targets import _target_choices
 
     values = {"side": side.value} if side is not None and side.lateral else {}
     options: list[str] = []

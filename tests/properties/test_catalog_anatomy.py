@@ -8,7 +8,7 @@ from interventional.anatomy.atlas import default_atlas
 from interventional.anatomy.levels import Side
 from interventional.anatomy.structures import StructureKind
 from interventional.procedures import Procedure, default_catalog
-from interventional.procedures.plan import _substitutions
+from interventional.procedures.targets import _substitutions
 
 PROCEDURES = list(default_catalog().values())
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from interventional.anatomy.levels import Side
 from interventional.procedures import Procedure, ProcedurePlan, default_catalog, plan
-from interventional.procedures.plan import _target_choices
+from interventional.procedures.targets import _target_choices
 
 
 def procedures() -> st.SearchStrategy[Procedure]:

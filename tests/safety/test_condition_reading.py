@@ -1,5 +1,5 @@
-"""The engine reads a patient's condition codes once per rule set and combination of
-codes: each reading must say what the rules' vocabulary says of those codes."""
+"""The engine reads a patient's condition codes once per assessment: each reading must say
+what the rules' vocabulary says of those codes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from interventional.safety import default_rules
-from interventional.safety.engine import _condition_facts
+from interventional.safety.case import ConditionReading
 
 RULES = default_rules()
 AT = datetime(2026, 3, 10, 9, 0)
@@ -22,7 +22,7 @@ CODES = sorted(RULES.conditions)
     )
 )
 def test_a_reading_of_condition_codes_follows_the_vocabulary(codes: tuple[str, ...]) -> None:
-    reading = _condition_facts(RULES, codes)
+    reading = ConditionReading.of(RULES, codes)
     known = [RULES.conditions[code] for code in codes if code in RULES.conditions]
     assert set(reading.upgrading) == {c.code for c in known if c.upgrades}
     assert set(reading.platelets_required) == {c.code for c in known if c.requires_platelets}
@@ -37,16 +37,16 @@ def test_a_reading_of_condition_codes_follows_the_vocabulary(codes: tuple[str, .
 
 def test_each_flag_is_read_from_the_vocabulary() -> None:
     flagged = {
-        "upgrades": _condition_facts(RULES, tuple(CODES)).upgrading,
-        "requires_platelets": _condition_facts(RULES, tuple(CODES)).platelets_required,
-        "coagulation_studies": _condition_facts(RULES, tuple(CODES)).coagulation_studies,
+        "upgrades": ConditionReading.of(RULES, tuple(CODES)).upgrading,
+        "requires_platelets": ConditionReading.of(RULES, tuple(CODES)).platelets_required,
+        "coagulation_studies": ConditionReading.of(RULES, tuple(CODES)).coagulation_studies,
     }
     for flag, codes in flagged.items():
         assert codes, f"no condition is marked {flag}: the test would prove nothing"
         assert all(getattr(RULES.conditions[code], flag) for code in codes)
     assert "advanced-renal-disease" in flagged["upgrades"]
-    assert _condition_facts(RULES, ("advanced-renal-disease",)).renal
-    assert not _condition_facts(RULES, ("diabetes",)).renal
+    assert ConditionReading.of(RULES, ("advanced-renal-disease",)).renal
+    assert not ConditionReading.of(RULES, ("diabetes",)).renal
 
 
 def test_findings_name_the_patients_codes_whatever_the_records_call_themselves() -> None:
@@ -59,7 +59,7 @@ def test_findings_name_the_patients_codes_whatever_the_records_call_themselves()
 
     record = attrs.evolve(RULES.conditions["diabetes"], code="dm2", upgrades=True)
     rules = attrs.evolve(RULES, conditions={**RULES.conditions, "diabetes": record})
-    assert _condition_facts(rules, ("diabetes",)).upgrading == ("diabetes",)
+    assert ConditionReading.of(rules, ("diabetes",)).upgrading == ("diabetes",)
     knee = plan("knee-joint-injection", side="left", modality="ultrasound")
     result = assess(Patient(age=50, conditions=["diabetes"]), knee, at=AT, rules=rules)
     (upgrade,) = result.by_code("bleeding-risk-upgraded")

@@ -1,10 +1,9 @@
 """What the engine keeps between assessments never changes an answer, and stays bounded.
 
-The engine keeps its reading of a rule set (condition codes, hold entries), of a plan
-under a rule set (its rules, contrast and dose findings) and of each combination of a
-patient's codes; these tests compare kept answers with answers for objects seen for the
-first time, and check that what is kept for free-text codes or body weights cannot grow
-without bound.
+The engine keeps one compilation per (rule set, plan) (its facts, hold tables, rules,
+contrast findings and dose limits) and, in it, the fired rules of each reading of the
+declared patient selectors; these tests compare kept answers with answers for objects seen
+for the first time, and check that what is kept cannot grow without bound.
 """
 
 from __future__ import annotations
@@ -19,14 +18,7 @@ from interventional.pharmacology import Dose, drugs
 from interventional.procedures import ProcedurePlan, plan
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety import MedicationUse, Patient, assess, default_rules
-from interventional.safety.engine import (
-    _CONDITIONS_LIMIT,
-    _FIRED_LIMIT,
-    _RULE_SETS_LIMIT,
-    _plan_facts,
-    _rules_for_plan,
-    _ruleset_facts,
-)
+from interventional.safety.compiled import COMPILED_PLANS_LIMIT, compile_plan
 
 RULES = default_rules()
 # another rule set: one antithrombotic is a patient factor, and any dose is near the maximum
@@ -35,6 +27,8 @@ STRICT = RULES.with_policy(
         RULES.policy, concurrent_antithrombotics_min=1, local_anesthetic_near_fraction=0.01
     )
 )
+# the same rules in another rule-set object (rule sets are told apart by identity)
+STRICT_COPY = RULES.with_policy(RULES.policy)
 
 
 def _knee_with_lidocaine() -> ProcedurePlan:
@@ -66,46 +60,49 @@ def test_one_plan_under_two_rule_sets_gets_each_rule_sets_answer() -> None:
             assert assess(patient, shared, at=AT, rules=rules) == by_rules[id(rules)]
 
 
-def test_condition_readings_kept_per_rule_set_are_bounded() -> None:
-    kept = _ruleset_facts(RULES).conditions
-    for number in range(_CONDITIONS_LIMIT + 10):
+@pytest.mark.slow  # assesses a thousand free-text codes
+def test_what_is_kept_for_free_text_codes_is_bounded() -> None:
+    memo = compile_plan(RULES, KNEE).rules.memo
+    for number in range(memo.limit + 10):
         assess(Patient(age=50, conditions=[f"other:code-{number}"]), KNEE, at=AT)
-        assert 0 < len(kept) <= _CONDITIONS_LIMIT
+        assert 0 < len(memo) <= memo.limit
     again = Patient(age=50, conditions=["other:code-0", "diabetes"])
     assert assess(again, KNEE, at=AT) == assess(again, _knee_with_lidocaine(), at=AT)
 
 
-@pytest.mark.slow  # assesses hundreds of body weights
-def test_a_plans_own_findings_kept_per_body_weight_are_bounded() -> None:
-    kept = _rules_for_plan(RULES, _plan_facts(KNEE)).own_findings
-    for number in range(_FIRED_LIMIT + 10):
+def test_dose_findings_for_each_body_weight_are_those_of_a_fresh_plan() -> None:
+    for number in range(50):
         patient = Patient(age=50, weight=f"{40 + number / 100} kg")
-        result = assess(patient, KNEE, at=AT)
-        assert 0 < len(kept) <= _FIRED_LIMIT
-        assert result == assess(patient, _knee_with_lidocaine(), at=AT)
+        fresh = plan(
+            "knee-joint-injection",
+            side="left",
+            modality="ultrasound",
+            injectates=[Dose("lidocaine", volume="5 mL", concentration="1 %")],
+        )
+        assert assess(patient, KNEE, at=AT) == assess(patient, fresh, at=AT, rules=STRICT_COPY)
 
 
-def test_hold_entries_are_kept_by_class_and_vocabulary_drug() -> None:
+def test_the_hold_table_is_compiled_at_the_plans_class_and_the_class_above() -> None:
     patient = Patient(
         age=50, medications=[MedicationUse("clopidogrel", last_dose=AT - timedelta(days=3))]
     )
     assess(patient, KNEE, at=AT)
-    entries = _ruleset_facts(RULES).hold_entries
-    assert set(entries) == set(BleedingRisk)
-    assert ("clopidogrel", None, None) in entries[_plan_facts(KNEE).risk]
-    # keyed by the vocabulary's drugs (and two enums): the tables cannot grow past them
-    assert all(name in drugs() for table in entries.values() for name, _, _ in table)
+    compiled = compile_plan(RULES, KNEE)
+    risk = compiled.facts.risk
+    assert set(compiled.holds) == {risk, risk.upgraded()}
+    assert risk is BleedingRisk.LOW
+    # every drug of the vocabulary is in each table, and nothing else
+    assert all(set(table) == set(drugs()) for table in compiled.holds.values())
 
 
-def test_a_plan_keeps_the_readings_of_a_bounded_number_of_rule_sets() -> None:
+def test_compilations_are_kept_for_a_bounded_number_of_rule_sets() -> None:
     """A service may build a rule set per request and reuse its plans."""
-    kept = _plan_facts(KNEE).by_rules
     patient = Patient(age=50, weight="70 kg")
-    for number in range(_RULE_SETS_LIMIT * 3):
+    for number in range(20):
         rules = RULES.with_policy(
             attrs.evolve(RULES.policy, local_anesthetic_near_fraction=0.5 + number / 1000)
         )
         assert assess(patient, KNEE, at=AT, rules=rules) == assess(
             patient, _knee_with_lidocaine(), at=AT, rules=rules
         )
-        assert 0 < len(kept) <= _RULE_SETS_LIMIT
+        assert compile_plan.cache_info().currsize <= COMPILED_PLANS_LIMIT

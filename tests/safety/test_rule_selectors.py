@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 from interventional import strategies
 from interventional.procedures import plan
 from interventional.safety import Patient, assess, default_rules
-from interventional.safety.engine import _FIRED_LIMIT, _plan_facts, _plan_matches, _rules_for_plan
+from interventional.safety.compiled import compile_plan
+from interventional.safety.facts import read_plan
 from interventional.safety.rules import Rule, RuleSet, load_rules
+from interventional.safety.selectors import plan_matches
 
 AT = datetime(2026, 3, 10, 9, 0)
 KNEE = plan("knee-joint-injection", side="left", modality="ultrasound")
@@ -163,11 +165,11 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
         devices=[*patient.devices, *extra.get("devices", [])],
         allergies=[*patient.allergies, *allergies],
     )
-    facts = _plan_facts(procedure_plan)  # type: ignore[arg-type]
+    facts = read_plan(procedure_plan)  # type: ignore[arg-type]
     fired = [
         rule
         for rule in rules.rules
-        if not rule.builtin and _plan_matches(rule, facts) and _selects(rule, patient)
+        if not rule.builtin and plan_matches(rule, facts) and _selects(rule, patient)
     ]
     ids = {rule.id for rule in fired}
     expected = [
@@ -182,10 +184,10 @@ def test_the_fired_rules_are_those_a_plain_reading_of_the_rules_fires(
 
 
 def test_the_fired_rules_kept_per_plan_are_bounded() -> None:
-    index = _rules_for_plan(default_rules(), _plan_facts(KNEE))
-    for number in range(_FIRED_LIMIT + 10):
+    memo = compile_plan(default_rules(), KNEE).rules.memo
+    for number in range(memo.limit + 10):
         assess(Patient(age=50, conditions=[f"other:code-{number}"]), KNEE, at=AT)
-        assert 0 < len(index.fired) <= _FIRED_LIMIT
+        assert 0 < len(memo) <= memo.limit
     # the same codes as a patient seen before give the same findings, kept or not
     again = assess(Patient(age=50, conditions=["other:code-0"]), KNEE, at=AT)
     assert again == assess(Patient(age=50, conditions=["other:code-0"]), KNEE, at=AT)

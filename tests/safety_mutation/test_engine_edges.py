@@ -16,8 +16,9 @@ from interventional.safety import (
     assess,
     assess_many,
     default_rules,
+    wording,
 )
-from interventional.safety import engine as en
+from interventional.safety.compiled import COMPILED_PLANS_LIMIT, compile_plan
 
 AT = datetime(2026, 3, 10, 9, 0)
 KNEE = plan("knee-joint-injection", side="left", modality="ultrasound")
@@ -139,40 +140,37 @@ def test_aware_times_keep_the_zone_of_the_procedure_time() -> None:
 
 
 def test_durations_and_times_in_messages() -> None:
-    assert en._duration(timedelta(days=2)) == "2 days"
-    assert en._duration(timedelta(days=1)) == "1 day"
-    assert en._duration(timedelta(hours=12)) == "12 h"
-    assert en._duration(timedelta(hours=1, minutes=30)) == "1 h 30 min"
-    assert en._duration(timedelta(days=1, hours=2, minutes=3)) == "1 d 2 h 3 min"
-    assert en._duration(timedelta(days=3, minutes=1)) == "3 d 1 min"
-    assert en._duration(timedelta(days=2, hours=1)) == "2 d 1 h"
-    assert en._duration(timedelta(minutes=5)) == "5 min"
-    assert en._duration(timedelta(0)) == "0 h"
-    assert en._time(datetime(2026, 3, 10, 9, 5)) == "2026-03-10 09:05"
+    assert wording.duration(timedelta(days=2)) == "2 days"
+    assert wording.duration(timedelta(days=1)) == "1 day"
+    assert wording.duration(timedelta(hours=12)) == "12 h"
+    assert wording.duration(timedelta(hours=1, minutes=30)) == "1 h 30 min"
+    assert wording.duration(timedelta(days=1, hours=2, minutes=3)) == "1 d 2 h 3 min"
+    assert wording.duration(timedelta(days=3, minutes=1)) == "3 d 1 min"
+    assert wording.duration(timedelta(days=2, hours=1)) == "2 d 1 h"
+    assert wording.duration(timedelta(minutes=5)) == "5 min"
+    assert wording.duration(timedelta(0)) == "0 h"
+    assert wording.moment(datetime(2026, 3, 10, 9, 5)) == "2026-03-10 09:05"
 
 
-def test_plans_are_read_once_per_object() -> None:
-    first = en._plan_facts(TFESI)
-    assert en._plan_facts(TFESI) is first
-    again = plan("lumbar-tfesi", levels=["L4-L5"], side="left")
-    assert en._plan_facts(again) is not first
+def test_a_plan_is_compiled_once_per_rule_set_and_value() -> None:
+    rules = default_rules()
+    first = compile_plan(rules, TFESI)
+    assert compile_plan(rules, TFESI) is first
+    again = plan("lumbar-tfesi", levels=["L4-L5"], side="left")  # equal: the same compilation
+    assert compile_plan(rules, again) is first
+    other = plan("lumbar-tfesi", levels=["L5-S1"], side="left")
+    assert str(compile_plan(rules, other).facts.uppermost[0]) == "L5"
+    stricter = rules.with_policy(attrs.evolve(rules.policy, inr_max=1.1))
+    assert compile_plan(stricter, TFESI) is not first  # rule sets are told apart
 
 
-def test_the_plan_cache_is_bounded_and_keyed_by_the_plan_itself(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(en, "_FACTS_BY_ID", {})
-    monkeypatch.setattr(en, "_FACTS_LIMIT", 2)
-    plans = [plan("lumbar-tfesi", levels=[level], side="left") for level in ("L3-L4", "L4-L5")]
-    for each in plans:
-        en._plan_facts(each)
-    assert len(en._FACTS_BY_ID) == 2
-    third = plan("lumbar-tfesi", levels=["L5-S1"], side="left")
-    assert str(en._plan_facts(third).uppermost[0]) == "L5"
-    assert list(en._FACTS_BY_ID) == [id(third)]  # emptied at the limit, then filled
-    # an entry left by another object at the same address is not taken for this plan
-    en._FACTS_BY_ID[id(plans[0])] = (plans[1], en._plan_facts(plans[1]))
-    assert str(en._plan_facts(plans[0]).uppermost[0]) == "L3"
+def test_the_plan_cache_is_bounded() -> None:
+    assert compile_plan.cache_info().maxsize == COMPILED_PLANS_LIMIT
+    rules = default_rules()
+    for number in range(3):
+        each = rules.with_policy(attrs.evolve(rules.policy, inr_max=1.0 + number / 10))
+        compile_plan(each, KNEE)
+    assert compile_plan.cache_info().currsize <= COMPILED_PLANS_LIMIT
 
 
 def test_simultaneous_lab_results_do_not_depend_on_their_order() -> None:
@@ -229,4 +227,12 @@ def test_a_last_dose_at_the_procedure_time_is_accepted_naive_or_aware() -> None:
 
 
 def test_the_article_before_a_risk_class() -> None:
-    assert [en._article(risk) for risk in ("low", "intermediate", "high")] == ["a", "an", "a"]
+    clopidogrel = [MedicationUse("clopidogrel", last_dose=AT - timedelta(days=30))]
+    plans = {
+        "a low": KNEE,
+        "an intermediate": plan("lumbar-tfesi", levels=["L4-L5"], side="left"),
+        "a high": plan("spinal-cord-stimulator-trial", levels=["T8"]),
+    }
+    for words, each in plans.items():
+        (hold,) = assess(Patient(age=50, medications=clopidogrel), each, at=AT).by_code("hold")
+        assert f"before {words}-risk procedure" in hold.message

@@ -25,16 +25,13 @@ False
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Mapping
-from importlib import resources
-from types import MappingProxyType
 
 import attrs
 
-from interventional._data import DataSource, load_records
+from interventional._data import DataSource, DataTable
 from interventional.errors import UnknownDrugError, ValidationError, suggest
 from interventional.pharmacology._common import Confidence, to_confidence
 from interventional.pharmacology.dose import Dose
@@ -152,7 +149,9 @@ class ContrastProduct:
         return self.drug_class is DrugClass.IODINATED_CONTRAST
 
 
-_FILE = resources.files("interventional.pharmacology") / "data" / "contrast.toml"
+_TABLE = DataTable(
+    "interventional.pharmacology", "contrast.toml", ContrastProduct, table="product", key="id"
+)
 
 
 def load_contrast_products(source: DataSource) -> tuple[ContrastProduct, ...]:
@@ -163,10 +162,9 @@ def load_contrast_products(source: DataSource) -> tuple[ContrastProduct, ...]:
     CatalogError
         Naming the file, record and field of the first problem (also a duplicate id).
     """
-    return load_records(source, ContrastProduct, table="product", key="id")
+    return _TABLE.load(source)
 
 
-@functools.cache
 def contrast_products() -> Mapping[str, ContrastProduct]:
     """Return the built-in contrast products keyed by id (read once).
 
@@ -176,8 +174,7 @@ def contrast_products() -> Mapping[str, ContrastProduct]:
     >>> sorted(p.name for p in contrast_products().values() if p.intrathecal)
     ['Isovue-M 200', 'Isovue-M 300', 'Omnipaque 180', 'Omnipaque 240', 'Omnipaque 300']
     """
-    records = load_contrast_products(_FILE)
-    return MappingProxyType({record.id: record for record in records})
+    return _TABLE.records()
 
 
 def contrast_product(name: str | ContrastProduct) -> ContrastProduct:

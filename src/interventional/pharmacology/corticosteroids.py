@@ -22,14 +22,11 @@ Examples
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
-from importlib import resources
-from types import MappingProxyType
 
 import attrs
 
-from interventional._data import DataSource, load_records
+from interventional._data import DataSource, DataTable
 from interventional.errors import ValidationError
 from interventional.pharmacology._common import Confidence, NoSourcedValueError, to_confidence
 from interventional.pharmacology.dose import Dose
@@ -109,7 +106,13 @@ class CorticosteroidEquivalence:
     )
 
 
-_FILE = resources.files("interventional.pharmacology") / "data" / "corticosteroids.toml"
+_TABLE = DataTable(
+    "interventional.pharmacology",
+    "corticosteroids.toml",
+    CorticosteroidEquivalence,
+    table="equivalence",
+    key="drug",
+)
 
 
 def load_corticosteroid_equivalences(source: DataSource) -> tuple[CorticosteroidEquivalence, ...]:
@@ -120,10 +123,9 @@ def load_corticosteroid_equivalences(source: DataSource) -> tuple[Corticosteroid
     CatalogError
         Naming the file, record and field of the first problem (also a duplicate drug).
     """
-    return load_records(source, CorticosteroidEquivalence, table="equivalence", key="drug")
+    return _TABLE.load(source)
 
 
-@functools.cache
 def corticosteroid_equivalences() -> Mapping[str, CorticosteroidEquivalence]:
     """Return the built-in equivalences keyed by generic drug id (read once).
 
@@ -133,8 +135,7 @@ def corticosteroid_equivalences() -> Mapping[str, CorticosteroidEquivalence]:
     >>> "triamcinolone-acetonide" in corticosteroid_equivalences()
     True
     """
-    records = load_corticosteroid_equivalences(_FILE)
-    return MappingProxyType({record.drug: record for record in records})
+    return _TABLE.records()
 
 
 def corticosteroid_equivalence(name: str | Drug) -> CorticosteroidEquivalence:
@@ -150,7 +151,7 @@ def corticosteroid_equivalence(name: str | Drug) -> CorticosteroidEquivalence:
         When the library holds no sourced equivalent for it.
     """
     generic = _corticosteroid_name(name)
-    record = corticosteroid_equivalences().get(generic)
+    record = _TABLE.get(generic)
     if record is None:
         raise NoSourcedValueError(f"no sourced equivalent dose of {generic}")
     return record

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from types import MappingProxyType
 
 import attrs
 import pint
 
-from interventional._data import DataSource, load_records
+from interventional._data import DataSource, DataTable
 from interventional.errors import ValidationError
 from interventional.pharmacology._common import Confidence, NoSourcedValueError, to_confidence
 from interventional.pharmacology.dose import Dose
@@ -162,6 +161,43 @@ class LocalAnestheticLimit:
             return self.per_kg_with_epinephrine
         return self.per_kg
 
+    def max_mg(self, weight_kg: float, *, epinephrine: bool = False) -> float:
+        """The maximum single dose in mg for a body weight in kg (see :func:`max_dose`).
+
+        Raises
+        ------
+        NoSourcedValueError
+            When no sourced per-kg maximum and cap exist for the drug.
+
+        Examples
+        --------
+        >>> from interventional.pharmacology import local_anesthetic_limit
+        >>> local_anesthetic_limit("lidocaine").max_mg(70.0)
+        300.0
+        """
+        per_kg, cap = self._in_mg[epinephrine]
+        if per_kg is None or cap is None:
+            raise NoSourcedValueError(
+                f"no sourced weight-based maximum and cap of {self.drug}; the library does not "
+                "guess one"
+            )
+        return _round(min(per_kg * weight_kg, cap))
+
+    @functools.cached_property
+    def _in_mg(self) -> dict[bool, tuple[float | None, float | None]]:
+        """The per-kg maximum (mg/kg) and the cap (mg) as numbers, without and with epinephrine."""
+
+        def number(value: Quantity | None, unit: str) -> float | None:
+            return None if value is None else float(value.to(unit).magnitude)
+
+        return {
+            with_epinephrine: (
+                number(self.per_kg_for(epinephrine=with_epinephrine), "mg/kg"),
+                number(self.cap_for(epinephrine=with_epinephrine), "mg"),
+            )
+            for with_epinephrine in (False, True)
+        }
+
     def cap_for(self, *, epinephrine: bool) -> Quantity | None:
         """The absolute cap that applies (the plain one when none is given with epinephrine)."""
         if epinephrine and self.cap_with_epinephrine is not None:
@@ -169,7 +205,13 @@ class LocalAnestheticLimit:
         return self.cap
 
 
-_LIMITS_FILE = resources.files("interventional.pharmacology") / "data" / "local_anesthetics.toml"
+_TABLE = DataTable(
+    "interventional.pharmacology",
+    "local_anesthetics.toml",
+    LocalAnestheticLimit,
+    table="limit",
+    key="drug",
+)
 
 
 def load_local_anesthetic_limits(source: DataSource) -> tuple[LocalAnestheticLimit, ...]:
@@ -180,10 +222,9 @@ def load_local_anesthetic_limits(source: DataSource) -> tuple[LocalAnestheticLim
     CatalogError
         Naming the file, record and field of the first problem (also a duplicate drug).
     """
-    return load_records(source, LocalAnestheticLimit, table="limit", key="drug")
+    return _TABLE.load(source)
 
 
-@functools.cache
 def local_anesthetic_limits() -> Mapping[str, LocalAnestheticLimit]:
     """Return the built-in limits keyed by generic drug id (read once).
 
@@ -193,8 +234,7 @@ def local_anesthetic_limits() -> Mapping[str, LocalAnestheticLimit]:
     >>> sorted(local_anesthetic_limits())[:3]
     ['bupivacaine', 'chloroprocaine', 'levobupivacaine']
     """
-    records = load_local_anesthetic_limits(_LIMITS_FILE)
-    return MappingProxyType({record.drug: record for record in records})
+    return _TABLE.records()
 
 
 def local_anesthetic_limit(name: str | Drug) -> LocalAnestheticLimit:
@@ -211,7 +251,7 @@ def local_anesthetic_limit(name: str | Drug) -> LocalAnestheticLimit:
     """
     found = drug(name)
     generic = _local_anesthetic_name(found)
-    limit = local_anesthetic_limits().get(generic)
+    limit = _TABLE.get(generic)
     if limit is None:
         raise NoSourcedValueError(
             f"no sourced maximum dose of {found.name}; the library does not guess one"
@@ -270,15 +310,7 @@ def max_dose(name: str | Drug, weight: object, epinephrine: bool = False) -> Qua
     body = as_quantity(weight, "kg", field="weight")
     if not body.magnitude > 0:
         raise ValidationError("weight", f"must be positive, got {body}")
-    per_kg = limit.per_kg_for(epinephrine=epinephrine)
-    cap = limit.cap_for(epinephrine=epinephrine)
-    if per_kg is None or cap is None:
-        raise NoSourcedValueError(
-            f"no sourced weight-based maximum and cap of {limit.drug}; the library does not "
-            "guess one"
-        )
-    by_weight = float((per_kg * body).to("mg").magnitude)
-    return Q_(_round(min(by_weight, float(cap.to("mg").magnitude))), "mg")
+    return Q_(limit.max_mg(float(body.to("kg").magnitude), epinephrine=epinephrine), "mg")
 
 
 def local_anesthetic_totals(doses: Iterable[Dose]) -> Mapping[Drug, Quantity]:

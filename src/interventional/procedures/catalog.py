@@ -335,7 +335,7 @@ def _reachable(procedure: Procedure) -> frozenset[str]:
     from interventional.anatomy.atlas import default_atlas
     from interventional.anatomy.levels import Side
     from interventional.errors import PlanError
-    from interventional.procedures.plan import resolve_targets
+    from interventional.procedures.targets import resolve_targets
 
     found: set[str] = set()
     if procedure.needs_target:

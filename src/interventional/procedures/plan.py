@@ -22,31 +22,26 @@ interventional.errors.PlanError: side: lumbar-medial-branch-block is lateralized
 
 from __future__ import annotations
 
-import functools
 import itertools
-import re
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from interventional.anatomy.levels import Region, Segment, Side, VertebralLevel, exiting_nerve
+from interventional.anatomy.levels import Region, Segment, Side, VertebralLevel
 from interventional.errors import (
     PlanError,
     UnknownDrugError,
-    UnknownStructureError,
     ValidationError,
-    suggest,
 )
 from interventional.imaging.modality import Modality
 from interventional.pharmacology import Dose, Drug
-from interventional.procedures.model import Level, Procedure, TargetRule, parse_level
+from interventional.procedures.model import Level, Procedure, parse_level
+from interventional.procedures.targets import _sides, _substitutions, resolve_targets
 from interventional.units import as_positive_timedelta
 
 if TYPE_CHECKING:
-    from interventional.anatomy.atlas import Atlas
     from interventional.anatomy.structures import Structure
     from interventional.procedures.catalog import Catalog
     from interventional.units import Quantity
@@ -248,165 +243,6 @@ def _check_target(procedure: Procedure, target: str | None) -> None:
         raise PlanError("target", f"{pid} has fixed targets; leave target out")
 
 
-def _sides(side: Side | None) -> tuple[Side | None, ...]:
-    if side is Side.BILATERAL:
-        return (Side.LEFT, Side.RIGHT)
-    return (side,)
-
-
-def _substitutions(
-    level: Level | None, side: Side | None, target: str | None = None
-) -> dict[str, str]:
-    values: dict[str, str] = {}
-    if target is not None:
-        values["target"] = target
-    if side is not None and side.lateral:
-        values["side"] = side.value
-    if isinstance(level, Segment):
-        values["segment"] = str(level)
-        values["upper"] = str(level.upper)
-        values["lower"] = str(level.lower)
-        nerve = exiting_nerve(level)
-        if nerve is not None:
-            values["nerve"] = nerve
-        values["region"] = level.region.value
-    elif isinstance(level, VertebralLevel):
-        values["level"] = str(level)
-        values["region"] = level.region.value
-    return values
-
-
-def _resolve_rule(
-    atlas: Atlas, rule: TargetRule, values: Mapping[str, str], procedure_id: str
-) -> list[Structure]:
-    missing = rule.placeholders - set(values)
-    if missing:
-        raise PlanError(
-            "levels",
-            f"cannot resolve the target {rule.anchor!r} of {procedure_id}: "
-            f"no {', '.join(sorted(missing))} for this level",
-        )
-    anchor = rule.anchor.format_map(values)
-    try:
-        structure = atlas[anchor]
-    except UnknownStructureError:
-        if rule.needs_target:
-            raise PlanError(
-                "target",
-                f"the atlas has no {anchor!r}; choose a {' or '.join(rule.kinds)} of the atlas",
-                suggest(values["target"], _target_choices(atlas, rule, values)),
-            ) from None
-        raise PlanError(
-            "levels", f"the atlas has no {anchor!r} (target of {procedure_id}) for this plan"
-        ) from None
-    if rule.relation is None:
-        if rule.kinds and structure.kind.value not in rule.kinds:
-            raise PlanError(
-                "target",
-                f"{anchor!r} is a {structure.kind.value}, not a {' or '.join(rule.kinds)}",
-            )
-        return [structure]
-    relation = rule.relation
-    direction: Literal["in", "out"] = "in" if rule.direction == "in" else "out"
-    related = atlas.related(anchor, relation, direction=direction)
-    found = [s for s in related if not rule.kinds or s.kind.value in rule.kinds]
-    if not found:
-        raise PlanError(
-            "levels",
-            f"the atlas gives no {'/'.join(rule.kinds) or 'structure'} that "
-            f"{relation.value} {anchor!r} (target of {procedure_id})",
-        )
-    return sorted(found, key=_structure_order)
-
-
-def _structure_order(structure: Structure) -> tuple[int, str]:
-    level = structure.level
-    return (-1 if level is None else level.index, structure.id)
-
-
-def _target_choices(atlas: Atlas, rule: TargetRule, values: Mapping[str, str]) -> list[str]:
-    """The values of ``{target}`` that make the rule's anchor an atlas structure."""
-    pattern = ""
-    for literal, name, _, _ in string.Formatter().parse(rule.anchor):
-        pattern += re.escape(literal)
-        if name == "target":
-            pattern += "(?P<target>.+)"
-        elif name:
-            pattern += re.escape(values.get(name, ""))
-    compiled = re.compile(f"^{pattern}$")
-    choices: list[str] = []
-    for structure in atlas.values():
-        if structure.kind.value in rule.kinds:
-            match = compiled.match(structure.id)
-            if match is not None and match.group("target") not in choices:
-                choices.append(match.group("target"))
-    return choices
-
-
-def resolve_targets(
-    procedure: Procedure,
-    levels: Sequence[Level],
-    side: Side | None,
-    atlas: Atlas | None = None,
-    *,
-    target: str | None = None,
-) -> tuple[Structure, ...]:
-    """Resolve a procedure's target rules at the given levels and side.
-
-    Parameters
-    ----------
-    procedure : Procedure
-    levels : sequence of Segment or VertebralLevel
-        Already validated levels (may be empty).
-    side : Side or None
-        ``BILATERAL`` resolves both sides.
-    atlas : Atlas, optional
-        The atlas to resolve in (the default atlas when omitted).
-
-    Returns
-    -------
-    tuple of Structure
-        In level order, then rule order, then side; without duplicates.
-
-    Raises
-    ------
-    PlanError
-        When the atlas holds no structure for a rule at one of the levels.
-    """
-    if atlas is None:
-        return _resolve_default(procedure, tuple(levels), side, target)
-    return _resolve(atlas, procedure, tuple(levels), side, target)
-
-
-@functools.cache
-def _resolve_default(
-    procedure: Procedure, levels: tuple[Level, ...], side: Side | None, target: str | None
-) -> tuple[Structure, ...]:
-    from interventional.anatomy.atlas import default_atlas
-
-    return _resolve(default_atlas(), procedure, levels, side, target)
-
-
-def _resolve(
-    atlas: Atlas,
-    procedure: Procedure,
-    levels: tuple[Level, ...],
-    side: Side | None,
-    target: str | None,
-) -> tuple[Structure, ...]:
-    found: dict[str, Structure] = {}
-    for level in levels or (None,):
-        for rule in procedure.target_rules:
-            for each_side in _sides(side):
-                if rule.needs_level and level is None:
-                    continue
-                for structure in _resolve_rule(
-                    atlas, rule, _substitutions(level, each_side, target), procedure.id
-                ):
-                    found.setdefault(structure.id, structure)
-    return tuple(found.values())
-
-
 def _raw(value: object) -> Any:
     """Keep the raw value; ``ProcedurePlan.__attrs_post_init__`` checks and normalises it."""
     return value
@@ -425,7 +261,7 @@ def _duration(value: object) -> timedelta | None:
     return as_positive_timedelta(value, field="duration")
 
 
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, cache_hash=True)
 class ProcedurePlan:
     """A procedure planned at given levels and side, under one modality, with injectates.
 

@@ -765,7 +765,7 @@ def load_patient(path: DataSource) -> Patient:
 
 
 def _optional_verdict(value: object) -> Verdict:
-    return Verdict.parse(value)  # type: ignore[arg-type]
+    return value if type(value) is Verdict else Verdict.parse(value)  # type: ignore[arg-type]
 
 
 class LazyText:
@@ -789,24 +789,26 @@ class LazyText:
     '10 mg'
     """
 
-    __slots__ = ("_pending", "_text")
+    __slots__ = ("_args", "_text", "_write")
 
     def __init__(self, write: Callable[..., str], *args: Any) -> None:
-        self._pending: tuple[Callable[..., str], tuple[Any, ...]] | None = (write, args)
+        self._write = write
+        self._args = args
         self._text: str | None = None
+
+    def _words(self) -> str:
+        """Write the text (called once; a subclass that keeps its own fields overrides it)."""
+        return self._write(*self._args)
 
     def __str__(self) -> str:
         text = self._text
         if text is None:
-            # One attribute holds what is still to write, read once: threads that read a
-            # shared text at the same time may each write it (the same words), but none
-            # can see half of another's clean-up.
-            pending = self._pending
-            if pending is None:  # written by another thread since ``_text`` was read
-                return self._text  # type: ignore[return-value]
-            write, args = pending
-            text = self._text = write(*args)
-            self._pending = None
+            # Threads that read a text at the same time may each write it (the same
+            # words); what is written from is kept, so none can see it half gone. Read
+            # once more first: a text written by another thread meanwhile is not rewritten.
+            text = self._text
+            if text is None:
+                text = self._text = self._words()
         return text
 
     def __repr__(self) -> str:
@@ -933,73 +935,12 @@ def _fmt_time(moment: datetime | None) -> str:
     return moment.isoformat(sep=" ", timespec="minutes")
 
 
-FindingRow = tuple[
-    int,
-    Verdict,
-    str,
-    tuple[Reference, ...],
-    "str | None",
-    "datetime | None",
-    "Callable[..., str] | None",
-    Any,
-]
-"""A finding as the engine records it: ``(rank, verdict, code, references, drug, until,
-write, args)``.
-
-The message is ``write(*args)``, written the first time it is read (a :class:`LazyText`).
-When ``write`` is ``None``, ``args`` is the message itself, or the :class:`Finding` itself
-for a row that many assessments share (:func:`_shared_row`). The verdict's rank comes first
-so that rows sort by it without a Python key function.
-"""
-
-
-def _shared_row(
-    code: str,
-    verdict: Verdict,
-    message: str | LazyText,
-    references: tuple[Reference, ...],
-    drug: str | None = None,
-    until: datetime | None = None,
-) -> FindingRow:
-    """The row of a finding that many assessments share (made once, kept with the row)."""
-    row: FindingRow = (verdict._rank, verdict, code, references, drug, until, None, message)
-    return (*row[:7], _finding_of(row))
-
-
-class _FindingRows(list[FindingRow]):
-    """An assessment's findings kept as rows until they are first read.
-
-    Most assessments of a batch are counted by verdict, never read finding by finding, so
-    the engine appends each finding to one of these lists as a :data:`FindingRow` (a
-    tuple, cheap to make) and the :class:`Finding` objects are made here, once, when
-    :attr:`Assessment.findings` is first read. Equality, hashing, pickling and the data
-    form of an assessment use the findings; only ``attrs.asdict`` of an assessment whose
-    findings were never read shows these rows (the data form is the way to write one
-    out). Two threads reading the findings at once at worst make them twice (equal
-    tuples).
-    """
-
-    __slots__ = ("_findings",)
-    _findings: tuple[Finding, ...]
-
-    def findings(self) -> tuple[Finding, ...]:
-        try:
-            return self._findings
-        except AttributeError:  # not read yet
-            found = self._findings = tuple(map(_finding_of, self))
-            return found
-
-    def __reduce__(self) -> tuple[type[tuple[Finding, ...]], tuple[tuple[Finding, ...]]]:
-        return (tuple, (self.findings(),))
-
-
-def _findings_key(value: tuple[Finding, ...] | _FindingRows) -> tuple[Finding, ...]:
-    """What an assessment's findings compare and hash as: the findings themselves."""
-    return value.findings() if type(value) is _FindingRows else value  # type: ignore[return-value]
+def _to_findings(values: Iterable[Finding]) -> tuple[Finding, ...]:
+    return values if type(values) is tuple else tuple(values)
 
 
 @attrs.frozen(slots=True, repr=False, match_args=False)
-class Assessment(_PublicDataForm):
+class Assessment:
     """The result of :func:`~interventional.safety.assess`.
 
     Attributes
@@ -1028,32 +969,19 @@ class Assessment(_PublicDataForm):
         "earliest_time",
         "restart",
     )
-    _renamed = ("_findings", tuple[Finding, ...], _findings_key)
-
     procedure: str
     at: datetime
     bleeding_risk: BleedingRisk
     handled_as: BleedingRisk
-    _findings: tuple[Finding, ...] | _FindingRows = attrs.field(alias="findings", eq=_findings_key)
+    findings: tuple[Finding, ...] = attrs.field(converter=_to_findings)
+    """Every finding (a tuple of :class:`Finding`), most restrictive first."""
     earliest_time: datetime | None = None
     restart: Mapping[str, datetime] = attrs.field(factory=dict, hash=False)
     verdict: Verdict = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        _SET_VERDICT(self, _verdict_of(self.findings))
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """Every finding (a tuple of :class:`Finding`), most restrictive first.
-
-        The engine records findings as rows; the :class:`Finding` objects are made the
-        first time this is read, then kept.
-        """
-        found = self._findings
-        if type(found) is _FindingRows:
-            found = found.findings()
-            _SET_FINDINGS(self, found)  # the rows are no longer needed
-        return found  # type: ignore[return-value]
+        # a frozen class: the documented attrs idiom for a field computed after __init__
+        object.__setattr__(self, "verdict", _verdict_of(self.findings))
 
     def __repr__(self) -> str:
         return (
@@ -1154,73 +1082,8 @@ class Assessment(_PublicDataForm):
 
 def _verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The most restrictive verdict of ``findings`` (``PROCEED`` when there is none)."""
-    return max((finding.verdict for finding in findings), default=Verdict.PROCEED)
-
-
-# Trusted constructors for the engine, which builds many findings and assessments from
-# values that are already exact (no converter or validator has anything to do). They set
-# the slots directly; tests/safety/test_trusted_construction.py checks that they build
-# objects equal to the public constructors' for the same values. The engine records each
-# finding as a row (FindingRow); _finding_of makes the Finding when it is first read.
-def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
-    """The setters of ``cls``'s attrs fields, in field order (what the unpacking below reads)."""
-    return tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))
-
-
-_FINDING_SLOTS = _slot_setters(Finding)
-_ASSESSMENT_SLOTS = _slot_setters(Assessment)
-_SET_FINDINGS = _ASSESSMENT_SLOTS[4]
-_SET_VERDICT = _ASSESSMENT_SLOTS[-1]
-_new = object.__new__
-
-
-def _finding_of(row: FindingRow) -> Finding:
-    """The :class:`Finding` a row stands for, built without the converters."""
-    _, verdict, code, references, drug, until, write, args = row
-    if write is None and type(args) is Finding:
-        return args  # made once for the assessments that share it
-    set_code, set_verdict, set_message, set_references, set_drug, set_until = _FINDING_SLOTS
-    finding: Finding = _new(Finding)
-    set_code(finding, code)
-    set_verdict(finding, verdict)
-    set_message(finding, args if write is None else LazyText(write, *args))
-    set_references(finding, references)
-    set_drug(finding, drug)
-    set_until(finding, until)
-    return finding
-
-
-def _trusted_assessment(
-    procedure: str,
-    at: datetime,
-    bleeding_risk: BleedingRisk,
-    handled_as: BleedingRisk,
-    rows: _FindingRows,
-    earliest_time: datetime | None,
-    restart: dict[str, datetime],
-) -> Assessment:
-    """An :class:`Assessment` of exact values whose finding rows are most restrictive first.
-
-    The verdict is then the first row's (the rule of :func:`_verdict_of`, read off the
-    order instead of searched for); the :class:`Finding` objects are made when first read.
-    """
-    (
-        set_procedure,
-        set_at,
-        set_risk,
-        set_handled_as,
-        set_findings,
-        set_earliest,
-        set_restart,
-        set_verdict,
-    ) = _ASSESSMENT_SLOTS
-    assessment: Assessment = _new(Assessment)
-    set_procedure(assessment, procedure)
-    set_at(assessment, at)
-    set_risk(assessment, bleeding_risk)
-    set_handled_as(assessment, handled_as)
-    set_findings(assessment, rows)
-    set_earliest(assessment, earliest_time)
-    set_restart(assessment, restart)
-    set_verdict(assessment, rows[0][1] if rows else Verdict.PROCEED)
-    return assessment
+    worst = Verdict.PROCEED
+    for finding in findings:
+        if finding.verdict > worst:
+            worst = finding.verdict
+    return worst

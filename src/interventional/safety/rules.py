@@ -58,6 +58,7 @@ from interventional.errors import (
 from interventional.imaging.modality import Modality
 from interventional.procedures.risk import BleedingRisk
 from interventional.references import Reference, to_references
+from interventional.safety.labs import LabName
 from interventional.units import as_quantity, as_timedelta, magnitude
 
 __all__ = [
@@ -396,6 +397,38 @@ def _optional_risk(value: object) -> BleedingRisk | None:
     return None if value is None else BleedingRisk.parse(value)  # type: ignore[arg-type]
 
 
+def _optional_age(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("min_age", f"expected a number of years, got {value!r}")
+    return float(value)
+
+
+def _lab_thresholds(values: object) -> Mapping[str, float]:
+    """Lab names (of ``labs.toml``) to thresholds, e.g. ``{inr = 1.5}``."""
+    if not isinstance(values, Mapping):
+        raise ValidationError("lab", f"expected a table of lab names to numbers, got {values!r}")
+    out: dict[str, float] = {}
+    for name, limit in values.items():
+        lab = LabName.parse(name, field="lab")
+        if isinstance(limit, bool) or not isinstance(limit, int | float):
+            raise ValidationError("lab", f"{name}: expected a number, got {limit!r}")
+        out[lab.value] = float(limit)
+    return MappingProxyType(out)
+
+
+def _outcomes(values: object) -> Mapping[str, Verdict]:
+    """Outcome names to verdicts, e.g. ``{low = "caution", normal = "proceed"}``."""
+    if not isinstance(values, Mapping):
+        raise ValidationError(
+            "outcomes", f"expected a table of outcomes to verdicts, got {values!r}"
+        )
+    return MappingProxyType(
+        {str(name): Verdict.parse(verdict, field="outcomes") for name, verdict in values.items()}
+    )
+
+
 def _check_pregnancy(
     instance: object, attribute: attrs.Attribute[str | None], value: object
 ) -> None:
@@ -410,7 +443,8 @@ class Rule:
     A rule fires when every selector it gives matches; a selector it omits matches
     anything. See ``rules.toml`` for the selector vocabulary. A ``builtin`` rule is
     evaluated by the engine's own code (arithmetic, drug matching); its record holds the
-    verdict, the description and the sources.
+    verdict of each of its outcomes (``outcomes``: :data:`BUILTIN_RULES` names the outcomes
+    each check needs), the description and the sources.
     """
 
     id: str
@@ -421,6 +455,13 @@ class Rule:
     devices: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
     allergies: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
     pregnancy: str | None = attrs.field(default=None, validator=_check_pregnancy, kw_only=True)
+    min_age: float | None = attrs.field(default=None, converter=_optional_age, kw_only=True)
+    lab_above: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_lab_thresholds, hash=False, kw_only=True
+    )
+    lab_below: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_lab_thresholds, hash=False, kw_only=True
+    )
     neuraxial: bool | None = attrs.field(default=None, kw_only=True)
     techniques: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
     approaches: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple, kw_only=True)
@@ -444,7 +485,33 @@ class Rule:
         default=RuleConfidence.HIGH, converter=_rule_confidence_converter, kw_only=True
     )
     builtin: bool = attrs.field(default=False, kw_only=True)
+    outcomes: Mapping[str, Verdict] = attrs.field(
+        factory=dict, converter=_outcomes, hash=False, kw_only=True
+    )
     note: str | None = attrs.field(default=None, kw_only=True)
+
+    def outcome(self, name: str) -> Verdict:
+        """The verdict of one outcome of a builtin check (its ``outcomes`` table).
+
+        Raises
+        ------
+        ValidationError
+            When the record has no such outcome.
+
+        Examples
+        --------
+        >>> from interventional.safety import default_rules
+        >>> default_rules().builtin("platelets").outcome("low-strict")
+        <Verdict.DEFER: 'defer'>
+        """
+        try:
+            return self.outcomes[name]
+        except KeyError:
+            raise ValidationError(
+                "outcomes",
+                f"rule {self.id!r} has no outcome {name!r}",
+                suggest(name, self.outcomes),
+            ) from None
 
 
 class Basis(ParsableEnum):
@@ -607,21 +674,31 @@ class Policy:
         return cls(**{f.name: values[f.name] for f in fields if f.name in values})
 
 
-BUILTIN_RULES = (
-    "allergy-to-injectate",
-    "bleeding-risk-upgraded",
-    "coagulation-studies",
-    "inr",
-    "last-dose-unknown",
-    "local-anesthetic-dose",
-    "neuraxial-contrast-label",
-    "no-hold-rule",
-    "platelets",
-    "renal-function",
-    "unverified-rule",
-    "variant-needed",
+BUILTIN_RULES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "allergy-to-injectate": ("allergy",),
+        "bleeding-risk-upgraded": ("upgraded",),
+        "coagulation-studies": ("missing",),
+        "inr": ("none", "before-dose", "stale", "high", "normal"),
+        "last-dose-unknown": ("unknown",),
+        "local-anesthetic-dose": (
+            "amount-unknown",
+            "weight-unknown",
+            "no-maximum",
+            "above",
+            "near",
+            "within",
+            "combined",
+        ),
+        "neuraxial-contrast-label": ("against", "unidentified", "labelled"),
+        "no-hold-rule": ("no-rule",),
+        "platelets": ("required", "low-strict", "low", "low-neuromodulation", "normal"),
+        "renal-function": (),
+        "unverified-rule": ("unverified",),
+        "variant-needed": ("mismatch", "needed", "agree"),
+    }
 )
-"""The engine checks whose verdict, description and sources a rule set must hold."""
+"""The engine's checks, each with the outcomes whose verdicts its record must give."""
 
 
 def _data(name: str) -> DataSource:
@@ -691,6 +768,14 @@ class RuleSet:
             raise ValidationError(
                 "rule", f"the rule set lacks the builtin rules {', '.join(missing)}"
             )
+        for rule_id, needed in BUILTIN_RULES.items():
+            lacking = [name for name in needed if name not in self._builtins[rule_id].outcomes]
+            if lacking:
+                raise ValidationError(
+                    "outcomes",
+                    f"builtin rule {rule_id!r} lacks the verdicts of its outcomes "
+                    f"{', '.join(lacking)}",
+                )
         rows = {hold.id: hold for hold in self.holds}
         policy_rows = [hold.id for hold in self.holds if hold.has_other_reading]
         for row_id in sorted(self.policy.other_readings):

@@ -1,10 +1,8 @@
-"""The engine's trusted constructors build what the public constructors build.
+"""The engine's results are what the public constructors build.
 
-The engine records findings as rows and makes its assessments with ``_trusted_assessment``;
-the rows become findings through ``_finding_of`` when first read (slots set directly, no
-converters). These tests rebuild each engine result through the public constructors and
-compare everything, so a field added to :class:`Finding` or :class:`Assessment` without the
-trusted path noticing fails here.
+The engine builds its findings and assessments through the public constructors (its
+messages are written when first read). These tests rebuild each engine result through the
+public constructors and compare everything: equality, hash, repr, pickling, data form.
 """
 
 from __future__ import annotations
@@ -18,13 +16,6 @@ from hypothesis import strategies as st
 from interventional import strategies
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety import Assessment, Finding, Verdict, assess
-from interventional.safety.model import (
-    _FindingRows,
-    _findings_key,
-    _shared_row,
-    _trusted_assessment,
-    _verdict_of,
-)
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -45,7 +36,7 @@ def _public(assessment: Assessment) -> Assessment:
     )
 
 
-def test_the_trusted_paths_know_every_field() -> None:
+def test_the_fields_of_findings_and_assessments() -> None:
     finding_fields = [a.name for a in attrs.fields(Finding)]
     assessment_fields = [a.name for a in attrs.fields(Assessment)]
     assert finding_fields == ["code", "verdict", "_message", "references", "drug", "until"]
@@ -54,7 +45,7 @@ def test_the_trusted_paths_know_every_field() -> None:
         "at",
         "bleeding_risk",
         "handled_as",
-        "_findings",
+        "findings",
         "earliest_time",
         "restart",
         "verdict",
@@ -75,29 +66,23 @@ def test_engine_results_equal_their_public_construction(patient, plan) -> None: 
 
 
 @given(st.lists(st.sampled_from(list(Verdict)), max_size=6))
-def test_the_trusted_verdict_is_the_most_restrictive(verdicts: list[Verdict]) -> None:
-    rows = sorted(
-        (_shared_row(f"rule:{i}", v, "x", ()) for i, v in enumerate(verdicts)),
-        key=lambda row: row[0],
-        reverse=True,
-    )
+def test_the_verdict_is_the_most_restrictive(verdicts: list[Verdict]) -> None:
+    findings = [Finding(f"rule:{i}", v, "x", ()) for i, v in enumerate(verdicts)]
     low = BleedingRisk.LOW
-    trusted = _trusted_assessment("p", strategies.NOW, low, low, _FindingRows(rows), None, {})
-    assert trusted.verdict is _verdict_of(trusted.findings)
-    assert trusted.verdict is (max(verdicts) if verdicts else Verdict.PROCEED)
-    assert [f.verdict for f in trusted.findings] == [row[1] for row in rows]
+    assessment = Assessment("p", strategies.NOW, low, low, findings, None, {})
+    assert assessment.verdict is (max(verdicts) if verdicts else Verdict.PROCEED)
+    assert type(assessment.findings) is tuple
+    assert [f.verdict for f in assessment.findings] == verdicts
 
 
 @SETTINGS
 @given(patient=strategies.patients(), plan=strategies.plans())
-def test_findings_kept_as_rows_are_made_once_and_compare_as_findings(patient, plan) -> None:  # type: ignore[no-untyped-def]
+def test_results_compare_as_their_words_before_and_after_reading(patient, plan) -> None:  # type: ignore[no-untyped-def]
     result = assess(patient, plan, at=strategies.NOW)
     twin = assess(patient, plan, at=strategies.NOW)
-    assert result == twin  # compared before either is read
+    assert result == twin  # compared before either message is read
     assert hash(result) == hash(twin)
-    assert _findings_key(twin._findings) == result.findings  # one read as rows, one as findings
-    assert result.findings is result.findings  # made once, then kept
-    assert type(result._findings) is tuple  # the rows are dropped once the findings are made
+    assert [f.message for f in result.findings] == [f.message for f in twin.findings]
     assert result == twin
     assert pickle.loads(pickle.dumps(twin)).findings == result.findings
 
