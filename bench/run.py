@@ -50,6 +50,7 @@ SUITES: list[tuple[str, str, str]] = [
     ("imaging", "bench_imaging", "bench_imaging"),
     ("safety", "bench_safety", "bench_assessments"),
     ("fhir", "bench_fhir", "bench_fhir"),
+    ("cohort", "bench_cohort", "bench_cohort"),
 ]
 
 

@@ -57,11 +57,12 @@ def test_the_docs_extra_writes_notebooks() -> None:
 
 
 def test_one_extra_per_purpose_no_copies() -> None:
-    """test and docs build on testing/plot/fhir instead of repeating their requirements."""
+    """test and docs build on testing/plot/fhir/cohort instead of repeating their requirements."""
     optional = PROJECT["optional-dependencies"]
     for extra in ("test", "docs"):
         listed = " ".join(optional[extra])
-        assert "interventional[testing,plot,fhir]" in listed
+        assert "interventional[testing,plot,fhir,cohort]" in listed
+        assert "pyarrow" not in listed
         assert "hypothesis" not in listed
         assert "matplotlib" not in listed
 

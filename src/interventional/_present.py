@@ -40,13 +40,22 @@ __all__ = [
     "json_schema",
     "procedure_data",
     "procedure_summary",
+    "screen_summary",
 ]
 
 SCHEMA_VERSION = 1
 """The version of the JSON forms: raised when a field changes meaning or is removed
 (adding a field does not raise it)."""
 
-KINDS = ("assessment", "procedure", "procedure-summary", "innervation", "structure", "demo")
+KINDS = (
+    "assessment",
+    "procedure",
+    "procedure-summary",
+    "innervation",
+    "structure",
+    "demo",
+    "screen-summary",
+)
 """The kinds of JSON output (their ``schema`` field), one schema each (:func:`json_schema`)."""
 
 _SUMMARY = ("id", "name", "bleeding_risk", "modalities", "regions")
@@ -71,6 +80,15 @@ def data_form(obj: object) -> Any:
 
 def _header(kind: str) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "schema": kind}
+
+
+def screen_summary(counts: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of ``screen --json``: a cohort screening's counts (kind ``screen-summary``).
+
+    ``counts`` is :meth:`interventional.cohort.Summary.as_dict` with the output file and the
+    run's seconds.
+    """
+    return {**_header("screen-summary"), **counts}
 
 
 def assessment_data(assessment: Any) -> dict[str, Any]:
@@ -229,7 +247,8 @@ def json_schema(kind: str) -> dict[str, Any]:
     kind : str
         One of :data:`KINDS`: ``"assessment"`` (``assess --json``), ``"procedure"``
         (``show --json``), ``"procedure-summary"`` (each row of ``procedures --json``),
-        ``"innervation"``, ``"structure"``, ``"demo"``.
+        ``"innervation"``, ``"structure"``, ``"demo"``, ``"screen-summary"``
+        (``screen --json``).
 
     Returns
     -------
@@ -309,4 +328,25 @@ def json_schema(kind: str) -> dict[str, Any]:
         }
         body = {"properties": properties, "required": sorted(properties)}
         return _document(kind, "interventional structure", body, {})
+    if kind == "screen-summary":
+        from interventional.safety import Verdict
+
+        count = {"type": "integer", "minimum": 0}
+        names = [verdict.name for verdict in Verdict]
+        properties = {
+            "rows": count,
+            "verdicts": {
+                "type": "object",
+                "properties": dict.fromkeys(names, count),
+                "required": names,
+                "additionalProperties": False,
+            },
+            "deferring_drugs": {"type": "object", "additionalProperties": count},
+            "unmapped": count,
+            "unmapped_blocking": count,
+            "out": text,
+            "seconds": {"type": "number", "minimum": 0},
+        }
+        body = {"properties": properties, "required": sorted(properties)}
+        return _document(kind, "interventional cohort screening summary", body, {})
     raise KeyError(f"no JSON output of kind {kind!r}; the kinds are {', '.join(KINDS)}")

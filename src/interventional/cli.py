@@ -290,6 +290,23 @@ def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
+    from interventional.cohort._cli import screen_command
+
+    return screen_command(
+        args.source,
+        args.out,
+        omop=args.omop,
+        procedure=args.procedure,
+        at=_parse_time(args.at) if args.at else None,
+        levels=args.levels,
+        side=args.side,
+        modality=args.modality,
+        as_json=args.json,
+        out=out,
+    )
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from interventional._demo import run_demo
 
@@ -385,6 +402,16 @@ def _parser() -> argparse.ArgumentParser:
     export = add("export", _cmd_export, "write a procedure in an exchange format")
     export.add_argument("format", choices=["fhir"], help="fhir: a FHIR R4B ActivityDefinition")
     export.add_argument("id", help="procedure id or alias, e.g. lumbar-medial-branch-block")
+
+    screen = add("screen", _cmd_screen, "screen a cohort (long format or OMOP) to Parquet")
+    screen.add_argument("source", nargs="+", help="a directory or the table files")
+    screen.add_argument("--out", required=True, help="the results' Parquet file")
+    screen.add_argument("--omop", action="store_true", help="read an OMOP CDM extract")
+    screen.add_argument("--procedure", help="one plan for everyone: procedure id (with --at)")
+    screen.add_argument("--at", help="one procedure time for everyone, ISO 8601")
+    screen.add_argument("--levels", nargs="*", help="the plan's segments or levels")
+    screen.add_argument("--side", help="the plan's side")
+    screen.add_argument("--modality", help="the plan's image guidance")
 
     add("demo", _cmd_demo, "a worked example on built-in data: plan, assessment and nerves")
     return parser

@@ -17,14 +17,35 @@ AssertionError: 1 in is not close to 25 mm: 25.4 mm differs by 0.4 mm (allowed 2
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pint
 
 from interventional.errors import UnitError
 from interventional.units import Q_, Quantity, as_quantity
 
-__all__ = ["assert_graphs_equal", "assert_quantity_close"]
+__all__ = ["assert_graphs_equal", "assert_quantity_close", "synthetic_cohort"]
+
+if TYPE_CHECKING:
+    from interventional.cohort import Cohort
+
+
+def synthetic_cohort(n: int, *, seed: int = 0) -> Cohort:
+    """A synthetic :class:`~interventional.cohort.Cohort` of ``n`` booked procedures.
+
+    Needs the ``cohort`` extra (pyarrow); see
+    :func:`interventional.cohort.synthetic_cohort` for what the patients are like.
+
+    Examples
+    --------
+    >>> from interventional.testing import synthetic_cohort
+    >>> cohort = synthetic_cohort(5, seed=1)
+    >>> [pid for pid, patient, plan, at in cohort.cases()]
+    ['P0000000', 'P0000001', 'P0000002', 'P0000003', 'P0000004']
+    """
+    from interventional.cohort import synthetic_cohort as make
+
+    return make(n, seed=seed)
 
 
 def assert_quantity_close(

@@ -403,7 +403,11 @@ def magnitude(value: Quantity, unit: str) -> float:
     >>> magnitude(Q_(2, "h"), "min")
     120.0
     """
-    return float(value.to(unit).magnitude)
+    target = _unit(unit)
+    units = value._units
+    if units is target._units or units == target._units:  # the usual case: already in `unit`
+        return float(value.magnitude)
+    return float(value.m_as(target))
 
 
 _UCUM_ANNOTATION = re.compile(r"\{[^{}]*\}")

@@ -119,3 +119,13 @@ def test_the_schema_follows_the_classes() -> None:
     properties = json_schema("procedure")["properties"]
     assert {a.name for a in attrs.fields(Procedure)} <= set(properties)
     assert properties["neuraxial"] == {"type": "boolean"}
+
+
+def test_screen_json_summary(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from interventional.testing import synthetic_cohort
+
+    source = synthetic_cohort(40, seed=1).to_parquet(tmp_path / "long")
+    data = run_json("screen", str(source), "--out", str(tmp_path / "r.parquet"))
+    validate(data, "screen-summary")
+    assert data["rows"] == 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from interventional.fhir._concepts import Concept, concepts, load_concepts
+from interventional.concepts import Concept, concepts, load_concepts
 
 
 def test_import_interventional_never_loads_fhir_resources() -> None:

@@ -76,6 +76,7 @@ from typing import Any
 import attrs
 
 from interventional.codes import CodeSystem
+from interventional.concepts import Concept, answer_of, concept_of, concepts
 from interventional.errors import (
     UnknownConditionError,
     UnknownDeviceError,
@@ -83,7 +84,6 @@ from interventional.errors import (
     UnknownLabError,
     ValidationError,
 )
-from interventional.fhir._concepts import Concept, answer_of, concept_of, concepts
 from interventional.fhir._errors import BundleError, model, validation_error
 from interventional.fhir._time import earliest, latest
 from interventional.pharmacology import Drug, drug_by_code, drugs

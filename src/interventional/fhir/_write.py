@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from interventional.codes import CodeSystem
+from interventional.concepts import Concept, concepts
 from interventional.errors import ValidationError
-from interventional.fhir._concepts import Concept, concepts
 from interventional.fhir._errors import model, validation_error
 from interventional.fhir._read import DECISION_EXTENSION, LOCAL
 from interventional.pharmacology import drugs

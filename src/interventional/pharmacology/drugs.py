@@ -368,7 +368,9 @@ def drug(name: str | Drug) -> Drug:
     if not isinstance(name, str):
         raise UnknownDrugError(repr(name))
     by_name, by_folded, _ = _vocabulary()
-    found = by_folded.get(_fold(name))
+    found = by_name.get(name)  # a generic id, as stored on every record: no folding needed
+    if found is None:
+        found = by_folded.get(_fold(name))
     if found is None:
         candidates = [alias for record in by_name.values() for alias in record.names]
         raise UnknownDrugError(name, suggest(name, candidates))

@@ -403,10 +403,28 @@ def _codes(values: object, field: str) -> list[str]:
     return out
 
 
+def _is_canonical(values: object, known: Callable[[str], bool]) -> bool:
+    """Whether ``values`` is already a converter's result, to be kept as it is.
+
+    That is a tuple of known codes in their stored spelling, sorted and without
+    duplicates: a Patient's own field, or a cohort's mapped codes.
+    """
+    if type(values) is not tuple:
+        return False
+    previous = ""
+    for code in values:
+        if type(code) is not str or not code > previous or not known(code):
+            return False
+        previous = code
+    return True
+
+
 def _known_codes(
     values: object, field: str, known: Mapping[str, object], what: str
 ) -> tuple[str, ...]:
     """Codes from the rules' vocabulary (folded), or free ``other:...`` codes; sorted."""
+    if _is_canonical(values, known.__contains__):
+        return values  # type: ignore[return-value]
     out = set()
     for code in _codes(values, field):
         folded = code.casefold().replace("_", "-").replace(" ", "-")
@@ -442,8 +460,18 @@ _ALLERGY_ALIASES = {
 }
 
 
+_DRUG_CLASSES = frozenset(member.value for member in DrugClass)
+
+
+def _is_allergen(code: str) -> bool:
+    """Whether ``code`` is an allergen in its stored spelling (a drug class or a generic id)."""
+    return code not in _ALLERGY_ALIASES and (code in _DRUG_CLASSES or code in drugs())
+
+
 def _to_allergies(values: object) -> tuple[str, ...]:
-    classes = {member.value for member in DrugClass}
+    if _is_canonical(values, _is_allergen):
+        return values  # type: ignore[return-value]
+    classes = _DRUG_CLASSES  # made once: a Patient is built per row of a cohort
     out = set()
     for code in _codes(values, "allergies"):
         folded = code.casefold().replace("_", "-").replace(" ", "-")

@@ -1,9 +1,11 @@
-"""The codes the FHIR layer uses beside those of the records they name (``data/concepts.toml``).
+"""The codes the exchange layers read beside those of the records they name (``data/concepts.toml``).
 
 Drugs, labs, conditions and devices carry their own codes in the data files of the layers
 that own them; what is here has no other home: the observations of two patient fields
 (body weight, pregnancy status), the codes that say a patient is or is not pregnant, the
-WHO ATC group of the antithrombotic agents, and the SNOMED CT laterality qualifiers.
+WHO ATC group of the antithrombotic agents, and the SNOMED CT laterality qualifiers. Both
+:mod:`interventional.fhir` and :mod:`interventional.cohort` read them from here (one copy,
+in the foundation below both).
 """
 
 from __future__ import annotations
@@ -82,11 +84,11 @@ class ConceptRecord:
     note: str | None = attrs.field(default=None, repr=False, kw_only=True)
 
 
-_FILE = resources.files("interventional.fhir") / "data" / "concepts.toml"
+_FILE = resources.files("interventional") / "data" / "concepts.toml"
 
 
 def load_concepts(source: DataSource) -> tuple[ConceptRecord, ...]:
-    """Load a concepts file (the schema of ``fhir/data/concepts.toml``).
+    """Load a concepts file (the schema of ``interventional/data/concepts.toml``).
 
     Raises
     ------
