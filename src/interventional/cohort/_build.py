@@ -284,8 +284,6 @@ def _lab_value(value: float, unit: str, lab: LabName) -> Any:
 
 
 _DOSE_FIELDS = ("drug", "amount", "volume", "concentration")
-_PLAN_CACHE: dict[tuple[Any, ...], Any] = {}
-_PLAN_CACHE_LIMIT = 4096
 
 
 def _plan(
@@ -297,7 +295,7 @@ def _plan(
     target: str | None,
     duration: timedelta | None = None,
 ) -> Any:
-    """The plan of a booking, made once per distinct booking (the engine compiles it once).
+    """The plan of a booking (or the error that makes it impossible), once per distinct booking.
 
     The row's ``duration`` is the plan's (``plan(..., duration=)``): restarts count from
     the procedure's end.
@@ -306,28 +304,35 @@ def _plan(
         (item.get("drug"), item.get("amount"), item.get("volume"), item.get("concentration"))
         for item in injectates or ()
     )
-    key = (procedure, tuple(levels or ()), side, modality, doses, target, duration)
-    found = _PLAN_CACHE.get(key)
-    if found is None:
-        try:
-            found = make_plan(
-                procedure,
-                levels=list(levels or ()),
-                side=side,
-                modality=modality,
-                injectates=[
-                    {k: v for k, v in zip(_DOSE_FIELDS, dose, strict=True) if v is not None}
-                    for dose in doses
-                ],
-                target=target,
-                duration=duration,
-            )
-        except (InterventionalError, KeyError) as error:
-            found = error
-        if len(_PLAN_CACHE) >= _PLAN_CACHE_LIMIT:
-            _PLAN_CACHE.clear()
-        _PLAN_CACHE[key] = found
-    return found
+    return _booked_plan(procedure, tuple(levels or ()), side, modality, doses, target, duration)
+
+
+@functools.lru_cache(maxsize=4096)
+def _booked_plan(
+    procedure: str,
+    levels: tuple[str, ...],
+    side: str | None,
+    modality: str | None,
+    doses: tuple[tuple[Any, ...], ...],
+    target: str | None,
+    duration: timedelta | None,
+) -> Any:
+    """The cache of :func:`_plan`: bounded, keyed by the booking's fields as the rows give them."""
+    try:
+        return make_plan(
+            procedure,
+            levels=list(levels),
+            side=side,
+            modality=modality,
+            injectates=[
+                {k: v for k, v in zip(_DOSE_FIELDS, dose, strict=True) if v is not None}
+                for dose in doses
+            ],
+            target=target,
+            duration=duration,
+        )
+    except (InterventionalError, KeyError) as error:
+        return error.with_traceback(None)  # kept for each row that books it; no frames
 
 
 # ------------------------------------------------------------------- rows to patients
