@@ -143,7 +143,15 @@ def _describe(like: str) -> str:
     return f"units like {like!r} ({Q_(1, like).dimensionality})"
 
 
+_NUMBER_FIRST = re.compile(r"\s*[-+]?(\d|\.\d|inf|nan)", re.IGNORECASE)
+"""A quantity's text starts with its number: a unit alone (``"mg"``) is not read as 1 mg."""
+
+
 def _parse(text: str, like: str, field: str) -> Quantity:
+    if _NUMBER_FIRST.match(text) is None:
+        raise UnitError(
+            field, f"expected a number and a unit such as '3 mL', got {text!r} (a unit alone)"
+        )
     parsed: object
     try:
         parsed = ureg.parse_expression(text)

@@ -65,6 +65,16 @@ def test_gauge_is_not_a_unit() -> None:
         as_quantity("22 gauge", "mm", field="needle")
 
 
+@pytest.mark.parametrize("text", ["mg", " mL", "s", "per minute"])
+def test_a_unit_alone_is_not_a_quantity(text: str) -> None:
+    # pint reads "mg" as 1 mg; a dose or a range bound written without its number is an
+    # error naming the field, not one of the unit.
+    with pytest.raises(UnitError, match="dose: expected a number and a unit"):
+        as_quantity(text, "mg" if "m" in text else "s", field="dose")
+    with pytest.raises(ValidationError, match="range"):
+        QuantityRange.parse([text, text], field="range")
+
+
 def test_effective_dose_is_not_air_kerma() -> None:
     with pytest.raises(UnitError, match="expected"):
         as_quantity("1 mSv", "mGy", field="air_kerma")

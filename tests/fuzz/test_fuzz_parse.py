@@ -167,7 +167,7 @@ def test_parse_of_something_not_text_raises_a_validation_error(name: str) -> Non
     @settings(FUZZ, max_examples=20)
     @given(NOT_TEXT)
     def check(value: Any) -> None:
-        if name == "imaging.QuantityRange.parse" and isinstance(value, list) and len(value) == 2:
+        if name.endswith("QuantityRange.parse") and isinstance(value, list) and len(value) == 2:
             return  # a documented pair form (may be valid)
         with pytest.raises(ValidationError):
             parse(value)
