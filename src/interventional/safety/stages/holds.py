@@ -162,6 +162,12 @@ class PreparedCell:
     """The row's longest interval with normal renal function."""
     verdicts: Mapping[HoldOutcome, Verdict]
     """The verdict of each outcome under the rule set (:meth:`HoldOutcome.verdict`)."""
+    code: str
+    """The code of the cell's finding (``hold:<drug>``)."""
+    unverified_code: str
+    """The code of its LOW-confidence note (``unverified:<drug>``)."""
+    asks_inr: bool
+    """Whether the cell is a hold that asks for a recent INR (vitamin K antagonists)."""
     decided: PreparedCell | None = None
 
     def intervals(
@@ -316,6 +322,9 @@ def _cell(
         washout=row.washout,
         washout_normal=row.washout_without_renal,
         verdicts=shared.verdicts,
+        code="hold:" + drug.name,
+        unverified_code="unverified:" + drug.name,
+        asks_inr=action is HoldAction.HOLD and cell.lab == "inr",
         decided=decided,
     )
 
@@ -512,7 +521,7 @@ def cell_findings(
     message = HoldWords(outcome, prepared, medication, decision, case.at_u, case.end)
     out = [
         Finding(
-            "hold:" + drug.name,
+            prepared.code,
             prepared.verdicts[outcome],
             message,
             references,
@@ -520,13 +529,13 @@ def cell_findings(
             until=decision.until,
         )
     ]
-    if prepared.action is HoldAction.HOLD and prepared.cell.lab == "inr":
+    if prepared.asks_inr:
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
         words_ = HoldWords(HoldOutcome.UNVERIFIED, prepared, medication, None, case.at_u)
         out.append(
             Finding(
-                "unverified:" + drug.name,
+                prepared.unverified_code,
                 prepared.verdicts[HoldOutcome.UNVERIFIED],
                 words_,
                 prepared.unverified_references,
