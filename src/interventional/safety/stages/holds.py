@@ -198,6 +198,22 @@ class DrugHolds:
     plain_none: Finding | None = None
     """The finding of :attr:`plain` when it holds whatever the times (no hold, HIGH or MED
     confidence): made once."""
+    variants: Mapping[tuple[str | None, str | None], tuple[PreparedCell, ...]] = (
+        MappingProxyType({})
+    )
+    """The cells that match each (indication, route) the rows name (``None``: not given, or
+    a value no row names): see :meth:`matching`."""
+
+    def matching(self, indication: str | None, route: str | None) -> tuple[PreparedCell, ...]:
+        """The cells whose row matches a medication's indication and route.
+
+        A row matches when each of its fields is unset or equal to the medication's; a
+        value that no row names matches only the rows that leave the field unset, as
+        ``None`` does.
+        """
+        indication = indication if (indication, None) in self.variants else None
+        route = route if (None, route) in self.variants else None
+        return self.variants[indication, route]
 
 
 HoldTable = Mapping[str, DrugHolds]
@@ -245,8 +261,29 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
                 one.references,
                 drug=drug.name,
             )
-        table[name] = DrugHolds(drug, rows, cells, plain=one, plain_none=none)
+        table[name] = DrugHolds(
+            drug, rows, cells, plain=one, plain_none=none, variants=_variants(cells)
+        )
     return MappingProxyType(table)
+
+
+def _variants(
+    cells: Sequence[PreparedCell],
+) -> Mapping[tuple[str | None, str | None], tuple[PreparedCell, ...]]:
+    """The cells matching each (indication, route) the rows name, ``None`` included."""
+    indications = {None} | {c.row.indication for c in cells}
+    routes = {None} | {c.row.route for c in cells}
+    return MappingProxyType(
+        {
+            (indication, route): tuple(
+                c
+                for c in cells
+                if c.row.indication in (None, indication) and c.row.route in (None, route)
+            )
+            for indication in indications
+            for route in routes
+        }
+    )
 
 
 @attrs.frozen(slots=True)
@@ -649,13 +686,9 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
         if holds.plain_none is not None:
             case.add(holds.plain_none)
             return
-        matching = [holds.plain]
+        matching: Sequence[PreparedCell] = (holds.plain,)
     else:
-        matching = [
-            prepared
-            for prepared in holds.cells
-            if prepared.row.indication in (None, indication) and prepared.row.route in (None, route)
-        ]
+        matching = holds.matching(indication, route)
     if len(matching) == 1:
         prepared = applicable(matching[0], medication)
         decision = decide(case, prepared, medication)
