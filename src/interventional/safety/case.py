@@ -218,8 +218,10 @@ class Case:
         return self._latest_values
 
     def _latest_labs(self) -> dict[LabName, LabResult]:
-        """Each lab's most recent timed result (of simultaneous ones, the worse): one pass
-        over the patient's labs, made when a stage first asks."""
+        """Each lab's most recent timed result (of simultaneous ones, the worse).
+
+        One pass over the patient's labs, made when a stage first asks.
+        """
         if self._latest is None:
             latest: dict[LabName, LabResult] = {}
             keys: dict[LabName, tuple[datetime, float]] = {}

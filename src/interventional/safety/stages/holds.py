@@ -198,8 +198,8 @@ class DrugHolds:
     plain_none: Finding | None = None
     """The finding of :attr:`plain` when it holds whatever the times (no hold, HIGH or MED
     confidence): made once."""
-    variants: Mapping[tuple[str | None, str | None], tuple[PreparedCell, ...]] = (
-        MappingProxyType({})
+    variants: Mapping[tuple[str | None, str | None], tuple[PreparedCell, ...]] = MappingProxyType(
+        {}
     )
     """The cells that match each (indication, route) the rows name (``None``: not given, or
     a value no row names): see :meth:`matching`."""
