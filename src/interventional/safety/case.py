@@ -94,6 +94,7 @@ class Case:
 
     __slots__ = (
         "_age_years",
+        "_latest",
         "_latest_values",
         "_renal",
         "at",
@@ -156,6 +157,7 @@ class Case:
         self.restart_u = {}
         """Each held drug's restart instant."""
         self._renal: RenalStatus | None = None
+        self._latest: dict[LabName, LabResult] | None = None
         self._latest_values: dict[str, float] | None = None
 
     def age_years(self) -> float:
@@ -205,28 +207,34 @@ class Case:
 
     def latest(self, name: LabName) -> LabResult | None:
         """The most recent result of a lab; of simultaneous ones, the worse."""
-        sign = 1.0 if _HIGHER_IS_WORSE.get(name, True) else -1.0
-        best: LabResult | None = None
-        best_key: tuple[datetime, float] | None = None
-        for lab in self.patient.labs:
-            taken = lab.taken_at
-            if lab.name is name and taken is not None:
-                key = (self.utc(taken), sign * lab.magnitude)
-                if best_key is None or key > best_key:
-                    best, best_key = lab, key
-        return best
+        return self._latest_labs().get(name)
 
     def latest_values(self) -> dict[str, float]:
         """The latest result of each lab the patient has (for rules' lab selectors)."""
         if self._latest_values is None:
-            names = {lab.name for lab in self.patient.labs}
-            values = {}
-            for name in names:
-                found = self.latest(name)
-                if found is not None:
-                    values[name.value] = found.magnitude
-            self._latest_values = values
+            self._latest_values = {
+                name.value: lab.magnitude for name, lab in self._latest_labs().items()
+            }
         return self._latest_values
+
+    def _latest_labs(self) -> dict[LabName, LabResult]:
+        """Each lab's most recent timed result (of simultaneous ones, the worse).
+
+        One pass over the patient's labs, made when a stage first asks.
+        """
+        if self._latest is None:
+            latest: dict[LabName, LabResult] = {}
+            keys: dict[LabName, tuple[datetime, float]] = {}
+            for lab in self.patient.labs:
+                taken = lab.taken_at
+                if taken is None:
+                    continue
+                sign = 1.0 if _HIGHER_IS_WORSE.get(lab.name, True) else -1.0
+                key = (self.utc(taken), sign * lab.magnitude)
+                if lab.name not in keys or key > keys[lab.name]:
+                    latest[lab.name], keys[lab.name] = lab, key
+            self._latest = latest
+        return self._latest
 
 
 def check_times(patient: Patient, at: datetime) -> bool:

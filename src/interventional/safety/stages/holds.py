@@ -162,6 +162,12 @@ class PreparedCell:
     """The row's longest interval with normal renal function."""
     verdicts: Mapping[HoldOutcome, Verdict]
     """The verdict of each outcome under the rule set (:meth:`HoldOutcome.verdict`)."""
+    code: str
+    """The code of the cell's finding (``hold:<drug>``)."""
+    unverified_code: str
+    """The code of its LOW-confidence note (``unverified:<drug>``)."""
+    asks_inr: bool
+    """Whether the cell is a hold that asks for a recent INR (vitamin K antagonists)."""
     decided: PreparedCell | None = None
 
     def intervals(
@@ -192,6 +198,22 @@ class DrugHolds:
     plain_none: Finding | None = None
     """The finding of :attr:`plain` when it holds whatever the times (no hold, HIGH or MED
     confidence): made once."""
+    variants: Mapping[tuple[str | None, str | None], tuple[PreparedCell, ...]] = MappingProxyType(
+        {}
+    )
+    """The cells that match each (indication, route) the rows name (``None``: not given, or
+    a value no row names): see :meth:`matching`."""
+
+    def matching(self, indication: str | None, route: str | None) -> tuple[PreparedCell, ...]:
+        """The cells whose row matches a medication's indication and route.
+
+        A row matches when each of its fields is unset or equal to the medication's; a
+        value that no row names matches only the rows that leave the field unset, as
+        ``None`` does.
+        """
+        indication = indication if (indication, None) in self.variants else None
+        route = route if (None, route) in self.variants else None
+        return self.variants[indication, route]
 
 
 HoldTable = Mapping[str, DrugHolds]
@@ -239,8 +261,29 @@ def compile_holds(rules: RuleSet, risk: BleedingRisk) -> HoldTable:
                 one.references,
                 drug=drug.name,
             )
-        table[name] = DrugHolds(drug, rows, cells, plain=one, plain_none=none)
+        table[name] = DrugHolds(
+            drug, rows, cells, plain=one, plain_none=none, variants=_variants(cells)
+        )
     return MappingProxyType(table)
+
+
+def _variants(
+    cells: Sequence[PreparedCell],
+) -> Mapping[tuple[str | None, str | None], tuple[PreparedCell, ...]]:
+    """The cells matching each (indication, route) the rows name, ``None`` included."""
+    indications = {None} | {c.row.indication for c in cells}
+    routes = {None} | {c.row.route for c in cells}
+    return MappingProxyType(
+        {
+            (indication, route): tuple(
+                c
+                for c in cells
+                if c.row.indication in (None, indication) and c.row.route in (None, route)
+            )
+            for indication in indications
+            for route in routes
+        }
+    )
 
 
 @attrs.frozen(slots=True)
@@ -316,6 +359,9 @@ def _cell(
         washout=row.washout,
         washout_normal=row.washout_without_renal,
         verdicts=shared.verdicts,
+        code="hold:" + drug.name,
+        unverified_code="unverified:" + drug.name,
+        asks_inr=action is HoldAction.HOLD and cell.lab == "inr",
         decided=decided,
     )
 
@@ -512,7 +558,7 @@ def cell_findings(
     message = HoldWords(outcome, prepared, medication, decision, case.at_u, case.end)
     out = [
         Finding(
-            "hold:" + drug.name,
+            prepared.code,
             prepared.verdicts[outcome],
             message,
             references,
@@ -520,13 +566,13 @@ def cell_findings(
             until=decision.until,
         )
     ]
-    if prepared.action is HoldAction.HOLD and prepared.cell.lab == "inr":
+    if prepared.asks_inr:
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
         words_ = HoldWords(HoldOutcome.UNVERIFIED, prepared, medication, None, case.at_u)
         out.append(
             Finding(
-                "unverified:" + drug.name,
+                prepared.unverified_code,
                 prepared.verdicts[HoldOutcome.UNVERIFIED],
                 words_,
                 prepared.unverified_references,
@@ -640,13 +686,9 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
         if holds.plain_none is not None:
             case.add(holds.plain_none)
             return
-        matching = [holds.plain]
+        matching: Sequence[PreparedCell] = (holds.plain,)
     else:
-        matching = [
-            prepared
-            for prepared in holds.cells
-            if prepared.row.indication in (None, indication) and prepared.row.route in (None, route)
-        ]
+        matching = holds.matching(indication, route)
     if len(matching) == 1:
         prepared = applicable(matching[0], medication)
         decision = decide(case, prepared, medication)
