@@ -39,6 +39,11 @@ passes after a warm one): 12,400 rows/s before, 11,600 with the public construct
 model's converters keeping canonical values), 6,600 with the collector running as well. The
 clearer version is about half as fast; the collector's full collections are most of it
 (6 of them, 0.95 s of 3.25 s on 20,000 rows), see docs/explanation/performance.md.
+
+2026-12-03, the million-row run on the merged tree (redesigned engine, the review's
+changes), the 2-core machine otherwise idle: one core 5,674 rows/s (target 40,000: not met),
+assess_many 27,230 rows/s, ratio 0.21 (target 0.8: not met), peak RSS 297 MB (met), Dask 2
+processes 1.90 times one core (met).
 """
 
 from __future__ import annotations
