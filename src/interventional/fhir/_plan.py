@@ -47,7 +47,7 @@ from interventional.codes import CodeSystem
 from interventional.concepts import Concept, concept_of
 from interventional.errors import UnitError, ValidationError
 from interventional.fhir._errors import model, validation_error
-from interventional.fhir._read import LOCAL
+from interventional.fhir._read import LOCAL, _local_codes
 from interventional.pharmacology import Dose
 from interventional.procedures import Catalog, Procedure, ProcedurePlan, plan
 from interventional.units import Q_, as_positive_timedelta
@@ -103,11 +103,6 @@ def _duration(timing: Any) -> timedelta | None:
             + ", ".join(TIME_UNITS),
         )
     return as_positive_timedelta(Q_(float(value), unit), field=field)
-
-
-def _local_codes(concept: Any, kind: str) -> list[str]:
-    system = LOCAL + kind
-    return [str(c.code) for c in concept.coding or () if c.system == system and c.code]
 
 
 def _procedure(code: Any, catalog: Catalog) -> Procedure:
