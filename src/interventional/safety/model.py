@@ -540,11 +540,13 @@ class UnresolvedRecord:
 
     @property
     def message(self) -> str:
-        """The finding's words: what the record is, where, and why it could not be read."""
-        return (
-            f"{self.what} ({self.source}) could not be read: {self.reason}. Resolve it "
-            "(map its code, record its time) before deciding."
-        )
+        """The finding's words: what the record is, where, and why it could not be read.
+
+        The template ``unresolved`` of ``wording.toml``.
+        """
+        from interventional.safety.wording import fill  # the wording module reads this one
+
+        return fill("unresolved", what=self.what, source=self.source, reason=self.reason)
 
 
 def _to_unresolved(values: object) -> tuple[UnresolvedRecord, ...]:
