@@ -39,17 +39,18 @@ from interventional.safety.decisions import (
     shared_kind,
 )
 from interventional.safety.labs import LabName
-from interventional.safety.model import Finding, LazyText, MedicationUse, _instant
+from interventional.safety.model import Finding, LabResult, LazyText, MedicationUse, _instant
 from interventional.safety.rules import (
     HoldAction,
     HoldCell,
     HoldRule,
+    Policy,
     RuleConfidence,
     RuleSet,
     Verdict,
 )
 from interventional.safety.stages.base import Stage
-from interventional.safety.wording import duration, fill, moment, words
+from interventional.safety.wording import duration, fill, moment
 
 __all__ = ["STAGE", "DrugHolds", "HoldOutcome", "HoldTable", "PreparedCell", "compile_holds"]
 
@@ -604,17 +605,9 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     """The INR a vitamin K antagonist's hold asks for (taken after the last dose, recent)."""
     policy = case.rules.policy
     lab = case.latest(LabName.INR)
-    fields: dict[str, object] = {
-        "name": drug.display_name,
-        "max_age": duration(policy.inr_max_age),
-        "inr_max": policy.inr_max,
-    }
-    fields["wanted"] = fill("inr.wanted", **fields)
     if lab is None or lab.taken_at is None:
         kind = "none"
     else:
-        fields["value"] = f"{lab.magnitude:g}"
-        fields["when"] = moment(lab.taken_at)
         taken_u = case.utc(lab.taken_at)
         if medication.last_dose is None or taken_u < case.utc(medication.last_dose):
             kind = "before-dose"
@@ -628,10 +621,24 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     return Finding(
         "lab:inr:" + drug.name,
         record.outcome(kind),
-        words("inr." + kind, **fields),
+        LazyText(_inr_words, kind, drug, lab, policy),
         record.references,
         drug=drug.name,
     )
+
+
+def _inr_words(kind: str, drug: Drug, lab: LabResult | None, policy: Policy) -> str:
+    """The words of an INR finding of one kind (``inr.<kind>`` in ``wording.toml``)."""
+    fields: dict[str, object] = {
+        "name": drug.display_name,
+        "max_age": duration(policy.inr_max_age),
+        "inr_max": policy.inr_max,
+    }
+    fields["wanted"] = fill("inr.wanted", **fields)
+    if lab is not None and lab.taken_at is not None:
+        fields["value"] = f"{lab.magnitude:g}"
+        fields["when"] = moment(lab.taken_at)
+    return fill("inr." + kind, **fields)
 
 
 def _variant_fields(rows: Sequence[HoldRule]) -> tuple[list[str], str]:
