@@ -170,6 +170,9 @@ class PreparedCell:
     asks_inr: bool
     """Whether the cell is a hold that asks for a recent INR (vitamin K antagonists)."""
     decided: PreparedCell | None = None
+    plain_note: Finding | None = None
+    """For a LOW-confidence cell: its note for a medication given without indication or
+    route (:func:`unverified_note`), made once."""
 
     def intervals(
         self, case: Case
@@ -340,7 +343,7 @@ def _cell(
 ) -> PreparedCell:
     other = rules.other_reading(row)
     hold, restart = applied_intervals(cell, other)
-    return PreparedCell(
+    prepared = PreparedCell(
         drug=drug,
         row=row,
         cell=cell,
@@ -365,6 +368,34 @@ def _cell(
         asks_inr=action is HoldAction.HOLD and cell.lab == "inr",
         decided=decided,
     )
+    if prepared.low_confidence:
+        prepared = attrs.evolve(prepared, plain_note=unverified_note(prepared, None))
+    return prepared
+
+
+def unverified_note(prepared: PreparedCell, medication: MedicationUse | None) -> Finding:
+    """The note of a LOW-confidence cell (CAUTION: confirm the rule used).
+
+    ``medication`` names the medication in the words (``None``: one given without
+    indication or route).
+    """
+    return Finding(
+        prepared.unverified_code,
+        prepared.verdicts[HoldOutcome.UNVERIFIED],
+        LazyText(_unverified_words, prepared, medication),
+        prepared.unverified_references,
+        drug=prepared.drug.name,
+    )
+
+
+def _unverified_words(prepared: PreparedCell, medication: MedicationUse | None) -> str:
+    label = prepared.drug.display_name if medication is None else _label(prepared.drug, medication)
+    return fill("hold.unverified", label=label, risk=prepared.risk.value, text=prepared.cell.text)
+
+
+def _plain(medication: MedicationUse) -> bool:
+    """Whether a medication is given without indication or route."""
+    return medication.indication is None and medication.route is None
 
 
 def _label(drug: Drug, medication: MedicationUse) -> str:
@@ -426,8 +457,7 @@ class CellDecision(LazyText):
 
     The decision (the outcome, the intervals that chose it, when the hold is met) is made
     by :func:`decide`; the words of the finding it gives are written from it, by the
-    template of its outcome, the first time the finding's message is read. The
-    LOW-confidence note of a cell is a decision of outcome ``UNVERIFIED`` with no times.
+    template of its outcome, the first time the finding's message is read.
 
     Attributes
     ----------
@@ -588,16 +618,8 @@ def cell_findings(case: Case, decision: CellDecision) -> list[Finding]:
     if prepared.asks_inr:
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
-        note = CellDecision(HoldOutcome.UNVERIFIED, prepared, medication, case.at_u, None)
-        out.append(
-            Finding(
-                prepared.unverified_code,
-                prepared.verdicts[HoldOutcome.UNVERIFIED],
-                note,
-                prepared.unverified_references,
-                drug=drug.name,
-            )
-        )
+        plain = _plain(medication) and prepared.plain_note is not None
+        out.append(prepared.plain_note if plain else unverified_note(prepared, medication))  # type: ignore[arg-type]
     return out
 
 
