@@ -53,7 +53,6 @@ datetime.datetime(2026, 3, 11, 9, 40)
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
@@ -63,15 +62,11 @@ from interventional.safety.case import Case, check_times
 from interventional.safety.compiled import compile_plan
 from interventional.safety.decisions import check_duration, procedure_end
 from interventional.safety.facts import PlanLike
-from interventional.safety.model import Assessment, Finding, Patient
+from interventional.safety.model import _SEVERITY, Assessment, Finding, Patient
 from interventional.safety.rules import RuleSet, Verdict, default_rules
 from interventional.safety.stages import STAGES
 
 __all__ = ["PlanLike", "assess", "assess_many"]
-
-
-_SEVERITY = operator.attrgetter("verdict.rank")
-"""The sort key of a finding: its verdict's rank."""
 
 
 def _earliest(case: Case, findings: list[Finding]) -> datetime | None:
