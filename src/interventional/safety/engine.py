@@ -1,7 +1,9 @@
 """The contraindication engine: :func:`assess` and :func:`assess_many`.
 
 An assessment is a pipeline. The plan is compiled once per rule set
-(:func:`~interventional.safety.compiled.compile_plan`, the engine's one cache); the
+(:func:`~interventional.safety.compiled.compile_plan`; its hold tables once per rule set
+and class, :func:`~interventional.safety.compiled.hold_table`: the engine's two bounded
+caches); the
 patient's facts are read into a :class:`~interventional.safety.case.Case`; then each stage
 of :data:`~interventional.safety.stages.STAGES` that applies adds its findings (every step
 adds findings; none stops the others):
