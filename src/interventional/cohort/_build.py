@@ -427,11 +427,13 @@ class _Grouped:
         ids = table.column("patient_id")
         table = table.take(pc.sort_indices(ids))
         self.columns = _columns(table, name)
+        runs = pc.value_counts(table.column("patient_id"))  # in sorted order: one run each
         start = 0
-        for item in pc.value_counts(table.column("patient_id")).to_pylist():
-            stop = start + item["counts"]
-            self._ranges[item["values"]] = range(start, stop)
-            start = stop
+        for pid, count in zip(
+            runs.field("values").to_pylist(), runs.field("counts").to_pylist(), strict=True
+        ):
+            self._ranges[pid] = range(start, start + count)
+            start += count
 
     def rows(self, pid: str) -> range:
         """The rows of patient ``pid`` (an empty range when there are none)."""
