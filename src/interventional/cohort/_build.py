@@ -147,7 +147,7 @@ def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped
     if (
         system is not None
         and code is not None
-        and CodeSystem.parse(system, field="system") is CodeSystem.ATC
+        and _is_atc(system)
         and code.upper().startswith(groups)
     ):
         return None, f"{reason}; its ATC code {code} is an antithrombotic agent", True
@@ -157,6 +157,14 @@ def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped
     if like is not None:
         return None, f"{reason}; its name looks like {like!r}, an antithrombotic", True
     return None, f"{reason}; not an antithrombotic by its code or name", False
+
+
+def _is_atc(system: str) -> bool:
+    """Whether ``system`` names ATC (a system the library does not know is not ATC)."""
+    try:
+        return CodeSystem.parse(system, field="system") is CodeSystem.ATC
+    except ValidationError:
+        return False
 
 
 @functools.lru_cache(maxsize=256)
