@@ -554,27 +554,27 @@ def _coded(
 ) -> None:
     systems, codes, names = columns["system"], columns["code"], columns["name"]
     for k, i in enumerate(rows):
-        source, what = _where(table, k, pid, systems[i], codes[i], names[i])
+        system, code, name = systems[i], codes[i], names[i]
+        blocking = False
         if table == "allergies":
-            allergen, reason, blocking = _map_allergy(systems[i], codes[i], names[i])
-            if allergen is None:
-                parts.miss(table, source, what, reason, blocking)
-            else:
+            allergen, reason, blocking = _map_allergy(system, code, name)
+            if allergen is not None:
                 parts.allergies.append(allergen)
+                continue
         elif table == "devices":
-            device = _map_device(systems[i], codes[i], rules)
-            if device is None:
-                parts.miss(table, source, what, "not a device the rules read", False)
-            else:
+            device = _map_device(system, code, rules)
+            if device is not None:
                 parts.devices.append(device)
+                continue
+            reason = "not a device the rules read"
         else:
-            found = _map_condition(systems[i], codes[i], rules)
-            if isinstance(found, str):
-                parts.miss(table, source, what, found, False)
-            elif found[0] == "device":
-                parts.devices.append(found[1])
-            else:
-                parts.conditions.append(found[1])
+            found = _map_condition(system, code, rules)
+            if not isinstance(found, str):
+                (parts.devices if found[0] == "device" else parts.conditions).append(found[1])
+                continue
+            reason = found
+        source, what = _where(table, k, pid, system, code, name)  # only for a row not mapped
+        parts.miss(table, source, what, reason, blocking)
 
 
 def _patient(
