@@ -237,11 +237,10 @@ class _Extract:
 
     def ranges(self, size: int) -> list[Any]:
         """Filters that cut the persons into ranges of ``size`` person ids (every id in one)."""
-        ids = self.read("person")
-        assert ids is not None
-        people = pc.unique(ids.column("person_id").drop_null())
-        people = people.take(pc.array_sort_indices(people)).to_pylist()
-        bounds = people[size::size]  # each range starts at one of them
+        ids = self.tables["person"].to_table(columns=["person_id"]).column("person_id")
+        people = pc.unique(ids.cast(_ID).drop_null())
+        people = people.take(pc.array_sort_indices(people))
+        bounds = people.take(pa.array(range(size, len(people), size), pa.int64())).to_pylist()
         person = ds.field("person_id")
         if not bounds:
             return [None]
