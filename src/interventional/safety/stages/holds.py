@@ -39,17 +39,18 @@ from interventional.safety.decisions import (
     shared_kind,
 )
 from interventional.safety.labs import LabName
-from interventional.safety.model import Finding, LazyText, MedicationUse, _instant
+from interventional.safety.model import Finding, LabResult, LazyText, MedicationUse, _instant
 from interventional.safety.rules import (
     HoldAction,
     HoldCell,
     HoldRule,
+    Policy,
     RuleConfidence,
     RuleSet,
     Verdict,
 )
 from interventional.safety.stages.base import Stage
-from interventional.safety.wording import duration, fill, moment, words
+from interventional.safety.wording import duration, fill, moment
 
 __all__ = ["STAGE", "DrugHolds", "HoldOutcome", "HoldTable", "PreparedCell", "compile_holds"]
 
@@ -169,6 +170,9 @@ class PreparedCell:
     asks_inr: bool
     """Whether the cell is a hold that asks for a recent INR (vitamin K antagonists)."""
     decided: PreparedCell | None = None
+    plain_note: Finding | None = None
+    """For a LOW-confidence cell: its note for a medication given without indication or
+    route (:func:`unverified_note`), made once."""
 
     def intervals(
         self, case: Case
@@ -339,7 +343,7 @@ def _cell(
 ) -> PreparedCell:
     other = rules.other_reading(row)
     hold, restart = applied_intervals(cell, other)
-    return PreparedCell(
+    prepared = PreparedCell(
         drug=drug,
         row=row,
         cell=cell,
@@ -364,6 +368,34 @@ def _cell(
         asks_inr=action is HoldAction.HOLD and cell.lab == "inr",
         decided=decided,
     )
+    if prepared.low_confidence:
+        prepared = attrs.evolve(prepared, plain_note=unverified_note(prepared, None))
+    return prepared
+
+
+def unverified_note(prepared: PreparedCell, medication: MedicationUse | None) -> Finding:
+    """The note of a LOW-confidence cell (CAUTION: confirm the rule used).
+
+    ``medication`` names the medication in the words (``None``: one given without
+    indication or route).
+    """
+    return Finding(
+        prepared.unverified_code,
+        prepared.verdicts[HoldOutcome.UNVERIFIED],
+        LazyText(_unverified_words, prepared, medication),
+        prepared.unverified_references,
+        drug=prepared.drug.name,
+    )
+
+
+def _unverified_words(prepared: PreparedCell, medication: MedicationUse | None) -> str:
+    label = prepared.drug.display_name if medication is None else _label(prepared.drug, medication)
+    return fill("hold.unverified", label=label, risk=prepared.risk.value, text=prepared.cell.text)
+
+
+def _plain(medication: MedicationUse) -> bool:
+    """Whether a medication is given without indication or route."""
+    return medication.indication is None and medication.route is None
 
 
 def _label(drug: Drug, medication: MedicationUse) -> str:
@@ -371,77 +403,15 @@ def _label(drug: Drug, medication: MedicationUse) -> str:
     return f"{drug.display_name} ({', '.join(qualifiers)})" if qualifiers else drug.display_name
 
 
-class HoldWords(LazyText):
-    """The words of a hold-table finding: the template of its outcome, filled when read."""
-
-    __slots__ = (
-        "at_u",
-        "end",
-        "hold",
-        "medication",
-        "outcome",
-        "prepared",
-        "renal",
-        "until",
-        "until_u",
-        "washout",
-    )
-
-    def __init__(
-        self,
-        outcome: HoldOutcome,
-        prepared: PreparedCell,
-        medication: MedicationUse,
-        decision: CellDecision | None,
-        at_u: datetime,
-        end: ProcedureEnd | None = None,
-    ) -> None:
-        self.outcome = outcome
-        self.end = end
-        self.prepared = prepared
-        self.medication = medication
-        self.at_u = at_u
-        # the decision's values, not the decision: a finding keeps only what it needs
-        if decision is None:  # the LOW-confidence note: nothing of the times
-            self.hold = self.washout = self.until = self.until_u = None
-            self.renal = None
-        else:
-            self.hold, self.washout, self.renal = decision.hold, decision.washout, decision.renal
-            self.until, self.until_u = decision.until, decision.until_u
-        self._text = None
-
-    def _words(self) -> str:
-        return _write_hold(
-            self.outcome,
-            self.prepared,
-            self.medication,
-            self.hold,
-            self.renal,
-            self.washout,
-            self.at_u,
-            self.until,
-            self.until_u,
-            self.end,
-        )
-
-
-def _write_hold(
-    outcome: HoldOutcome,
-    prepared: PreparedCell,
-    medication: MedicationUse,
-    hold: timedelta | None,
-    renal: RenalStatus | None,
-    washout: timedelta | None,
-    at_u: datetime,
-    until: datetime | None,
-    until_u: datetime | None,
-    end: ProcedureEnd | None = None,
-) -> str:
+def _write_hold(decision: CellDecision) -> str:
     """The words of a hold-table finding (the template of its outcome, filled).
 
-    ``end`` says where restarts count from. Every finding but the LOW-confidence note shows
-    the cell's confidence; one from a ranged or conflicting cell says which reading applied.
+    The decision's ``end`` says where restarts count from. Every finding but the
+    LOW-confidence note shows the cell's confidence; one from a ranged or conflicting cell
+    says which reading applied.
     """
+    outcome, prepared, medication = decision.outcome, decision.prepared, decision.medication
+    at_u, end, until, until_u = decision.at_u, decision.end, decision.until, decision.until_u
     cell = prepared.cell
     last = medication.last_dose
     restart = ""
@@ -464,14 +434,14 @@ def _write_hold(
         if last is None
         else fill("hold.since", last=moment(last), ago=duration(at_u - _instant(last))),
         "known": " known" if cell.action is HoldAction.UNKNOWN else "",
-        "washout": duration(washout or timedelta(0)),
+        "washout": duration(decision.washout or timedelta(0)),
         "restart": restart,
-        "hold": duration(hold or timedelta(0)),
+        "hold": duration(decision.hold or timedelta(0)),
         "via": prepared.via,
         "reading": f" ({prepared.reading})" if prepared.reading else "",
         "continued": continued,
         "confidence": confidence_note(prepared.confidence),
-        "renal_note": "" if renal is None else fill("hold.renal-" + renal.value),
+        "renal_note": "" if decision.renal is None else fill("hold.renal-" + decision.renal.value),
         "until": "" if until is None else moment(until),
         "wait": "" if until_u is None else duration(until_u - at_u),
     }
@@ -482,18 +452,68 @@ _HOLD_OUTCOMES = frozenset({HoldOutcome.NO_LAST_DOSE, HoldOutcome.MET, HoldOutco
 """The outcomes of a hold that applies (their words give the restart)."""
 
 
-@attrs.frozen(slots=True)
-class CellDecision:
-    """What one cell decides for one medication (before any finding is made)."""
+class CellDecision(LazyText):
+    """What one cell decides for one medication at the procedure time, and its words.
 
-    outcome: HoldOutcome
-    hold: timedelta | None
-    washout: timedelta | None
-    renal: RenalStatus | None
-    """The renal status that chose the intervals, or ``None`` when it did not matter."""
-    washed: bool
-    until: datetime | None = None
-    until_u: datetime | None = None
+    The decision (the outcome, the intervals that chose it, when the hold is met) is made
+    by :func:`decide`; the words of the finding it gives are written from it, by the
+    template of its outcome, the first time the finding's message is read.
+
+    Attributes
+    ----------
+    outcome : HoldOutcome
+    prepared : PreparedCell
+        The cell decided.
+    medication : MedicationUse
+    hold, washout : timedelta or None
+        The intervals that applied.
+    renal : RenalStatus or None
+        The renal status that chose the intervals, or ``None`` when it did not matter.
+    washed : bool
+        Whether the drug has been off for its washout (a shared or unknown cell no longer
+        blocks; a LOW-confidence note is not needed).
+    until, until_u : datetime or None
+        For a hold that applies and whose last dose is known: when it is met (as given,
+        and as an instant).
+    """
+
+    __slots__ = (
+        "at_u",
+        "end",
+        "hold",
+        "medication",
+        "outcome",
+        "prepared",
+        "renal",
+        "until",
+        "until_u",
+        "washed",
+        "washout",
+    )
+
+    def __init__(
+        self,
+        outcome: HoldOutcome,
+        prepared: PreparedCell,
+        medication: MedicationUse,
+        at_u: datetime,
+        end: ProcedureEnd | None,
+        *,
+        hold: timedelta | None = None,
+        washout: timedelta | None = None,
+        renal: RenalStatus | None = None,
+        washed: bool = False,
+        until: datetime | None = None,
+        until_u: datetime | None = None,
+    ) -> None:
+        self.outcome, self.prepared, self.medication = outcome, prepared, medication
+        self.at_u, self.end = at_u, end
+        self.hold, self.washout, self.renal, self.washed = hold, washout, renal, washed
+        self.until, self.until_u = until, until_u
+        self._text = None
+
+    def _words(self) -> str:
+        return _write_hold(self)
 
 
 def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> CellDecision:
@@ -514,21 +534,53 @@ def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> Cel
     )
     if action is HoldAction.HOLD:
         if last_u is None:
-            return CellDecision(HoldOutcome.NO_LAST_DOSE, hold, washout, renal, washed)
-        until_u = last_u + hold  # type: ignore[operator]
-        until = until_u.astimezone(case.at.tzinfo) if case.aware else until_u
-        outcome = HoldOutcome.MET if at_u >= until_u else HoldOutcome.DEFERRED
-        return CellDecision(outcome, hold, washout, renal, washed, until, until_u)
-    if action is HoldAction.NONE:
-        return CellDecision(HoldOutcome.NONE, hold, washout, renal, washed)
-    if washed:
-        return CellDecision(HoldOutcome.WASHED, hold, washout, renal, washed)
-    if action is HoldAction.SHARED:
-        kind = shared_kind(medication.decision)
-        if kind == "shared-hold":  # a decision to stop, where the row gives no interval
-            kind = "shared-hold-unknown"
-        return CellDecision(HoldOutcome.parse(kind), hold, washout, renal, washed)
-    return CellDecision(HoldOutcome.UNKNOWN, hold, washout, renal, washed)
+            outcome = HoldOutcome.NO_LAST_DOSE
+        else:
+            until_u = last_u + hold  # type: ignore[operator]
+            until = until_u.astimezone(case.at.tzinfo) if case.aware else until_u
+            outcome = HoldOutcome.MET if at_u >= until_u else HoldOutcome.DEFERRED
+            return CellDecision(
+                outcome,
+                prepared,
+                medication,
+                at_u,
+                case.end,
+                hold=hold,
+                washout=washout,
+                renal=renal,
+                washed=washed,
+                until=until,
+                until_u=until_u,
+            )
+    elif action is HoldAction.NONE:
+        outcome = HoldOutcome.NONE
+    elif washed:
+        outcome = HoldOutcome.WASHED
+    elif action is HoldAction.SHARED:
+        outcome = _SHARED_OUTCOMES[medication.decision]
+    else:
+        outcome = HoldOutcome.UNKNOWN
+    return CellDecision(
+        outcome,
+        prepared,
+        medication,
+        at_u,
+        case.end,
+        hold=hold,
+        washout=washout,
+        renal=renal,
+        washed=washed,
+    )
+
+
+_SHARED_OUTCOMES = {
+    decision: HoldOutcome.SHARED_HOLD_UNKNOWN
+    if shared_kind(decision) == "shared-hold"  # a decision to stop, the row gives no interval
+    else HoldOutcome(shared_kind(decision))
+    for decision in (None, *Decision)
+}
+"""The outcome of a shared-assessment cell (with no hold cell to stop by) per recorded
+decision (:func:`~interventional.safety.decisions.shared_kind`)."""
 
 
 def applicable(prepared: PreparedCell, medication: MedicationUse) -> PreparedCell:
@@ -546,21 +598,18 @@ def applicable(prepared: PreparedCell, medication: MedicationUse) -> PreparedCel
     return prepared
 
 
-def cell_findings(
-    case: Case, prepared: PreparedCell, medication: MedicationUse, decision: CellDecision
-) -> list[Finding]:
+def cell_findings(case: Case, decision: CellDecision) -> list[Finding]:
     """The findings of a decided cell: the hold, the INR it asks for, a LOW-confidence note."""
-    outcome = decision.outcome
+    outcome, prepared, medication = decision.outcome, decision.prepared, decision.medication
     drug = prepared.drug
     references = prepared.references
     if outcome is HoldOutcome.NO_LAST_DOSE:
         references = prepared.unknown_references
-    message = HoldWords(outcome, prepared, medication, decision, case.at_u, case.end)
     out = [
         Finding(
             prepared.code,
             prepared.verdicts[outcome],
-            message,
+            decision,
             references,
             drug=drug.name,
             until=decision.until,
@@ -569,16 +618,8 @@ def cell_findings(
     if prepared.asks_inr:
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
-        words_ = HoldWords(HoldOutcome.UNVERIFIED, prepared, medication, None, case.at_u)
-        out.append(
-            Finding(
-                prepared.unverified_code,
-                prepared.verdicts[HoldOutcome.UNVERIFIED],
-                words_,
-                prepared.unverified_references,
-                drug=drug.name,
-            )
-        )
+        plain = _plain(medication) and prepared.plain_note is not None
+        out.append(prepared.plain_note if plain else unverified_note(prepared, medication))  # type: ignore[arg-type]
     return out
 
 
@@ -586,17 +627,9 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     """The INR a vitamin K antagonist's hold asks for (taken after the last dose, recent)."""
     policy = case.rules.policy
     lab = case.latest(LabName.INR)
-    fields: dict[str, object] = {
-        "name": drug.display_name,
-        "max_age": duration(policy.inr_max_age),
-        "inr_max": policy.inr_max,
-    }
-    fields["wanted"] = fill("inr.wanted", **fields)
     if lab is None or lab.taken_at is None:
         kind = "none"
     else:
-        fields["value"] = f"{lab.magnitude:g}"
-        fields["when"] = moment(lab.taken_at)
         taken_u = case.utc(lab.taken_at)
         if medication.last_dose is None or taken_u < case.utc(medication.last_dose):
             kind = "before-dose"
@@ -610,10 +643,24 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     return Finding(
         "lab:inr:" + drug.name,
         record.outcome(kind),
-        words("inr." + kind, **fields),
+        LazyText(_inr_words, kind, drug, lab, policy),
         record.references,
         drug=drug.name,
     )
+
+
+def _inr_words(kind: str, drug: Drug, lab: LabResult | None, policy: Policy) -> str:
+    """The words of an INR finding of one kind (``inr.<kind>`` in ``wording.toml``)."""
+    fields: dict[str, object] = {
+        "name": drug.display_name,
+        "max_age": duration(policy.inr_max_age),
+        "inr_max": policy.inr_max,
+    }
+    fields["wanted"] = fill("inr.wanted", **fields)
+    if lab is not None and lab.taken_at is not None:
+        fields["value"] = f"{lab.magnitude:g}"
+        fields["when"] = moment(lab.taken_at)
+    return fill("inr." + kind, **fields)
 
 
 def _variant_fields(rows: Sequence[HoldRule]) -> tuple[list[str], str]:
@@ -639,8 +686,7 @@ def _undecided_variant(
     outcomes = []
     for candidate in candidates:
         prepared = applicable(candidate, medication)
-        decision = decide(case, prepared, medication)
-        outcomes.extend(cell_findings(case, prepared, medication, decision))
+        outcomes.extend(cell_findings(case, decide(case, prepared, medication)))
     if all(finding.verdict is Verdict.PROCEED for finding in outcomes):
         case.add(
             Finding(
@@ -692,7 +738,7 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
     if len(matching) == 1:
         prepared = applicable(matching[0], medication)
         decision = decide(case, prepared, medication)
-        case.add_all(cell_findings(case, prepared, medication, decision))
+        case.add_all(cell_findings(case, decision))
         if prepared.action is HoldAction.HOLD:
             if decision.until_u is not None and decision.outcome is HoldOutcome.DEFERRED:
                 case.wait_for(decision.until_u, decision.until)  # type: ignore[arg-type]
