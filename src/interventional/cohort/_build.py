@@ -31,7 +31,7 @@ import difflib
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -716,18 +716,18 @@ def screen_partition(
     row_of = {pid: index for index, pid in enumerate(people["patient_id"])}  # the last row wins
     records = {name: _Grouped(tables.get(name), name) for name in _RECORDS}
     results = _Results()
-    last: tuple[str, datetime, _Parts, Patient | None, list[_Unmapped]] | None = None
+    last: _Known | None = None  # the previous booking's patient
     for pid, made, when, procedure in _bookings(tables, list(row_of), at, plan):
         # Consecutive bookings of one patient share its records (and, at one time, its Patient).
-        same = last is not None and last[0] == pid
-        parts = last[2] if last is not None and same else _parts(pid, records, ruleset)
-        if last is not None and same and last[1] == when and not parts.after(when):
-            patient, unmapped = last[3], last[4]
+        same = last is not None and last.pid == pid
+        parts = last.parts if last is not None and same else _parts(pid, records, ruleset)
+        if last is not None and same and last.when == when and not parts.after(when):
+            patient, unmapped = last.patient, last.unmapped
         else:
             index = row_of.get(pid)
             demographics = None if index is None else _demographics(people, index)
             patient, unmapped = _patient(pid, demographics, parts, when)
-        last = (pid, when, parts, patient, unmapped)
+        last = _Known(pid, when, parts, patient, unmapped)
         if isinstance(made, Exception):
             unmapped = [
                 *unmapped,
@@ -744,6 +744,16 @@ def screen_partition(
         else:
             results.add(pid, when, assess(patient, made, at=when, rules=ruleset), unmapped)
     return results.table()
+
+
+class _Known(NamedTuple):
+    """A patient as built for a booking: its records, and the Patient at the booking's time."""
+
+    pid: str
+    when: datetime
+    parts: _Parts
+    patient: Patient | None
+    unmapped: list[_Unmapped]
 
 
 _RECORDS = ("medications", "labs", "conditions", "allergies", "devices")
