@@ -194,3 +194,27 @@ def test_to_omop_writes_one_row_group_per_partition_of_persons(tmp_path, monkeyp
         assert len(bounds) == 3, name
         for (low, high), (first, last) in zip(bounds, [(1, 25), (26, 50), (51, 60)], strict=True):
             assert first <= low <= high <= last, name
+
+
+def test_a_booking_without_a_person_id_is_in_the_last_partition_never_dropped(
+    extract, tmp_path
+) -> None:
+    _, directory = extract
+    copy = tmp_path / "omop"
+    copy.mkdir()
+    for path in directory.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    bookings = pq.read_table(copy / "procedure_occurrence.parquet")
+    ids = bookings.column("person_id").to_pylist()
+    ids[3] = None
+    column = bookings.schema.get_field_index("person_id")
+    pq.write_table(
+        bookings.set_column(column, "person_id", pa.array(ids, pa.int64())),
+        copy / "procedure_occurrence.parquet",
+    )
+    parts = list(omop_partitions(copy, size=25))
+    assert sum(part["procedures"].num_rows for part in parts) == 60
+    results = screen(copy)
+    assert results.num_rows == 60
+    (row,) = results.filter(pc.equal(results.column("patient_id"), "None")).to_pylist()
+    assert row["verdict"] == "INSUFFICIENT_DATA"

@@ -217,28 +217,32 @@ class _Extract:
         self._concepts: dict[int, dict[str, Any] | None] = {}
         self._ingredients: dict[int, tuple[int, ...]] = {}
 
-    def read(self, name: str, where: Any = None) -> pa.Table | None:
+    def read(
+        self, name: str, where: Any = None, columns: list[str] | None = None
+    ) -> pa.Table | None:
         """The rows of the table ``name`` (``where``: a dataset filter), in the reader's types."""
         dataset = self.tables.get(name)
         if dataset is None:
             return None
-        present = [f.name for f in _schema(name) if f.name in dataset.schema.names]
+        fields = [f for f in _schema(name) if columns is None or f.name in columns]
+        present = [f.name for f in fields if f.name in dataset.schema.names]
         table = dataset.to_table(columns=present, filter=where)
-        columns = {}
-        for field in _schema(name):
+        out = {}
+        for field in fields:
             if field.name in table.column_names:
                 try:
-                    columns[field.name] = table.column(field.name).cast(field.type)
+                    out[field.name] = table.column(field.name).cast(field.type)
                 except (pa.ArrowException, ValueError) as error:
                     raise CohortError(f"{name}.{field.name}", str(error)) from None
             else:
-                columns[field.name] = pa.nulls(table.num_rows, field.type)
-        return pa.table(columns)
+                out[field.name] = pa.nulls(table.num_rows, field.type)
+        return pa.table(out)
 
     def ranges(self, size: int) -> list[Any]:
         """Filters that cut the persons into ranges of ``size`` person ids (every id in one)."""
-        ids = self.tables["person"].to_table(columns=["person_id"]).column("person_id")
-        people = pc.unique(ids.cast(_ID).drop_null())
+        ids = self.read("person", columns=["person_id"])
+        assert ids is not None  # the person table is there (checked when opened)
+        people = pc.unique(ids.column("person_id").drop_null())
         people = people.take(pc.array_sort_indices(people))
         bounds = people.take(pa.array(range(size, len(people), size), pa.int64())).to_pylist()
         person = ds.field("person_id")
@@ -246,7 +250,7 @@ class _Extract:
             return [None]
         filters = [person < bounds[0]]
         filters += [(person >= low) & (person < high) for low, high in itertools.pairwise(bounds)]
-        filters.append(person >= bounds[-1])
+        filters.append((person >= bounds[-1]) | person.is_null())  # a row without a person too
         return filters
 
     def concept(self, concept_id: int | None) -> dict[str, Any] | None:
