@@ -21,6 +21,16 @@ def extract(tmp_path_factory):
     return cohort, cohort.to_omop(tmp_path_factory.mktemp("omop"))
 
 
+def _copy(directory, tmp_path, leave_out=None):
+    """A copy of the extract to change (``leave_out``: a file not copied)."""
+    copy = tmp_path / "omop"
+    copy.mkdir()
+    for path in directory.iterdir():
+        if path.name != leave_out:
+            (copy / path.name).write_bytes(path.read_bytes())
+    return copy
+
+
 def _concepts(directory):
     return {
         row["concept_id"]: row for row in pq.read_table(directory / "concept.parquet").to_pylist()
@@ -72,11 +82,7 @@ def test_without_concept_ancestor_clinical_drugs_stay_unmapped_and_are_counted(
     extract, tmp_path
 ) -> None:
     _, directory = extract
-    copy = tmp_path / "omop"
-    copy.mkdir()
-    for path in directory.iterdir():
-        if path.name != "concept_ancestor.parquet":
-            (copy / path.name).write_bytes(path.read_bytes())
+    copy = _copy(directory, tmp_path, leave_out="concept_ancestor.parquet")
     exposures = pq.read_table(copy / "drug_exposure.parquet")
     concept = _concepts(copy)
     clinical = {c for c, row in concept.items() if row["concept_class_id"] == "Clinical Drug"}
@@ -97,10 +103,7 @@ def test_without_concept_ancestor_clinical_drugs_stay_unmapped_and_are_counted(
 
 def test_a_combination_product_is_read_as_each_of_its_ingredients(extract, tmp_path) -> None:
     _, directory = extract
-    copy = tmp_path / "omop"
-    copy.mkdir()
-    for path in directory.iterdir():
-        (copy / path.name).write_bytes(path.read_bytes())
+    copy = _copy(directory, tmp_path)
     concept = _concepts(copy)
     ingredients = sorted(c for c, row in concept.items() if row["concept_class_id"] == INGREDIENT)
     clinical = min(c for c, row in concept.items() if row["concept_class_id"] == "Clinical Drug")
@@ -163,10 +166,7 @@ def test_rows_of_a_person_missing_from_the_person_table_are_still_screened(
     extract, tmp_path
 ) -> None:
     _, directory = extract
-    copy = tmp_path / "omop"
-    copy.mkdir()
-    for path in directory.iterdir():
-        (copy / path.name).write_bytes(path.read_bytes())
+    copy = _copy(directory, tmp_path)
     person = pq.read_table(copy / "person.parquet")
     kept = pc.not_equal(person.column("person_id"), 30)  # a person inside a range, removed
     pq.write_table(person.filter(kept), copy / "person.parquet")
@@ -200,10 +200,7 @@ def test_a_booking_without_a_person_id_is_in_the_last_partition_never_dropped(
     extract, tmp_path
 ) -> None:
     _, directory = extract
-    copy = tmp_path / "omop"
-    copy.mkdir()
-    for path in directory.iterdir():
-        (copy / path.name).write_bytes(path.read_bytes())
+    copy = _copy(directory, tmp_path)
     bookings = pq.read_table(copy / "procedure_occurrence.parquet")
     ids = bookings.column("person_id").to_pylist()
     ids[3] = None
