@@ -14,6 +14,7 @@ format.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
@@ -32,7 +33,7 @@ from interventional.concepts import Concept, concept_of, concepts
 from interventional.safety import LabName, default_rules
 from interventional.units import magnitude
 
-from ._build import CohortError
+from ._build import CohortError, _datetimes
 from ._schema import TABLES
 
 if TYPE_CHECKING:
@@ -339,8 +340,23 @@ class _Extract:
         return [(CodeSystem.RXNORM.value, self.coded(i, None)[1], name) for i in ingredients]
 
 
-def _rows(table: pa.Table | None) -> list[dict[str, Any]]:
-    return [] if table is None else table.to_pylist()
+def _rows(table: pa.Table | None) -> Iterator[dict[str, Any]]:
+    """The table's rows one at a time, as dicts (each let go before the next is made)."""
+    if table is None:
+        return
+    names = table.column_names
+    columns = [
+        _datetimes(column) if pa.types.is_timestamp(column.type) else column.to_pylist()
+        for column in table.columns
+    ]
+    for values in zip(*columns, strict=True):
+        yield dict(zip(names, values, strict=True))
+
+
+@functools.lru_cache(maxsize=4096)
+def _concept_of(system: str, code: str) -> Concept | None:
+    """The library's concept of a code (pregnancy, not pregnant, ...), once per distinct code."""
+    return concept_of(CodeSystem(system), code)
 
 
 def _age(birth: datetime | None, at: datetime | None) -> float | None:
@@ -429,10 +445,7 @@ _PERSON_TABLES = (
 def _concept_ids(table: pa.Table | None, *columns: str) -> list[int]:
     if table is None:
         return []
-    ids: list[int] = (
-        pc.unique(pa.chunked_array([table.column(c) for c in columns])).drop_null().to_pylist()
-    )
-    return ids
+    return sorted({i for c in columns for i in pc.unique(table.column(c)).drop_null().to_pylist()})
 
 
 def _long_format(
@@ -449,7 +462,7 @@ def _long_format(
     )
     extract.meet_drugs(_concept_ids(tables["drug_exposure"], "drug_concept_id"))
     coded = extract.coded
-    people = _rows(tables["person"])
+    people = list(_rows(tables["person"]))
     ids = {row["person_id"]: row["person_source_value"] or str(row["person_id"]) for row in people}
     out: dict[str, dict[str, list[Any]]] = {
         name: {field.name: [] for field in schema} for name, schema in TABLES.items()
@@ -520,7 +533,7 @@ def _long_format(
         pid = ids.get(row["person_id"], str(row["person_id"]))
         system, code, name = coded(row["condition_concept_id"], row["condition_source_value"])
         if system in ("snomed", "icd-10-cm") and code is not None:
-            found = concept_of(CodeSystem(system), code)
+            found = _concept_of(system, code)
             if found is Concept.PREGNANT:
                 pregnancy[pid] = (row["condition_start_datetime"] or datetime.min, True)
                 continue
@@ -541,7 +554,7 @@ def _long_format(
             continue
         system, code, _ = coded(row["observation_concept_id"], None)
         if system == "snomed" and code is not None:
-            found = concept_of(CodeSystem.SNOMED, code)
+            found = _concept_of(CodeSystem.SNOMED.value, code)
             if found is Concept.NOT_PREGNANT and pid not in pregnancy:
                 pregnancy[pid] = (row["observation_datetime"] or datetime.min, False)
     for row in _rows(tables["device_exposure"]):
