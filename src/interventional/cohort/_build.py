@@ -361,7 +361,7 @@ def _columns(table: pa.Table | None, name: str) -> dict[str, list[Any]]:
                 out[field.name] = [None] * len(column)  # an unused optional column
             elif pa.types.is_timestamp(column.type):
                 out[field.name] = _datetimes(column)
-            elif pa.types.is_list(column.type):
+            elif pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
                 out[field.name] = _tuples(column)
             else:
                 out[field.name] = column.to_pylist()
