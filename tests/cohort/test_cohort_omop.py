@@ -215,3 +215,15 @@ def test_a_booking_without_a_person_id_is_in_the_last_partition_never_dropped(
     assert results.num_rows == 60
     (row,) = results.filter(pc.equal(results.column("patient_id"), "None")).to_pylist()
     assert row["verdict"] == "INSUFFICIENT_DATA"
+
+
+def test_the_progress_of_an_extract_knows_its_number_of_bookings(extract, tmp_path) -> None:
+    from interventional.cohort import screen_to_parquet
+
+    _, directory = extract
+    seen = []
+    summary = screen_to_parquet(
+        directory, tmp_path / "out.parquet", progress=lambda done, total: seen.append((done, total))
+    )
+    assert summary.rows == 60
+    assert seen[-1] == (60, 60)

@@ -267,6 +267,9 @@ def _total(source: Any, plan_mode: bool) -> int | None:
         return len(source[driver])
     if isinstance(source, str | Path):
         path = Path(source) / f"{driver}.parquet"
+        if not path.exists():  # an OMOP extract: its bookings, or its persons
+            path = Path(source) / ("person" if plan_mode else "procedure_occurrence")
+            path = path.with_suffix(".parquet")
         if path.exists():
             return int(pq.ParquetFile(path).metadata.num_rows)
     return None
