@@ -837,10 +837,10 @@ class _Results:
         }
         self.columns["bleeding_risk"] = []
         self.columns["handled_as"] = []
-        self.held: dict[str, list[Any]] = {name: [] for name in HELD_TYPE.names}
+        self.held: dict[str, list[Any]] = {field.name: [] for field in HELD_TYPE}
         self.findings: list[str] = []
         self.citations: list[str] = []
-        self.unmapped: dict[str, list[Any]] = {name: [] for name in UNMAPPED_TYPE.names}
+        self.unmapped: dict[str, list[Any]] = {field.name: [] for field in UNMAPPED_TYPE}
         self.offsets: dict[str, list[int]] = {
             name: [0] for name in ("held", "findings", "citations", "unmapped")
         }
