@@ -109,36 +109,32 @@ class ParsableEnum(enum.Enum):
 class OrderedEnum(ParsableEnum):
     """A :class:`ParsableEnum` whose members are ordered as they are defined."""
 
-    _rank: int
+    rank: int
+    """The position of the member, from 0 for the first (lowest)."""
 
     def __init__(self, *args: object) -> None:
         # Members are made in definition order: a member's rank is the number made before it
-        # (kept as a plain attribute: comparisons and sorting read it without a call).
-        self._rank = len(type(self)._member_names_)
-
-    @property
-    def rank(self) -> int:
-        """The position of the member, from 0 for the first (lowest)."""
-        return self._rank
+        # (a plain attribute: comparisons and sort keys read it without a call).
+        self.rank = len(type(self)._member_names_)
 
     # The four comparisons are written out (not made by functools.total_ordering, whose
     # derived methods cost a call more each): ``max`` and ``sorted`` of verdicts are hot.
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._rank < other._rank
+        return self.rank < other.rank
 
     def __le__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._rank <= other._rank
+        return self.rank <= other.rank
 
     def __gt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._rank > other._rank
+        return self.rank > other.rank
 
     def __ge__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._rank >= other._rank
+        return self.rank >= other.rank

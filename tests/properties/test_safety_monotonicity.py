@@ -20,6 +20,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interventional import strategies as ivst
 from interventional.anatomy.levels import Region, Segment
 from interventional.imaging.modality import Modality
 from interventional.pharmacology import Dose, drugs
@@ -295,6 +296,15 @@ def test_earliest_time_is_after_every_hold_and_clears_them(patient: Patient, cho
 @given(st.lists(st.tuples(patients(), plans), max_size=6))
 def test_assess_many_equals_assess_in_a_loop(pairs: list[tuple[Patient, Any]]) -> None:
     assert assess_many(pairs, at=AT) == [assess(p, q, at=AT) for p, q in pairs]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(patients(), plans), max_size=6), ivst.durations())
+def test_assess_many_with_a_duration_equals_assess_with_it(
+    pairs: list[tuple[Patient, Any]], duration: timedelta
+) -> None:
+    expected = [assess(p, q, at=AT, duration=duration) for p, q in pairs]
+    assert assess_many(pairs, at=AT, duration=duration) == expected
 
 
 def test_drug_vocabulary_is_covered() -> None:

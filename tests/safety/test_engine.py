@@ -406,6 +406,26 @@ def test_assess_many_equals_the_loop_and_keeps_order() -> None:
         assess_many(pairs, at=AT, workers=0)
 
 
+@pytest.mark.slow  # starts a process pool
+def test_assess_many_with_a_duration_equals_assess_with_it() -> None:
+    plans = [low_plan(), intermediate_plan(), high_plan()]
+    patients = [
+        _patient(medications=[MedicationUse("clopidogrel", last_dose=AT - n * D)]) for n in range(6)
+    ]
+    pairs = [(p, plans[i % 3]) for i, p in enumerate(patients)]
+    forty = timedelta(minutes=40)
+    expected = [assess(p, q, at=AT, duration=forty) for p, q in pairs]
+    assert expected != [assess(p, q, at=AT) for p, q in pairs]  # the duration counts
+    assert assess_many(pairs, at=AT, duration=forty) == expected
+    assert assess_many(pairs, at=AT, duration="40 min") == expected
+    assert assess_many(iter(pairs), at=AT, workers=2, duration=forty) == expected
+    for bad in (timedelta(0), "40 mg"):
+        with pytest.raises(ValueError, match="duration"):
+            assess_many(pairs, at=AT, duration=bad)
+    with pytest.raises(ValueError, match="duration"):  # checked before any pair
+        assess_many([], at=AT, duration=-forty)
+
+
 @pytest.mark.parametrize(
     ("concentration", "expected"),
     [("300 mg/mL", Verdict.PROCEED), ("350 mg/mL", Verdict.DEFER), (None, Verdict.CAUTION)],

@@ -1,7 +1,8 @@
 """What the engine keeps between assessments never changes an answer, and stays bounded.
 
 The engine keeps one compilation per (rule set, plan) (its facts, hold tables, rules,
-contrast findings and dose limits) and, in it, the fired rules of each reading of the
+contrast findings and dose limits), one hold table per (rule set, class), shared by the
+plans of that class, and, in each compiled plan, the fired rules of each reading of the
 declared patient selectors; these tests compare kept answers with answers for objects seen
 for the first time, and check that what is kept cannot grow without bound.
 """
@@ -18,7 +19,12 @@ from interventional.pharmacology import Dose, drugs
 from interventional.procedures import ProcedurePlan, plan
 from interventional.procedures.risk import BleedingRisk
 from interventional.safety import MedicationUse, Patient, assess, default_rules
-from interventional.safety.compiled import COMPILED_PLANS_LIMIT, compile_plan
+from interventional.safety.compiled import (
+    COMPILED_PLANS_LIMIT,
+    HOLD_TABLES_LIMIT,
+    compile_plan,
+    hold_table,
+)
 
 RULES = default_rules()
 # another rule set: one antithrombotic is a patient factor, and any dose is near the maximum
@@ -93,6 +99,29 @@ def test_the_hold_table_is_compiled_at_the_plans_class_and_the_class_above() -> 
     assert risk is BleedingRisk.LOW
     # every drug of the vocabulary is in each table, and nothing else
     assert all(set(table) == set(drugs()) for table in compiled.holds.values())
+
+
+def test_plans_of_one_class_share_the_hold_table_of_their_rule_set() -> None:
+    other = plan("lumbar-medial-branch-block", levels=["L4-L5"], side="left")
+    assert compile_plan(RULES, other).facts.risk is compile_plan(RULES, KNEE).facts.risk
+    for risk in (BleedingRisk.LOW, BleedingRisk.INTERMEDIATE):
+        shared = compile_plan(RULES, KNEE).holds[risk]
+        assert compile_plan(RULES, other).holds[risk] is shared
+        assert hold_table(RULES, risk) is shared
+        # another rule set (even with the same rules) compiles its own table
+        assert hold_table(STRICT_COPY, risk) is not shared
+        assert compile_plan(STRICT_COPY, KNEE).holds[risk] is hold_table(STRICT_COPY, risk)
+
+
+def test_hold_tables_are_kept_for_a_bounded_number_of_rule_sets() -> None:
+    for number in range(HOLD_TABLES_LIMIT // 2 + 1):
+        rules = RULES.with_policy(
+            attrs.evolve(RULES.policy, local_anesthetic_near_fraction=0.5 + number / 1000)
+        )
+        hold_table(rules, BleedingRisk.LOW)
+        hold_table(rules, BleedingRisk.HIGH)
+        assert hold_table.cache_info().currsize <= HOLD_TABLES_LIMIT
+    assert hold_table.cache_info().maxsize == HOLD_TABLES_LIMIT
 
 
 def test_compilations_are_kept_for_a_bounded_number_of_rule_sets() -> None:

@@ -16,6 +16,8 @@ first use (without it, reading or writing raises :class:`MissingExtraError`).
   ServiceRequest, an Assessment as a RiskAssessment (with a DetectedIssue per finding at
   DEFER or above, through :func:`to_bundle`), and a Patient as a Bundle
   (:func:`patient_to_bundle`), which reads back to the same patient.
+- :func:`plan_from_resource` reads a plan's ServiceRequest back to the plan, its duration
+  included (``occurrenceTiming.repeat.duration``).
 
 Examples
 --------
@@ -29,6 +31,7 @@ Examples
 from __future__ import annotations
 
 from interventional.fhir._errors import BundleError, MissingExtraError
+from interventional.fhir._plan import plan_from_resource
 from interventional.fhir._read import ImportedPatient, Unmapped, patient_from_bundle
 from interventional.fhir._write import (
     assess_imported,
@@ -45,6 +48,7 @@ __all__ = [
     "assess_imported",
     "patient_from_bundle",
     "patient_to_bundle",
+    "plan_from_resource",
     "to_bundle",
     "to_resource",
 ]

@@ -11,7 +11,10 @@ written) and returned as its JSON form (a dict):
   the procedure's code, one ``bodySite`` per target structure, the side as a SNOMED CT
   laterality qualifier on a contained BodyStructure (the standard
   ``procedure-targetBodyStructure`` extension), the modality and levels as
-  ``orderDetail``, and an optional ``reasonReference``;
+  ``orderDetail`` (with the library's own codes, and the target and injectates where the
+  plan has them), the duration as ``occurrenceTiming.repeat.duration`` with its
+  ``durationUnit``, and an optional ``reasonReference``
+  (:func:`~interventional.fhir.plan_from_resource` reads it back);
 - an :class:`~interventional.safety.Assessment` is a **RiskAssessment** whose prediction
   is the verdict, with one contained **DetectedIssue** per finding at DEFER or above (its
   message, severity, sources, and the period from the procedure time to the finding's
@@ -37,6 +40,7 @@ from interventional.codes import CodeSystem
 from interventional.concepts import Concept, concepts
 from interventional.errors import ValidationError
 from interventional.fhir._errors import model, validation_error
+from interventional.fhir._plan import duration_timing
 from interventional.fhir._read import DECISION_EXTENSION, LOCAL
 from interventional.pharmacology import drugs
 from interventional.procedures import Procedure, ProcedurePlan
@@ -170,11 +174,31 @@ def _service_request(
         "intent": "proposal",
         "subject": who,
         "code": _procedure_code(plan.procedure),
-        "orderDetail": [{"text": f"under {plan.modality.value}"}],
+        "orderDetail": [
+            {
+                "coding": [_local("modality", plan.modality.value)],
+                "text": f"under {plan.modality.value}",
+            }
+        ],
         "note": [{"text": str(plan)}],
     }
     if plan.levels:
-        data["orderDetail"].append({"text": "at " + ", ".join(str(lv) for lv in plan.levels)})
+        data["orderDetail"].append(
+            {
+                "coding": [_local("level", str(level)) for level in plan.levels],
+                "text": "at " + ", ".join(str(level) for level in plan.levels),
+            }
+        )
+    if plan.target is not None:
+        data["orderDetail"].append(
+            {"coding": [_local("target", plan.target)], "text": f"target {plan.target}"}
+        )
+    for dose in plan.injectates:
+        data["orderDetail"].append(
+            {"coding": [_local("injectate", dose.drug.name)], "text": f"inject {dose}"}
+        )
+    if plan.duration is not None:
+        data["occurrenceTiming"] = duration_timing(plan.duration)
     if targets:
         data["bodySite"] = [_structure_site(structure) for structure in targets]
         contained = []

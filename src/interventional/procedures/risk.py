@@ -35,7 +35,7 @@ class BleedingRisk(OrderedEnum):
 
     def upgraded(self) -> BleedingRisk:
         """The class one step higher (``HIGH`` stays ``HIGH``)."""
-        return _BY_RANK[min(self._rank + 1, len(_BY_RANK) - 1)]
+        return _BY_RANK[min(self.rank + 1, len(_BY_RANK) - 1)]
 
 
 _BY_RANK = tuple(BleedingRisk)

@@ -198,18 +198,24 @@ def _unit(*values: timedelta) -> str:
     return "days" if all(v % timedelta(days=1) == timedelta(0) for v in values) else "h"
 
 
-def _reading(what: str, other: timedelta, conservative: timedelta, applied: timedelta) -> str:
-    unit = _unit(other, conservative)
-    span = f"{_number(other, unit)}-{_number(conservative, unit)} {unit}"
-    return f"{what} {span}; {_number(applied, unit)} applied by policy"
+def _fill(template_id: str, **fields: object) -> str:
+    """A template of ``wording.toml`` filled (:func:`interventional.safety.wording.fill`).
+
+    Imported here, not at the top: the wording module reads :func:`format_duration` of
+    this one.
+    """
+    from interventional.safety.wording import fill
+
+    return fill(template_id, **fields)
 
 
-def _conflict(what: str, other: timedelta, conservative: timedelta, applied: timedelta) -> str:
+def _reading(
+    template_id: str, other: timedelta, conservative: timedelta, applied: timedelta
+) -> str:
+    """One interval's reading (``reading.stop`` and the like) in days or hours."""
     unit = _unit(other, conservative)
     a, b, chosen = (_number(v, unit) for v in (other, conservative, applied))
-    return (
-        f"{what} {a} {unit} or {b} {unit} (the sources conflict); {chosen} {unit} applied by policy"
-    )
+    return _fill(template_id, other=a, conservative=b, applied=chosen, unit=unit)
 
 
 def reading_note(cell: HoldCell, other_reading: bool) -> str:
@@ -234,25 +240,17 @@ def reading_note(cell: HoldCell, other_reading: bool) -> str:
     hold, restart = applied_intervals(cell, other_reading)
     parts = []
     if cell.hold_other is not None and cell.hold is not None and hold is not None:
-        parts.append(_reading("stop", cell.hold_other, cell.hold, hold))
+        parts.append(_reading("reading.stop", cell.hold_other, cell.hold, hold))
     if cell.restart_other is not None and cell.restart is not None and restart is not None:
-        write = _conflict if cell.restart_conflict else _reading
-        parts.append(write("restart", cell.restart_other, cell.restart, restart))
+        which = "reading.restart-conflict" if cell.restart_conflict else "reading.restart"
+        parts.append(_reading(which, cell.restart_other, cell.restart, restart))
     if not parts:
-        return f"{cell.range}; the upper bound applied by policy" if cell.range else ""
-    chosen = (
-        "the other reading, chosen in Policy.other_readings"
-        if other_reading
-        else "the conservative reading, the default"
-    )
-    return "; ".join(parts) + f": {chosen}"
+        return _fill("reading.free-text", range=cell.range) if cell.range else ""
+    chosen = _fill("reading.other" if other_reading else "reading.conservative")
+    return _fill("reading.note", parts="; ".join(parts), chosen=chosen)
 
 
-_CONFIDENCE_NOTES = {
-    member: f" Confidence of the rule: {member.value}." for member in RuleConfidence
-}
-
-
+@functools.cache
 def confidence_note(confidence: RuleConfidence) -> str:
     """The sentence that shows a hold cell's confidence in its finding.
 
@@ -261,7 +259,7 @@ def confidence_note(confidence: RuleConfidence) -> str:
     >>> confidence_note(RuleConfidence.MED)
     ' Confidence of the rule: med.'
     """
-    return _CONFIDENCE_NOTES[confidence]
+    return _fill("hold.confidence", confidence=confidence.value)
 
 
 @attrs.frozen(slots=True, cache_hash=True)
@@ -320,7 +318,7 @@ class ProcedureEnd:
 
 @functools.lru_cache(maxsize=1024)
 def _restart_sentence(end: ProcedureEnd, restart: timedelta) -> str:
-    return f" Restart no earlier than {format_duration(restart)} {end.describe()}."
+    return _fill("end.restart", restart=format_duration(restart), where=end.describe())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -329,17 +327,15 @@ def _describe_end(end: ProcedureEnd) -> str:
     if end.duration is None:
         typical = ""
         if end.typical is not None:
-            keys = ", ".join(ref.key for ref in end.references)
-            typical = (
-                f"; the typical duration of {end.procedure_id} is {format_duration(end.typical)}"
-                f" ({keys})"
+            typical = _fill(
+                "end.typical",
+                procedure_id=end.procedure_id,
+                typical=format_duration(end.typical),
+                keys=", ".join(ref.key for ref in end.references),
             )
-        return (
-            "after the procedure start (no duration given, so counted from the start; the "
-            f"guideline counts from the end: give assess(..., duration=){typical})"
-        )
-    what = "the plan's duration" if end.source == "plan" else "the duration given"
-    return f"after the procedure ends (start + {format_duration(end.duration)}, {what})"
+        return _fill("end.start", typical=typical)
+    what = _fill("end.plan-duration" if end.source == "plan" else "end.given-duration")
+    return _fill("end.ends", duration=format_duration(end.duration), what=what)
 
 
 def check_duration(value: object, field: str = "duration") -> timedelta | None:

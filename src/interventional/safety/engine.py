@@ -1,7 +1,9 @@
 """The contraindication engine: :func:`assess` and :func:`assess_many`.
 
 An assessment is a pipeline. The plan is compiled once per rule set
-(:func:`~interventional.safety.compiled.compile_plan`, the engine's one cache); the
+(:func:`~interventional.safety.compiled.compile_plan`; its hold tables once per rule set
+and class, :func:`~interventional.safety.compiled.hold_table`: the engine's two bounded
+caches); the
 patient's facts are read into a :class:`~interventional.safety.case.Case`; then each stage
 of :data:`~interventional.safety.stages.STAGES` that applies adds its findings (every step
 adds findings; none stops the others):
@@ -53,7 +55,6 @@ datetime.datetime(2026, 3, 11, 9, 40)
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
@@ -63,15 +64,11 @@ from interventional.safety.case import Case, check_times
 from interventional.safety.compiled import compile_plan
 from interventional.safety.decisions import check_duration, procedure_end
 from interventional.safety.facts import PlanLike
-from interventional.safety.model import Assessment, Finding, Patient
+from interventional.safety.model import _SEVERITY, Assessment, Finding, Patient
 from interventional.safety.rules import RuleSet, Verdict, default_rules
 from interventional.safety.stages import STAGES
 
 __all__ = ["PlanLike", "assess", "assess_many"]
-
-
-_SEVERITY = operator.attrgetter("verdict.rank")
-"""The sort key of a finding: its verdict's rank."""
 
 
 def _earliest(case: Case, findings: list[Finding]) -> datetime | None:
@@ -179,9 +176,12 @@ def assess(
 
 
 def _assess_chunk(
-    chunk: Sequence[tuple[Patient, PlanLike]], at: datetime, rules: RuleSet | None
+    chunk: Sequence[tuple[Patient, PlanLike]],
+    at: datetime,
+    rules: RuleSet | None,
+    duration: timedelta | None = None,
 ) -> list[Assessment]:
-    return [assess(patient, plan, at=at, rules=rules) for patient, plan in chunk]
+    return [assess(patient, plan, at=at, duration=duration, rules=rules) for patient, plan in chunk]
 
 
 def assess_many(
@@ -190,12 +190,13 @@ def assess_many(
     at: datetime,
     workers: int | None = None,
     rules: RuleSet | None = None,
+    duration: timedelta | None = None,
 ) -> list[Assessment]:
     """Assess many (patient, plan) pairs at one time, in order.
 
-    The result equals ``[assess(p, q, at=at) for p, q in pairs]``. With ``workers`` > 1 the
-    pairs are split into contiguous chunks assessed in a process pool (worth it for large
-    batches only: every pair is pickled); the order is kept.
+    The result equals ``[assess(p, q, at=at, duration=duration) for p, q in pairs]``. With
+    ``workers`` > 1 the pairs are split into contiguous chunks assessed in a process pool
+    (worth it for large batches only: every pair is pickled); the order is kept.
 
     Parameters
     ----------
@@ -205,27 +206,47 @@ def assess_many(
         Processes to use; ``None`` or 1 assesses in this process.
     rules : RuleSet, optional
         Only the default rules can be sent to worker processes.
+    duration : timedelta or str, optional
+        The procedures' duration, as :func:`assess` takes it (restarts count from
+        ``at + duration``; without it, each plan's own duration, else ``at``). Checked
+        once, before any pair is assessed.
+
+    Raises
+    ------
+    ValidationError
+        When ``workers`` is not a positive integer, ``duration`` is not a positive
+        duration, or a custom rule set is given with workers; and as :func:`assess` raises.
 
     Examples
     --------
     >>> from datetime import datetime, timedelta
     >>> from interventional.procedures import plan
-    >>> from interventional.safety import Patient, assess_many
+    >>> from interventional.safety import MedicationUse, Patient, assess_many
     >>> knee = plan("knee-joint-injection", side="left", modality="ultrasound")
     >>> [a.verdict.name for a in assess_many([(Patient(age=50), knee)] * 2, at=datetime(2026, 1, 5))]
     ['PROCEED', 'PROCEED']
+    >>> at = datetime(2026, 3, 10, 9, 0)
+    >>> patient = Patient(age=64, pregnant=False, medications=[
+    ...     MedicationUse("clopidogrel", last_dose=at - timedelta(days=8))])
+    >>> trial = plan("spinal-cord-stimulator-trial", levels=["T8"])
+    >>> [a.restart["clopidogrel"] for a in assess_many([(patient, trial)], at=at, duration="40 min")]
+    [datetime.datetime(2026, 3, 11, 9, 40)]
     """
     items = list(pairs)
     if workers is not None and (
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):
         raise ValidationError("workers", f"must be a positive integer or None, got {workers!r}")
+    length = check_duration(duration)
     if workers is None or workers == 1 or len(items) < 2:
-        return [assess(patient, plan, at=at, rules=rules) for patient, plan in items]
+        return [
+            assess(patient, plan, at=at, duration=length, rules=rules) for patient, plan in items
+        ]
     if rules is not None and rules is not default_rules():
         raise ValidationError("rules", "a custom rule set cannot be sent to worker processes")
     size = -(-len(items) // (workers * 4))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    count = len(chunks)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_assess_chunk, chunks, [at] * len(chunks), [None] * len(chunks))
+        results = pool.map(_assess_chunk, chunks, [at] * count, [None] * count, [length] * count)
         return [assessment for chunk in results for assessment in chunk]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import html
+import operator
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -100,9 +101,16 @@ def _instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if _is_aware(moment) else moment
 
 
-TIME_RANGE = (datetime(2, 1, 1), datetime(9998, 12, 31, 23, 59, 59, 999999))
-"""The times the library computes with: Python's calendar (years 1 to 9999) less a year
-at each end, room for every hold, washout and restart interval counted from a time."""
+TIME_YEARS = range(2, 9999)
+"""The years the library computes with (2 to 9998): Python's calendar (years 1 to 9999)
+less a year at each end, room for every hold, washout and restart interval counted from
+a time."""
+
+TIME_RANGE = (
+    datetime(TIME_YEARS.start, 1, 1),
+    datetime(TIME_YEARS.stop - 1, 12, 31, 23, 59, 59, 999999),
+)
+"""The first and last moments of :data:`TIME_YEARS`."""
 
 
 def check_time(field: str, value: object) -> datetime:
@@ -136,8 +144,8 @@ def check_time(field: str, value: object) -> datetime:
     """
     if not isinstance(value, datetime):
         raise ValidationError(field, f"expected a datetime, got {type(value).__name__} {value!r}")
-    earliest, latest = TIME_RANGE
-    if not earliest <= value.replace(tzinfo=None) <= latest:
+    if value.year not in TIME_YEARS:
+        earliest, latest = TIME_RANGE
         raise ValidationError(
             field,
             f"{value.isoformat(sep=' ', timespec='minutes')} is outside the times the library "
@@ -540,11 +548,13 @@ class UnresolvedRecord:
 
     @property
     def message(self) -> str:
-        """The finding's words: what the record is, where, and why it could not be read."""
-        return (
-            f"{self.what} ({self.source}) could not be read: {self.reason}. Resolve it "
-            "(map its code, record its time) before deciding."
-        )
+        """The finding's words: what the record is, where, and why it could not be read.
+
+        The template ``unresolved`` of ``wording.toml``.
+        """
+        from interventional.safety.wording import fill  # the wording module reads this one
+
+        return fill("unresolved", what=self.what, source=self.source, reason=self.reason)
 
 
 def _to_unresolved(values: object) -> tuple[UnresolvedRecord, ...]:
@@ -1082,8 +1092,9 @@ class Assessment:
 
 def _verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The most restrictive verdict of ``findings`` (``PROCEED`` when there is none)."""
-    worst = Verdict.PROCEED
-    for finding in findings:
-        if finding.verdict > worst:
-            worst = finding.verdict
-    return worst
+    worst = max(findings, key=_SEVERITY, default=None)
+    return Verdict.PROCEED if worst is None else worst.verdict
+
+
+_SEVERITY = operator.attrgetter("verdict.rank")
+"""The sort key of a finding: its verdict's rank."""

@@ -39,17 +39,18 @@ from interventional.safety.decisions import (
     shared_kind,
 )
 from interventional.safety.labs import LabName
-from interventional.safety.model import Finding, LazyText, MedicationUse, _instant
+from interventional.safety.model import Finding, LabResult, LazyText, MedicationUse, _instant
 from interventional.safety.rules import (
     HoldAction,
     HoldCell,
     HoldRule,
+    Policy,
     RuleConfidence,
     RuleSet,
     Verdict,
 )
 from interventional.safety.stages.base import Stage
-from interventional.safety.wording import duration, fill, moment, words
+from interventional.safety.wording import duration, fill, moment
 
 __all__ = ["STAGE", "DrugHolds", "HoldOutcome", "HoldTable", "PreparedCell", "compile_holds"]
 
@@ -169,6 +170,9 @@ class PreparedCell:
     asks_inr: bool
     """Whether the cell is a hold that asks for a recent INR (vitamin K antagonists)."""
     decided: PreparedCell | None = None
+    plain_note: Finding | None = None
+    """For a LOW-confidence cell: its note for a medication given without indication or
+    route (:func:`unverified_note`), made once."""
 
     def intervals(
         self, case: Case
@@ -339,7 +343,7 @@ def _cell(
 ) -> PreparedCell:
     other = rules.other_reading(row)
     hold, restart = applied_intervals(cell, other)
-    return PreparedCell(
+    prepared = PreparedCell(
         drug=drug,
         row=row,
         cell=cell,
@@ -364,6 +368,34 @@ def _cell(
         asks_inr=action is HoldAction.HOLD and cell.lab == "inr",
         decided=decided,
     )
+    if prepared.low_confidence:
+        prepared = attrs.evolve(prepared, plain_note=unverified_note(prepared, None))
+    return prepared
+
+
+def unverified_note(prepared: PreparedCell, medication: MedicationUse | None) -> Finding:
+    """The note of a LOW-confidence cell (CAUTION: confirm the rule used).
+
+    ``medication`` names the medication in the words (``None``: one given without
+    indication or route).
+    """
+    return Finding(
+        prepared.unverified_code,
+        prepared.verdicts[HoldOutcome.UNVERIFIED],
+        LazyText(_unverified_words, prepared, medication),
+        prepared.unverified_references,
+        drug=prepared.drug.name,
+    )
+
+
+def _unverified_words(prepared: PreparedCell, medication: MedicationUse | None) -> str:
+    label = prepared.drug.display_name if medication is None else _label(prepared.drug, medication)
+    return fill("hold.unverified", label=label, risk=prepared.risk.value, text=prepared.cell.text)
+
+
+def _plain(medication: MedicationUse) -> bool:
+    """Whether a medication is given without indication or route."""
+    return medication.indication is None and medication.route is None
 
 
 def _label(drug: Drug, medication: MedicationUse) -> str:
@@ -425,8 +457,7 @@ class CellDecision(LazyText):
 
     The decision (the outcome, the intervals that chose it, when the hold is met) is made
     by :func:`decide`; the words of the finding it gives are written from it, by the
-    template of its outcome, the first time the finding's message is read. The
-    LOW-confidence note of a cell is a decision of outcome ``UNVERIFIED`` with no times.
+    template of its outcome, the first time the finding's message is read.
 
     Attributes
     ----------
@@ -587,16 +618,8 @@ def cell_findings(case: Case, decision: CellDecision) -> list[Finding]:
     if prepared.asks_inr:
         out.append(inr_finding(case, drug, medication))
     if prepared.low_confidence and not decision.washed:
-        note = CellDecision(HoldOutcome.UNVERIFIED, prepared, medication, case.at_u, None)
-        out.append(
-            Finding(
-                prepared.unverified_code,
-                prepared.verdicts[HoldOutcome.UNVERIFIED],
-                note,
-                prepared.unverified_references,
-                drug=drug.name,
-            )
-        )
+        plain = _plain(medication) and prepared.plain_note is not None
+        out.append(prepared.plain_note if plain else unverified_note(prepared, medication))  # type: ignore[arg-type]
     return out
 
 
@@ -604,17 +627,9 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     """The INR a vitamin K antagonist's hold asks for (taken after the last dose, recent)."""
     policy = case.rules.policy
     lab = case.latest(LabName.INR)
-    fields: dict[str, object] = {
-        "name": drug.display_name,
-        "max_age": duration(policy.inr_max_age),
-        "inr_max": policy.inr_max,
-    }
-    fields["wanted"] = fill("inr.wanted", **fields)
     if lab is None or lab.taken_at is None:
         kind = "none"
     else:
-        fields["value"] = f"{lab.magnitude:g}"
-        fields["when"] = moment(lab.taken_at)
         taken_u = case.utc(lab.taken_at)
         if medication.last_dose is None or taken_u < case.utc(medication.last_dose):
             kind = "before-dose"
@@ -628,10 +643,24 @@ def inr_finding(case: Case, drug: Drug, medication: MedicationUse) -> Finding:
     return Finding(
         "lab:inr:" + drug.name,
         record.outcome(kind),
-        words("inr." + kind, **fields),
+        LazyText(_inr_words, kind, drug, lab, policy),
         record.references,
         drug=drug.name,
     )
+
+
+def _inr_words(kind: str, drug: Drug, lab: LabResult | None, policy: Policy) -> str:
+    """The words of an INR finding of one kind (``inr.<kind>`` in ``wording.toml``)."""
+    fields: dict[str, object] = {
+        "name": drug.display_name,
+        "max_age": duration(policy.inr_max_age),
+        "inr_max": policy.inr_max,
+    }
+    fields["wanted"] = fill("inr.wanted", **fields)
+    if lab is not None and lab.taken_at is not None:
+        fields["value"] = f"{lab.magnitude:g}"
+        fields["when"] = moment(lab.taken_at)
+    return fill("inr." + kind, **fields)
 
 
 def _variant_fields(rows: Sequence[HoldRule]) -> tuple[list[str], str]:
