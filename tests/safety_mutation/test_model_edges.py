@@ -91,13 +91,16 @@ def test_an_allergy_alias_is_stored_in_its_own_spelling(
     given: list[str], stored: tuple[str, ...]
 ) -> None:
     assert Patient(age=40, allergies=given).allergies == stored
+    # a sorted tuple, as a Patient keeps its own codes, is read the same way
+    assert Patient(age=40, allergies=tuple(sorted(given))).allergies == stored
 
 
 def test_an_unknown_allergy_in_lower_case_is_refused() -> None:
-    with pytest.raises(ValidationError) as caught:
-        Patient(age=40, allergies=["peanut"])
-    assert caught.value.field == "allergies"
-    assert caught.value.reason.startswith("unknown allergy 'peanut'")
+    for given in (["peanut"], ("peanut",)):
+        with pytest.raises(ValidationError) as caught:
+            Patient(age=40, allergies=given)
+        assert caught.value.field == "allergies"
+        assert caught.value.reason.startswith("unknown allergy 'peanut'")
 
 
 def test_draw_timeline_hands_on_the_procedure_time() -> None:
@@ -145,6 +148,23 @@ def test_assess_many_in_one_process_uses_the_rule_set_given(clinic: RuleSet) -> 
     # one pair needs no worker process, so any rule set will do
     (one,) = assess_many(pairs[:1], at=AT, workers=2, rules=clinic)
     assert [f.code for f in one.findings] == ["rule:clinic-everyone"]
+
+
+def test_a_worker_assesses_its_chunk_as_assess_does(clinic: RuleSet) -> None:
+    """What each worker process of assess_many runs, run here (a pool hides it from coverage)."""
+    from interventional.safety.engine import _assess_chunk
+
+    held = Patient(
+        age=64, medications=[MedicationUse("clopidogrel", last_dose=AT - timedelta(days=8))]
+    )
+    scs = plan("spinal-cord-stimulator-trial", levels=["T8"])
+    chunk = [(held, scs), (Patient(age=50), KNEE)]
+    length = timedelta(minutes=40)
+    expected = [assess(p, q, at=AT, duration=length, rules=clinic) for p, q in chunk]
+    assert _assess_chunk(chunk, AT, clinic, length) == expected
+    assert expected[0].restart["clopidogrel"] == AT + length + timedelta(days=1)
+    assert "rule:clinic-everyone" in {f.code for f in expected[1].findings}
+    assert _assess_chunk(chunk, AT, None) == [assess(p, q, at=AT) for p, q in chunk]
 
 
 def test_a_clinic_rule_set_is_refused_as_soon_as_two_pairs_would_be_shared_out(
