@@ -19,12 +19,12 @@ from interventional.safety import Patient, Verdict, assess, load_rules
 AT = datetime(2026, 3, 10, 9, 0)
 
 
-def _plan() -> object:
+def _plan(*injectates: Dose) -> object:
     return plan(
         "lumbar-transforaminal-epidural-injection",
         levels=["L4-L5"],
         side="left",
-        injectates=[Dose("lidocaine", "200 mg"), Dose("bupivacaine", "50 mg")],
+        injectates=injectates or [Dose("bupivacaine", "50 mg"), Dose("lidocaine", "200 mg")],
     )
 
 
@@ -64,5 +64,34 @@ def test_an_unknown_weight_names_every_planned_agent() -> None:
         None,
     )
     assert finding.message == (
-        "Body weight unknown: the maximum dose of lidocaine, bupivacaine cannot be checked."
+        "Body weight unknown: the maximum dose of bupivacaine, lidocaine cannot be checked."
     )
+
+
+@pytest.mark.parametrize(
+    ("injectates", "verdicts"),
+    [
+        # 70 kg: lidocaine at most 300 mg, bupivacaine 140 mg; near from 80 % (policy)
+        ([Dose("lidocaine", "239 mg")], {"dose:lidocaine": Verdict.PROCEED}),
+        ([Dose("lidocaine", "240 mg")], {"dose:lidocaine": Verdict.CAUTION}),  # at 80 %
+        ([Dose("lidocaine", "300 mg")], {"dose:lidocaine": Verdict.CAUTION}),  # at the maximum
+        ([Dose("lidocaine", "301 mg")], {"dose:lidocaine": Verdict.DEFER}),
+        (
+            [Dose("lidocaine", "120 mg"), Dose("bupivacaine", "56 mg")],  # 40 % + 40 %
+            {
+                "dose:lidocaine": Verdict.PROCEED,
+                "dose:bupivacaine": Verdict.PROCEED,
+                "dose:combined": Verdict.CAUTION,
+            },
+        ),
+        (
+            [Dose("lidocaine", "119 mg"), Dose("bupivacaine", "56 mg")],
+            {"dose:lidocaine": Verdict.PROCEED, "dose:bupivacaine": Verdict.PROCEED},
+        ),
+    ],
+)
+def test_the_near_fraction_is_reached_at_exactly_that_fraction(
+    injectates: list[Dose], verdicts: dict[str, Verdict]
+) -> None:
+    result = assess(Patient(age=50, weight="70 kg"), _plan(*injectates), at=AT)
+    assert {f.code: f.verdict for f in result.by_code("dose")} == verdicts

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from interventional.errors import (
@@ -165,3 +166,39 @@ def test_a_loaded_rule_set_keeps_its_policy_records() -> None:
     for rules in (load_rules(), default_rules()):
         assert [s.id for s in rules.settings] == [record["id"] for record in written]
         assert [s.value for s in rules.settings] == [str(r["value"]) for r in written]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (3, "expected hold-row ids, got 3"),
+        (["apixaban", " "], "expected a hold-row id, got ' '"),
+        (["apixaban", 4], "expected a hold-row id, got 4"),
+    ],
+)
+def test_the_policys_other_readings_are_hold_row_ids(value: object, reason: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        attrs.evolve(default_rules().policy, other_readings=value)
+    assert (caught.value.field, caught.value.reason) == ("other_readings", reason)
+    policy = attrs.evolve(default_rules().policy, other_readings=[" prasugrel ", "apixaban"])
+    assert policy.other_readings == frozenset({"prasugrel", "apixaban"})
+
+
+def test_a_fresh_rule_set_finds_conditions_and_devices_by_code() -> None:
+    fresh = load_rules()
+    assert fresh.condition_by_code("icd-10-cm", "E11.65").code == "diabetes"
+    assert fresh.device_by_code("snomed", "14106009").code == "pacemaker"
+
+
+def test_a_builtin_record_lacking_an_outcome_names_the_field(tmp_path: Path) -> None:
+    text = DATA.joinpath("rules.toml").read_text("utf-8")
+    line = 'outcomes = {amount-unknown = "insufficient-data", '
+    assert line in text
+    path = tmp_path / "rules.toml"
+    path.write_text(text.replace(line, "outcomes = {", 1), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_rules(rules=path)
+    assert caught.value.field == "outcomes"
+    assert caught.value.reason == (
+        "builtin rule 'local-anesthetic-dose' lacks the verdicts of its outcomes amount-unknown"
+    )
