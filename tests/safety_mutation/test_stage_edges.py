@@ -110,3 +110,13 @@ def test_an_other_reading_may_equal_its_bound_and_is_a_duration() -> None:
     with pytest.raises(UnitError) as caught:
         _cell(hold="3 days", restart="1 day", restart_other="soon")
     assert caught.value.field == "restart_other"
+
+
+@pytest.mark.parametrize("agent", ["normal-saline", "phenol", "dehydrated-alcohol", "lidocaine"])
+def test_an_injectate_listed_as_a_medication_asks_for_no_hold(agent: str) -> None:
+    from interventional.safety import MedicationUse
+
+    knee = plan("knee-joint-injection", side="left", modality="ultrasound")
+    result = assess(Patient(age=50, medications=[MedicationUse(agent)]), knee, at=AT)
+    assert [f.code for f in result.findings if f.drug == agent] == []
+    assert result.verdict is Verdict.PROCEED
