@@ -284,7 +284,12 @@ drop the floating-point noise of a unit conversion (1 inch is 25.4 mm, not
 
 @functools.cache
 def _unit(text: str) -> pint.Unit:
-    """The parsed unit ``text`` (parsing unit text is the slow part of pint)."""
+    """The parsed unit ``text``, one object per text (the library names few units).
+
+    Parsing unit text is the slow part of pint; and a Quantity made in a unit of this
+    cache shares its units container, so that checking a canonical value's unit
+    (:func:`canonical_quantity`, :func:`magnitude`) is mostly an identity test.
+    """
     return ureg.Unit(text)
 
 
@@ -339,7 +344,7 @@ def canonical_quantity(value: object, unit: str, *, field: str) -> Quantity:
     if (
         isinstance(value, pint.Quantity)
         and value._REGISTRY is ureg
-        and value._units == target._units
+        and (value._units is target._units or value._units == target._units)
     ):
         # The usual case, kept fast (converters run in constructors): no parsing, no conversion.
         number = value.magnitude
@@ -354,7 +359,7 @@ def canonical_quantity(value: object, unit: str, *, field: str) -> Quantity:
 
 def _in_unit(quantity: Quantity, target: pint.Unit) -> Quantity:
     """``quantity`` (of :data:`ureg`, checked, compatible) in ``target``, magnitude tidied."""
-    same = quantity._units == target._units
+    same = quantity._units is target._units or quantity._units == target._units
     number = quantity.magnitude if same else quantity.m_as(target)
     tidy = _tidy(number)
     if same and tidy == number and type(tidy) is type(number):
