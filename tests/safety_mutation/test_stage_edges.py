@@ -7,7 +7,7 @@ the field.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from interventional.errors import UnitError, ValidationError
 from interventional.pharmacology import Dose
 from interventional.procedures import plan
-from interventional.safety import Patient, Verdict, assess
+from interventional.safety import MedicationUse, Patient, Verdict, assess, load_rules
 from interventional.safety.rules import HoldCell
 
 AT = datetime(2026, 3, 10, 9, 0)
@@ -114,9 +114,46 @@ def test_an_other_reading_may_equal_its_bound_and_is_a_duration() -> None:
 
 @pytest.mark.parametrize("agent", ["normal-saline", "phenol", "dehydrated-alcohol", "lidocaine"])
 def test_an_injectate_listed_as_a_medication_asks_for_no_hold(agent: str) -> None:
-    from interventional.safety import MedicationUse
-
     knee = plan("knee-joint-injection", side="left", modality="ultrasound")
     result = assess(Patient(age=50, medications=[MedicationUse(agent)]), knee, at=AT)
     assert [f.code for f in result.findings if f.drug == agent] == []
     assert result.verdict is Verdict.PROCEED
+
+
+SCS = plan("spinal-cord-stimulator-trial", levels=["T8"])
+
+
+@pytest.mark.parametrize(("qualifier", "shown"), [({"route": "oral"}, "oral"), ({}, None)])
+def test_a_low_confidence_note_names_the_medication_as_given(
+    qualifier: dict[str, str], shown: str | None
+) -> None:
+    sertraline = MedicationUse("sertraline", last_dose=AT - timedelta(days=1), **qualifier)
+    result = assess(Patient(age=60, pregnant=False, medications=[sertraline]), SCS, at=AT)
+    (note,) = result.by_code("unverified")
+    label = "Sertraline" if shown is None else f"Sertraline ({shown})"
+    assert note.message.startswith(f"{label}: the high-risk rule used (")
+    (hold,) = result.by_code("hold")
+    assert hold.message.startswith(f"{label}: consider stopping")
+
+
+def test_an_indication_no_row_names_reads_the_drugs_own_row() -> None:
+    def clopidogrel(**given: str) -> Any:
+        medication = MedicationUse("clopidogrel", last_dose=AT - timedelta(days=3), **given)
+        (hold,) = assess(Patient(age=60, medications=[medication]), SCS, at=AT).by_code("hold")
+        return hold
+
+    plain, given = clopidogrel(), clopidogrel(indication="therapeutic")
+    assert (
+        (given.verdict, given.until)
+        == (plain.verdict, plain.until)
+        == (
+            Verdict.DEFER,
+            AT + timedelta(days=4),
+        )
+    )
+    assert given.message.startswith("Clopidogrel (therapeutic): hold 7 days before a high-risk")
+
+
+def test_an_assessment_names_the_procedure_of_a_plan_compiled_afresh() -> None:
+    result = assess(Patient(age=60), SCS, at=AT, rules=load_rules())
+    assert result.procedure == "spinal-cord-stimulator-trial"
