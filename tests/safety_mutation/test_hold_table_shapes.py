@@ -163,3 +163,15 @@ def test_a_renal_interval_applies_with_impaired_renal_function(clinic: RuleSet) 
     assert "Renal function impaired: the renal interval applies." in finding.message
     normal = _hold(_assess(clinic, medication, KNEE, creatinine_clearance="90 mL/min"), "fish-oil")
     assert (normal.verdict, normal.until) == (Verdict.PROCEED, AT - timedelta(hours=12))
+
+
+def test_a_row_naming_both_an_indication_and_a_route_is_shown_as_both(tmp_path: Path) -> None:
+    text = (resources.files("interventional.safety") / "data" / "holds.toml").read_text("utf-8")
+    (row,) = [r for r in tomli.loads(text)["hold"] if r.get("route") == "subcutaneous"]
+    both = {**row, "id": "clinic-heparin-both", "indication": "therapeutic", "route": "intravenous"}
+    rules = _table(tmp_path, both)
+    recent = _hold(
+        _assess(rules, MedicationUse("heparin", last_dose=AT - timedelta(hours=1))), "heparin"
+    )
+    assert recent.code == "variant:heparin"
+    assert "(subcutaneous, therapeutic/intravenous)" in recent.message
