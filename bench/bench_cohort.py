@@ -44,6 +44,16 @@ clearer version is about half as fast; the collector's full collections are most
 changes), the 2-core machine otherwise idle: one core 5,674 rows/s (target 40,000: not met),
 assess_many 27,230 rows/s, ratio 0.21 (target 0.8: not met), peak RSS 297 MB (met), Dask 2
 processes 1.90 times one core (met).
+
+2026-12-03, the partition function laid out for few live objects (rows grouped by patient
+with Arrow, each patient built when its booking is assessed and let go, results kept column
+by column), merged with the engine2 changes, the shared 2-core machine busy with two other
+sessions (load average 2.5 to 4.8 during the run): one core 11,430 rows/s (target 40,000:
+not met), assess_many 37,850 rows/s, ratio 0.30 (target 0.8: not met; the Patient and
+MedicationUse constructors alone cost about 0.6 of an assessment, see
+docs/explanation/performance.md), peak RSS 285.5 MB (met), Dask 2 processes 0.94 times one
+core (not met in this run: the two workers had no two free cores; 1.90 on the idle machine
+before the change).
 """
 
 from __future__ import annotations

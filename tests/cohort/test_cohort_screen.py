@@ -107,6 +107,30 @@ def test_screen_equals_assess_row_by_row_on_generated_cohorts(pairs, tmp_path_fa
     assert_rows_equal_assess(screen(directory), cases)
 
 
+@pytest.mark.slow  # hypothesis: many cohorts
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    patients=st.lists(_decided(), min_size=1, max_size=3),
+    bookings=st.lists(
+        st.tuples(st.integers(0, 2), ivst.plans(), st.sampled_from([0, 1, 3])),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_several_bookings_of_a_patient_in_any_order_each_equal_assess(patients, bookings) -> None:
+    # Each patient's rows are written once; its bookings (at NOW or later, so that no
+    # record is after them) come in any order, interleaved with other patients'.
+    cases = [
+        (f"p{k % len(patients)}", patients[k % len(patients)], plan, ivst.NOW + timedelta(days=d))
+        for k, plan, d in bookings
+    ]
+    people = Cohort.from_cases(
+        [(f"p{k}", patient, bookings[0][1], ivst.NOW) for k, patient in enumerate(patients)]
+    ).to_tables()
+    booked = Cohort.from_cases(cases).to_tables()["procedures"]
+    assert_rows_equal_assess(screen({**people, "procedures": booked}), cases)
+
+
 @pytest.mark.slow
 def test_a_synthetic_cohort_screens_equal_to_assess_from_parquet_and_omop(tmp_path) -> None:
     cohort = synthetic_cohort(400, seed=11)
@@ -258,6 +282,28 @@ def test_records_after_the_procedure_time_are_left_out_and_reported() -> None:
     ).to_pylist()[0]
     assert result_row(row) == expected_row("a", assess(Patient(age=70, pregnant=False), MBB, at=AT))
     assert "after the procedure time" in row["unmapped"][0]["reason"]
+
+
+def test_consecutive_bookings_of_a_patient_each_see_the_records_known_at_their_time() -> None:
+    dose = AT + timedelta(days=1)
+    times = [AT, AT + timedelta(days=2), AT, AT + timedelta(days=2), AT + timedelta(days=2)]
+    tables = _tables(medications={"patient_id": ["a"], "code": ["warfarin"], "last_dose": [dose]})
+    tables["procedures"] = pa.table(
+        {
+            "patient_id": ["a"] * len(times),
+            "procedure": ["lumbar-medial-branch-block"] * len(times),
+            "levels": [["L4-L5"]] * len(times),
+            "side": ["left"] * len(times),
+            "at": times,
+        }
+    )
+    before = Patient(age=70, pregnant=False)
+    after = Patient(age=70, pregnant=False, medications=[MedicationUse("warfarin", last_dose=dose)])
+    rows = screen(tables).to_pylist()
+    for row, when in zip(rows, times, strict=True):
+        patient = before if when < dose else after
+        assert result_row(row) == expected_row("a", assess(patient, MBB, at=when))
+        assert bool(row["unmapped"]) is (when < dose)  # the later dose, reported
 
 
 def test_one_plan_and_time_for_everyone_reads_the_patients_table() -> None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 from interventional.cohort._build import CohortError, screen_partition
 from interventional.cohort._cohort import Case, Cohort, synthetic_cohort
 from interventional.cohort._dask import screen_dask
-from interventional.cohort._omop import OMOP_TABLES, read_omop, write_omop
+from interventional.cohort._omop import OMOP_TABLES, omop_partitions, read_omop, write_omop
 from interventional.cohort._schema import (
     RESULT_SCHEMA,
     TABLE_DOCS,
@@ -62,6 +62,7 @@ __all__ = [
     "ScreenResult",
     "Summary",
     "doc_of",
+    "omop_partitions",
     "partitions",
     "read_omop",
     "screen",

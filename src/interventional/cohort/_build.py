@@ -15,17 +15,26 @@ column, and when the rules would need it (a medication that looks like an antith
 an INR or platelet count that cannot be read, an allergy to what looks like an injectate)
 it becomes an :class:`~interventional.safety.UnresolvedRecord` of the patient, which the
 engine reports as an INSUFFICIENT_DATA finding.
+
+The partition is laid out so that its size adds few Python objects: each table's columns
+are read once into lists of plain values (strings, numbers, datetimes, tuples), its rows
+sorted by patient with Arrow; a patient's records become domain objects only when one of
+its bookings is assessed, and are let go with the next patient; the results are kept
+column by column (list columns flat, with offsets) until they become one Arrow table. So
+the objects the cyclic garbage collector would walk at each full collection do not pile
+up with the partition (see ``docs/explanation/performance.md``, "Cohort screening").
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from interventional.codes import CodeSystem
 from interventional.concepts import Concept, concepts
@@ -51,7 +60,7 @@ from interventional.safety import (
 )
 from interventional.units import Q_, from_ucum
 
-from ._schema import RESULT_SCHEMA, TABLES, in_zone
+from ._schema import HELD_TYPE, RESULT_SCHEMA, TABLES, UNMAPPED_TYPE, in_zone
 
 __all__ = ["CohortError", "screen_partition"]
 
@@ -109,6 +118,9 @@ def _describe(system: str | None, code: str | None, name: str | None) -> str:
 _Mapped = tuple[str | None, str, bool]
 """What a coded value maps to: ``(library id or None, reason, blocking)``."""
 
+_Unmapped = tuple[str, str, str, str, bool]
+"""A row that cannot be mapped: ``(table, source, what, reason, blocking)``."""
+
 
 @functools.lru_cache(maxsize=8192)
 def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped:
@@ -135,7 +147,7 @@ def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped
     if (
         system is not None
         and code is not None
-        and CodeSystem.parse(system, field="system") is CodeSystem.ATC
+        and _is_atc(system)
         and code.upper().startswith(groups)
     ):
         return None, f"{reason}; its ATC code {code} is an antithrombotic agent", True
@@ -145,6 +157,14 @@ def _map_drug(system: str | None, code: str | None, name: str | None) -> _Mapped
     if like is not None:
         return None, f"{reason}; its name looks like {like!r}, an antithrombotic", True
     return None, f"{reason}; not an antithrombotic by its code or name", False
+
+
+def _is_atc(system: str) -> bool:
+    """Whether ``system`` names ATC (a system the library does not know is not ATC)."""
+    try:
+        return CodeSystem.parse(system, field="system") is CodeSystem.ATC
+    except ValidationError:
+        return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -286,38 +306,23 @@ def _lab_value(value: float, unit: str, lab: LabName) -> Any:
 _DOSE_FIELDS = ("drug", "amount", "volume", "concentration")
 
 
-def _plan(
-    procedure: str,
-    levels: Sequence[str] | None,
-    side: str | None,
-    modality: str | None,
-    injectates: Sequence[Mapping[str, Any]] | None,
-    target: str | None,
-    duration: timedelta | None = None,
-) -> Any:
-    """The plan of a booking (or the error that makes it impossible), once per distinct booking.
-
-    The row's ``duration`` is the plan's (``plan(..., duration=)``): restarts count from
-    the procedure's end.
-    """
-    doses = tuple(
-        (item.get("drug"), item.get("amount"), item.get("volume"), item.get("concentration"))
-        for item in injectates or ()
-    )
-    return _booked_plan(procedure, tuple(levels or ()), side, modality, doses, target, duration)
-
-
 @functools.lru_cache(maxsize=4096)
-def _booked_plan(
+def _plan(
     procedure: str,
     levels: tuple[str, ...],
     side: str | None,
     modality: str | None,
-    doses: tuple[tuple[Any, ...], ...],
+    doses: tuple[tuple[str | None, ...], ...],
     target: str | None,
     duration: timedelta | None,
 ) -> Any:
-    """The cache of :func:`_plan`: bounded, keyed by the booking's fields as the rows give them."""
+    """The plan of a booking (or the error that makes it impossible), once per distinct booking.
+
+    Bounded, and keyed by the booking's fields as the ``procedures`` columns give them
+    (``doses``: each injectate's ``drug``, ``amount``, ``volume``, ``concentration``). The
+    row's ``duration`` is the plan's (``plan(..., duration=)``): restarts count from the
+    procedure's end.
+    """
     try:
         return make_plan(
             procedure,
@@ -339,7 +344,12 @@ def _booked_plan(
 
 
 def _columns(table: pa.Table | None, name: str) -> dict[str, list[Any]]:
-    """The table's columns as Python lists (empty lists for a missing table)."""
+    """The table's columns as Python lists of plain values (empty lists for a missing table).
+
+    A list column gives a tuple per row (:func:`_tuples`), so that the values are strings,
+    numbers, datetimes and tuples of them: nothing the garbage collector has to follow
+    once a collection has seen the tuples.
+    """
     schema = TABLES[name]
     if table is None:
         return {field.name: [] for field in schema}
@@ -351,12 +361,38 @@ def _columns(table: pa.Table | None, name: str) -> dict[str, list[Any]]:
                 out[field.name] = [None] * len(column)  # an unused optional column
             elif pa.types.is_timestamp(column.type):
                 out[field.name] = _datetimes(column)
+            elif pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+                out[field.name] = _tuples(column)
             else:
                 out[field.name] = column.to_pylist()
         elif field.nullable:
             out[field.name] = [None] * table.num_rows
         else:
             raise CohortError(f"{name}.{field.name}", "required column missing")
+    return out
+
+
+def _tuples(column: pa.ChunkedArray) -> list[tuple[Any, ...] | None]:
+    """A list column as one tuple per row (``None`` for null); a struct item as its fields' tuple.
+
+    Read through the column's flat values and each row's length, not as a list of lists
+    and dicts (``to_pylist``).
+    """
+    lists = column.combine_chunks()
+    flat = pc.list_flatten(lists)
+    if pa.types.is_struct(flat.type):
+        fields = [pc.struct_field(flat, [k]).to_pylist() for k in range(flat.type.num_fields)]
+        items: list[Any] = list(zip(*fields, strict=True)) if fields else []
+    else:
+        items = flat.to_pylist()
+    out: list[tuple[Any, ...] | None] = []
+    start = 0
+    for length in pc.list_value_length(lists).to_pylist():
+        if length is None:
+            out.append(None)
+        else:
+            out.append(tuple(items[start : start + length]))
+            start += length
     return out
 
 
@@ -382,15 +418,37 @@ def _datetimes(column: Any) -> list[datetime | None]:
     ]
 
 
-def _group(ids: list[Any]) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = {}
-    for index, key in enumerate(ids):
-        rows = groups.get(key)
-        if rows is None:
-            groups[key] = [index]
-        else:
-            rows.append(index)
-    return groups
+class _Grouped:
+    """A table's rows grouped by patient: its columns sorted by ``patient_id``, and each range.
+
+    The rows are sorted with Arrow (a stable sort: a patient's rows keep their order) and
+    read into plain column lists once; :meth:`rows` gives a patient's range of them.
+    """
+
+    __slots__ = ("_ranges", "columns")
+
+    def __init__(self, table: pa.Table | None, name: str) -> None:
+        self._ranges: dict[str, range] = {}
+        if table is None or table.num_rows == 0:
+            self.columns = _columns(None, name)
+            return
+        ids = table.column("patient_id")
+        table = table.take(pc.sort_indices(ids))
+        self.columns = _columns(table, name)
+        runs = pc.value_counts(table.column("patient_id"))  # in sorted order: one run each
+        start = 0
+        for pid, count in zip(
+            runs.field("values").to_pylist(), runs.field("counts").to_pylist(), strict=True
+        ):
+            self._ranges[pid] = range(start, start + count)
+            start += count
+
+    def rows(self, pid: str) -> range:
+        """The rows of patient ``pid`` (an empty range when there are none)."""
+        return self._ranges.get(pid, _NO_ROWS)
+
+
+_NO_ROWS = range(0)
 
 
 class _Parts:
@@ -404,15 +462,15 @@ class _Parts:
         self.conditions: list[str] = []
         self.devices: list[str] = []
         self.allergies: list[str] = []
-        self.unmapped: list[tuple[str, str, str, str, bool]] = []
+        self.unmapped: list[_Unmapped] = []
         self.latest: datetime | None = None
 
     def miss(self, table: str, source: str, what: str, reason: str, blocking: bool) -> None:
         self.unmapped.append((table, source, what, reason, blocking))
 
-    def seen(self, moment: datetime | None) -> None:
-        if moment is not None and (self.latest is None or moment > self.latest):
-            self.latest = moment
+    def after(self, moment: datetime) -> bool:
+        """Whether a record is dated after ``moment`` (then the patient at ``moment`` differs)."""
+        return self.latest is not None and self.latest > moment
 
 
 def _where(
@@ -425,7 +483,7 @@ def _where(
     return f"{table} row {k + 1} of {pid}", f"{kind} {_describe(system, code, name)}"
 
 
-def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts: _Parts) -> None:
+def _medications(columns: dict[str, list[Any]], rows: range, pid: str, parts: _Parts) -> None:
     systems, codes, names = columns["system"], columns["code"], columns["name"]
     last, indications, routes = columns["last_dose"], columns["indication"], columns["route"]
     doses, decisions = columns["dose"], columns["decision"]
@@ -455,7 +513,7 @@ def _medications(columns: dict[str, list[Any]], rows: list[int], pid: str, parts
             parts.latest = when
 
 
-def _labs(columns: dict[str, list[Any]], rows: list[int], pid: str, parts: _Parts) -> None:
+def _labs(columns: dict[str, list[Any]], rows: range, pid: str, parts: _Parts) -> None:
     systems, codes, names = columns["system"], columns["code"], columns["name"]
     values, units, taken = columns["value"], columns["unit"], columns["taken_at"]
     for k, i in enumerate(rows):
@@ -489,34 +547,34 @@ def _labs(columns: dict[str, list[Any]], rows: list[int], pid: str, parts: _Part
 def _coded(
     table: str,
     columns: dict[str, list[Any]],
-    rows: list[int],
+    rows: range,
     pid: str,
     parts: _Parts,
     rules: RuleSet,
 ) -> None:
     systems, codes, names = columns["system"], columns["code"], columns["name"]
     for k, i in enumerate(rows):
-        source, what = _where(table, k, pid, systems[i], codes[i], names[i])
+        system, code, name = systems[i], codes[i], names[i]
+        blocking = False
         if table == "allergies":
-            allergen, reason, blocking = _map_allergy(systems[i], codes[i], names[i])
-            if allergen is None:
-                parts.miss(table, source, what, reason, blocking)
-            else:
+            allergen, reason, blocking = _map_allergy(system, code, name)
+            if allergen is not None:
                 parts.allergies.append(allergen)
+                continue
         elif table == "devices":
-            device = _map_device(systems[i], codes[i], rules)
-            if device is None:
-                parts.miss(table, source, what, "not a device the rules read", False)
-            else:
+            device = _map_device(system, code, rules)
+            if device is not None:
                 parts.devices.append(device)
+                continue
+            reason = "not a device the rules read"
         else:
-            found = _map_condition(systems[i], codes[i], rules)
-            if isinstance(found, str):
-                parts.miss(table, source, what, found, False)
-            elif found[0] == "device":
-                parts.devices.append(found[1])
-            else:
-                parts.conditions.append(found[1])
+            found = _map_condition(system, code, rules)
+            if not isinstance(found, str):
+                (parts.devices if found[0] == "device" else parts.conditions).append(found[1])
+                continue
+            reason = found
+        source, what = _where(table, k, pid, system, code, name)  # only for a row not mapped
+        parts.miss(table, source, what, reason, blocking)
 
 
 def _patient(
@@ -524,7 +582,7 @@ def _patient(
     demographics: tuple[Any, ...] | None,
     parts: _Parts,
     at: datetime,
-) -> tuple[Patient | None, list[tuple[str, str, str, str, bool]]]:
+) -> tuple[Patient | None, list[_Unmapped]]:
     """The patient as known at ``at`` (records dated after it left out), and what was not mapped."""
     unmapped = list(parts.unmapped) if parts.unmapped else []
     if demographics is None:
@@ -655,76 +713,21 @@ def screen_partition(
     """
     ruleset = default_rules() if rules is None else rules
     people = _columns(tables.get("patients"), "patients")
-    demographics = {
-        pid: (age, weight, pregnant, clearance)
-        for pid, age, weight, pregnant, clearance in zip(
-            people["patient_id"],
-            people["age"],
-            people["weight_kg"],
-            people["pregnant"],
-            people["creatinine_clearance_ml_min"],
-            strict=True,
-        )
-    }
-    if plan is not None:
-        if at is None:
-            raise CohortError("at", "one plan for everyone needs one procedure time: give at=")
-        ids = list(demographics)
-        bookings: list[tuple[Any, ...]] = [(pid, plan, at, None) for pid in ids]
-    else:
-        procedures = _columns(tables.get("procedures"), "procedures")
-        bookings = []
-        for pid, procedure, levels, side, modality, injectates, target, when, duration in zip(
-            procedures["patient_id"],
-            procedures["procedure"],
-            procedures["levels"],
-            procedures["side"],
-            procedures["modality"],
-            procedures["injectates"],
-            procedures["target"],
-            procedures["at"] if at is None else [at] * len(procedures["patient_id"]),
-            procedures["duration"],
-            strict=True,
-        ):
-            made = _plan(procedure, levels, side, modality, injectates, target, duration)
-            bookings.append((pid, made, when, procedure))
-    wanted = {booking[0] for booking in bookings}
-    parts: dict[str, _Parts] = {pid: _Parts() for pid in wanted}
-    for name in ("medications", "labs", "conditions", "allergies", "devices"):
-        table = tables.get(name)
-        if table is None or table.num_rows == 0:
-            continue
-        columns = _columns(table, name)
-        for pid, rows in _group(columns["patient_id"]).items():
-            into = parts.get(pid)
-            if into is None:
-                continue  # a patient with no procedure in this partition is not screened
-            if name == "medications":
-                _medications(columns, rows, pid, into)
-            elif name == "labs":
-                _labs(columns, rows, pid, into)
-            else:
-                _coded(name, columns, rows, pid, into, ruleset)
-    return _rows(bookings, demographics, parts, ruleset)
-
-
-def _rows(
-    bookings: list[tuple[Any, ...]],
-    demographics: Mapping[str, tuple[Any, ...]],
-    parts: Mapping[str, _Parts],
-    rules: RuleSet,
-) -> pa.Table:
-    rows: list[tuple[Any, ...]] = []
-    add = rows.append
-    known: dict[str, tuple[Patient | None, list[Any], datetime | None]] = {}
-    for pid, made, when, procedure in bookings:
-        entry = known.get(pid)
-        latest = parts[pid].latest
-        if entry is None or (latest is not None and latest > when) or entry[2] != when:
-            patient, unmapped = _patient(pid, demographics.get(pid), parts[pid], when)
-            entry = (patient, unmapped, when)
-            known[pid] = entry
-        patient, unmapped = entry[0], entry[1]
+    row_of = {pid: index for index, pid in enumerate(people["patient_id"])}  # the last row wins
+    records = {name: _Grouped(tables.get(name), name) for name in _RECORDS}
+    results = _Results()
+    last: _Known | None = None  # the previous booking's patient
+    for pid, made, when, procedure in _bookings(tables, list(row_of), at, plan):
+        # Consecutive bookings of one patient share its records (and, at one time, its Patient).
+        same = last is not None and last.pid == pid
+        parts = last.parts if last is not None and same else _parts(pid, records, ruleset)
+        if last is not None and same and last.when == when and not parts.after(when):
+            patient, unmapped = last.patient, last.unmapped
+        else:
+            index = row_of.get(pid)
+            demographics = None if index is None else _demographics(people, index)
+            patient, unmapped = _patient(pid, demographics, parts, when)
+        last = _Known(pid, when, parts, patient, unmapped)
         if isinstance(made, Exception):
             unmapped = [
                 *unmapped,
@@ -737,90 +740,200 @@ def _rows(
                 ),
             ]
         if patient is None or isinstance(made, Exception):
-            add(_unscreened(pid, made, when, procedure, unmapped))
+            results.add_unscreened(pid, made, when, procedure, unmapped)
+        else:
+            results.add(pid, when, assess(patient, made, at=when, rules=ruleset), unmapped)
+    return results.table()
+
+
+class _Known(NamedTuple):
+    """A patient as built for a booking: its records, and the Patient at the booking's time."""
+
+    pid: str
+    when: datetime
+    parts: _Parts
+    patient: Patient | None
+    unmapped: list[_Unmapped]
+
+
+_RECORDS = ("medications", "labs", "conditions", "allergies", "devices")
+"""The tables of a patient's records (the ``patients`` and ``procedures`` tables aside)."""
+
+
+def _bookings(
+    tables: Mapping[str, pa.Table | None], ids: list[str], at: datetime | None, plan: Any
+) -> Iterator[tuple[str, Any, datetime, str | None]]:
+    """Each booking, in order: ``(patient id, plan or the error that prevents it, time, procedure)``.
+
+    With one ``plan`` for everyone, one booking per patient of ``ids`` at ``at``.
+    """
+    if plan is not None:
+        if at is None:
+            raise CohortError("at", "one plan for everyone needs one procedure time: give at=")
+        for pid in ids:
+            yield pid, plan, at, None
+        return
+    procedures = _columns(tables.get("procedures"), "procedures")
+    times = procedures["at"] if at is None else [at] * len(procedures["patient_id"])
+    for pid, procedure, levels, side, modality, doses, target, when, duration in zip(
+        procedures["patient_id"],
+        procedures["procedure"],
+        procedures["levels"],
+        procedures["side"],
+        procedures["modality"],
+        procedures["injectates"],
+        procedures["target"],
+        times,
+        procedures["duration"],
+        strict=True,
+    ):
+        made = _plan(procedure, levels or (), side, modality, doses or (), target, duration)
+        yield pid, made, when, procedure
+
+
+def _demographics(people: dict[str, list[Any]], index: int) -> tuple[Any, ...]:
+    """A patients row: ``(age, weight, pregnant, creatinine clearance)``."""
+    return (
+        people["age"][index],
+        people["weight_kg"][index],
+        people["pregnant"][index],
+        people["creatinine_clearance_ml_min"][index],
+    )
+
+
+def _parts(pid: str, records: Mapping[str, _Grouped], rules: RuleSet) -> _Parts:
+    """Patient ``pid``'s records, mapped, from each table's rows of that patient."""
+    parts = _Parts()
+    for name, grouped in records.items():
+        rows = grouped.rows(pid)
+        if not rows:
             continue
-        assessment = assess(patient, made, at=when, rules=rules)
-        codes, held, citations = _read(assessment)
-        add(
-            (
-                pid,
-                assessment.procedure,
-                when,
-                _NAME[assessment.verdict],
-                assessment.earliest_time,
-                _VALUE[assessment.bleeding_risk],
-                _VALUE[assessment.handled_as],
-                held,
-                codes,
-                citations,
-                [_unmapped_item(item) for item in unmapped] if unmapped else [],
-            )
-        )
-    columns: list[Sequence[Any]] = (
-        list(zip(*rows, strict=True)) if rows else [[] for _ in RESULT_SCHEMA]
-    )
-    aware = any(when is not None and when.tzinfo is not None for when in columns[2])
-    schema = in_zone(RESULT_SCHEMA, "UTC" if aware else None)
-    return pa.Table.from_arrays(
-        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
-        schema=schema,
-    )
+        if name == "medications":
+            _medications(grouped.columns, rows, pid, parts)
+        elif name == "labs":
+            _labs(grouped.columns, rows, pid, parts)
+        else:
+            _coded(name, grouped.columns, rows, pid, parts, rules)
+    return parts
 
 
 _NAME = {verdict: verdict.name for verdict in Verdict}
 _VALUE = {risk: risk.value for risk in BleedingRisk}
 
 
-def _read(assessment: Assessment) -> tuple[list[str], list[dict[str, Any]], list[str]]:
-    """The finding codes, the held drugs (until, restart) and the cited keys, in one pass."""
-    codes = []
-    keys: dict[str, None] = {}
-    until: dict[str, datetime] = {}
-    for finding in assessment.findings:
-        codes.append(finding.code)
-        for reference in finding.references:
-            keys[reference.key] = None
-        moment = finding.until
-        if moment is not None and finding.drug is not None:
-            previous = until.get(finding.drug)
-            if previous is None or moment > previous:
-                until[finding.drug] = moment
-    restart = assessment.restart
-    held = (
-        [
-            {"drug": name, "until": until.get(name), "restart": moment}
-            for name, moment in restart.items()
-        ]
-        if restart
-        else []
-    )
-    return codes, held, list(keys)
+class _Results:
+    """A partition's result rows, kept column by column, made into an Arrow table at the end.
+
+    Each column is a list of plain values (strings, datetimes, booleans), and each list
+    column (held drugs, findings, citations, unmapped rows) is its items' values laid end
+    to end with each row's offset, as Arrow keeps a list column. The results of a
+    partition thus make no Python container per row: a partition's size adds nothing for
+    the garbage collector to walk.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {
+            name: [] for name in ("patient_id", "procedure", "at", "verdict", "earliest_time")
+        }
+        self.columns["bleeding_risk"] = []
+        self.columns["handled_as"] = []
+        self.held: dict[str, list[Any]] = {name: [] for name in HELD_TYPE.names}
+        self.findings: list[str] = []
+        self.citations: list[str] = []
+        self.unmapped: dict[str, list[Any]] = {name: [] for name in UNMAPPED_TYPE.names}
+        self.offsets: dict[str, list[int]] = {
+            name: [0] for name in ("held", "findings", "citations", "unmapped")
+        }
+
+    def add(
+        self, pid: str, when: datetime, assessment: Assessment, unmapped: list[_Unmapped]
+    ) -> None:
+        """One assessed row: its verdict, held drugs (until, restart), finding codes, citations."""
+        risk = assessment.bleeding_risk
+        self._row(
+            pid,
+            assessment.procedure,
+            when,
+            _NAME[assessment.verdict],
+            assessment.earliest_time,
+            _VALUE[risk],
+            _VALUE[assessment.handled_as],
+        )
+        keys: dict[str, None] = {}
+        until: dict[str, datetime] = {}
+        for finding in assessment.findings:
+            self.findings.append(finding.code)
+            for reference in finding.references:
+                keys[reference.key] = None
+            moment = finding.until
+            if moment is not None and finding.drug is not None:
+                previous = until.get(finding.drug)
+                if previous is None or moment > previous:
+                    until[finding.drug] = moment
+        self.citations.extend(keys)
+        for name, moment in assessment.restart.items():
+            self.held["drug"].append(name)
+            self.held["until"].append(until.get(name))
+            self.held["restart"].append(moment)
+        self._unmapped(unmapped)
+        self._close()
+
+    def add_unscreened(
+        self, pid: str, made: Any, when: datetime, procedure: str | None, unmapped: list[_Unmapped]
+    ) -> None:
+        """A row that cannot be assessed (no patient, or no plan): INSUFFICIENT_DATA, never PROCEED."""
+        failed = isinstance(made, Exception)
+        risk = None if failed else made.procedure.bleeding_risk.value
+        self._row(
+            pid,
+            procedure if failed else made.procedure.id,
+            when,
+            Verdict.INSUFFICIENT_DATA.name,
+            None,
+            risk,
+            risk,
+        )
+        self.findings.extend("unresolved:" + item[1] for item in unmapped if item[4])
+        self._unmapped(unmapped)
+        self._close()
+
+    def _row(self, *values: Any) -> None:
+        for column, value in zip(self.columns.values(), values, strict=True):
+            column.append(value)
+
+    def _unmapped(self, unmapped: list[_Unmapped]) -> None:
+        for item in unmapped:
+            for column, value in zip(self.unmapped.values(), item, strict=True):
+                column.append(value)
+
+    def _close(self) -> None:
+        """End the row: each list column's offset moves to the end of its items."""
+        self.offsets["held"].append(len(self.held["drug"]))
+        self.offsets["findings"].append(len(self.findings))
+        self.offsets["citations"].append(len(self.citations))
+        self.offsets["unmapped"].append(len(self.unmapped["table"]))
+
+    def table(self) -> pa.Table:
+        """The rows as a table of :data:`~interventional.cohort.RESULT_SCHEMA` (UTC if aware)."""
+        aware = any(when is not None and when.tzinfo is not None for when in self.columns["at"])
+        schema = in_zone(RESULT_SCHEMA, "UTC" if aware else None)
+        items = {
+            "held": _structs(self.held, schema.field("held").type.value_type),
+            "findings": pa.array(self.findings, pa.string()),
+            "citations": pa.array(self.citations, pa.string()),
+            "unmapped": _structs(self.unmapped, UNMAPPED_TYPE),
+        }
+        arrays = []
+        for field in schema:
+            if field.name in items:
+                offsets = pa.array(self.offsets[field.name], pa.int32())
+                arrays.append(pa.ListArray.from_arrays(offsets, items[field.name], type=field.type))
+            else:
+                arrays.append(pa.array(self.columns[field.name], type=field.type))
+        return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _unmapped_item(item: tuple[str, str, str, str, bool]) -> dict[str, Any]:
-    table, source, what, reason, blocking = item
-    return {"table": table, "source": source, "what": what, "reason": reason, "blocking": blocking}
-
-
-def _unscreened(
-    pid: str,
-    made: Any,
-    when: datetime,
-    procedure: str | None,
-    unmapped: list[tuple[str, str, str, str, bool]],
-) -> tuple[Any, ...]:
-    """A row that cannot be assessed (no patient, or no plan): INSUFFICIENT_DATA, never PROCEED."""
-    risk = None if isinstance(made, Exception) else made.procedure.bleeding_risk.value
-    return (
-        pid,
-        procedure if isinstance(made, Exception) else made.procedure.id,
-        when,
-        Verdict.INSUFFICIENT_DATA.name,
-        None,
-        risk,
-        risk,
-        [],
-        ["unresolved:" + item[1] for item in unmapped if item[4]],
-        [],
-        [_unmapped_item(item) for item in unmapped],
+def _structs(columns: Mapping[str, list[Any]], kind: pa.StructType) -> pa.StructArray:
+    return pa.StructArray.from_arrays(
+        [pa.array(columns[field.name], type=field.type) for field in kind], fields=list(kind)
     )

@@ -5,8 +5,9 @@ A source is cut into partitions of whole patients and each partition goes throug
 at a time when the source is a directory of Parquet files (the files of
 :meth:`Cohort.to_parquet <interventional.cohort.Cohort.to_parquet>` are written for it: one
 row group per partition, sorted by patient id); a :class:`~interventional.cohort.Cohort`
-is made partition by partition; in-memory tables, CSV files and OMOP extracts are read
-whole and then screened partition by partition.
+is made partition by partition; an OMOP extract is read partition by partition of persons
+(:func:`~interventional.cohort.omop_partitions`); in-memory tables and CSV files of the long
+format are read whole and then screened partition by partition.
 """
 
 from __future__ import annotations
@@ -217,7 +218,7 @@ def partitions(
     omop : bool, optional
         Read the directory as an OMOP CDM extract; by default, when it has a ``person`` table.
     size : int
-        Rows per partition of an in-memory source.
+        Rows per partition of an in-memory source (persons per partition of an OMOP extract).
     at : datetime, optional
         One procedure time for everyone (an OMOP extract's ages are read at it).
     """
@@ -235,9 +236,9 @@ def partitions(
         if source.is_file():
             source = [source]
     if isinstance(source, Path) and (omop or (omop is None and _is_omop(source))):
-        from interventional.cohort._omop import read_omop
+        from interventional.cohort._omop import omop_partitions
 
-        yield from _in_memory(read_omop(source, at=at), plan_mode, size)
+        yield from omop_partitions(source, at=at, size=size)
         return
     files = _files(source)
     if not files:
@@ -266,6 +267,9 @@ def _total(source: Any, plan_mode: bool) -> int | None:
         return len(source[driver])
     if isinstance(source, str | Path):
         path = Path(source) / f"{driver}.parquet"
+        if not path.exists():  # an OMOP extract: its bookings, or its persons
+            path = Path(source) / ("person" if plan_mode else "procedure_occurrence")
+            path = path.with_suffix(".parquet")
         if path.exists():
             return int(pq.ParquetFile(path).metadata.num_rows)
     return None

@@ -532,6 +532,8 @@ def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> Cel
         and washout is not None
         and at_u - last_u >= washout
     )
+    until: datetime | None = None
+    until_u: datetime | None = None
     if action is HoldAction.HOLD:
         if last_u is None:
             outcome = HoldOutcome.NO_LAST_DOSE
@@ -539,19 +541,6 @@ def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> Cel
             until_u = last_u + hold  # type: ignore[operator]
             until = until_u.astimezone(case.at.tzinfo) if case.aware else until_u
             outcome = HoldOutcome.MET if at_u >= until_u else HoldOutcome.DEFERRED
-            return CellDecision(
-                outcome,
-                prepared,
-                medication,
-                at_u,
-                case.end,
-                hold=hold,
-                washout=washout,
-                renal=renal,
-                washed=washed,
-                until=until,
-                until_u=until_u,
-            )
     elif action is HoldAction.NONE:
         outcome = HoldOutcome.NONE
     elif washed:
@@ -570,6 +559,8 @@ def decide(case: Case, prepared: PreparedCell, medication: MedicationUse) -> Cel
         washout=washout,
         renal=renal,
         washed=washed,
+        until=until,
+        until_u=until_u,
     )
 
 
