@@ -25,12 +25,19 @@ AT = datetime(2026, 3, 10, 9, 0)
 KNEE = plan("knee-joint-injection", side="left", modality="ultrasound")
 SCS = plan("spinal-cord-stimulator-trial", levels=["T8"])
 
-CREATININE_RULE = """
+CLINIC_RULES = """
 [[rule]]
 id = "clinic-high-creatinine"
 verdict = "caution"
 lab_above = {creatinine = 1.5}
 message = "Creatinine above 1.5 mg/dL."
+references = ["PLS"]
+
+[[rule]]
+id = "clinic-low-egfr"
+verdict = "caution"
+lab_below = {egfr = 30}
+message = "eGFR below 30 mL/min/1.73 m2."
 references = ["PLS"]
 """
 
@@ -39,7 +46,7 @@ references = ["PLS"]
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     built_in = (resources.files("interventional.safety") / "data" / "rules.toml").read_text("utf-8")
     path: Path = tmp_path_factory.mktemp("clinic") / "rules.toml"
-    path.write_text(built_in + CREATININE_RULE, encoding="utf-8")
+    path.write_text(built_in + CLINIC_RULES, encoding="utf-8")
     return load_rules(rules=path)
 
 
@@ -64,6 +71,20 @@ def test_of_simultaneous_results_of_a_rules_lab_the_higher_counts(
     ]
     result = assess(Patient(age=50, labs=labs[::order]), KNEE, at=AT, rules=clinic)
     assert "rule:clinic-high-creatinine" in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_of_simultaneous_egfr_results_the_lower_counts(clinic: RuleSet, order: int) -> None:
+    taken = AT - timedelta(hours=2)
+    labs = [LabResult("egfr", "20 mL/min", taken), LabResult("egfr", "60 mL/min", taken)]
+    result = assess(Patient(age=50, labs=labs[::order]), KNEE, at=AT, rules=clinic)
+    assert "rule:clinic-low-egfr" in {f.code for f in result.findings}
+
+
+def test_every_lab_says_which_direction_is_worse() -> None:
+    from interventional.safety.case import _HIGHER_IS_WORSE
+
+    assert set(_HIGHER_IS_WORSE) == set(LabName)
 
 
 @pytest.mark.parametrize(

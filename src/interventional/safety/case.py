@@ -81,11 +81,15 @@ class RenalStatus(ParsableEnum):
 
 
 # For results taken at the same moment, the worse one counts (fail-safe, whatever their
-# order): a higher INR, fewer platelets, a lower creatinine clearance.
+# order): a higher INR, aPTT or creatinine; fewer platelets; a lower creatinine clearance
+# or eGFR. Every lab is listed (a test checks it), so a new one cannot default silently.
 _HIGHER_IS_WORSE = {
     LabName.INR: True,
+    LabName.APTT: True,
+    LabName.CREATININE: True,
     LabName.PLATELETS: False,
     LabName.CREATININE_CLEARANCE: False,
+    LabName.EGFR: False,
 }
 
 
@@ -229,7 +233,7 @@ class Case:
                 taken = lab.taken_at
                 if taken is None:
                     continue
-                sign = 1.0 if _HIGHER_IS_WORSE.get(lab.name, True) else -1.0
+                sign = 1.0 if _HIGHER_IS_WORSE[lab.name] else -1.0
                 key = (self.utc(taken), sign * lab.magnitude)
                 if lab.name not in keys or key > keys[lab.name]:
                     latest[lab.name], keys[lab.name] = lab, key
