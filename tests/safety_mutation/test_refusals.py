@@ -25,12 +25,12 @@ SCS = plan("spinal-cord-stimulator-trial", levels=["T8"])
         (
             MedicationUse("aspirin", route="oral"),
             "primary-prophylaxis, secondary-prophylaxis",
-            "oral",
+            "route (oral",
         ),
         (
             MedicationUse("heparin", indication="therapeutic"),
             "intravenous, subcutaneous",
-            "therapeutic",
+            "indication (therapeutic",
         ),
     ],
 )
@@ -45,8 +45,8 @@ def test_a_variant_no_row_covers_is_insufficient_data(
         Verdict.INSUFFICIENT_DATA,
     )
     assert [ref.key for ref in finding.references] == ["UTD-PAIN"]
-    assert f"the rules cover {covered}; the given " in finding.message
-    assert finding.message.endswith(f" ({given}) matches none of them.")
+    # the finding names the field given (a route where a route was given), and its value
+    assert f"the rules cover {covered}; the given {given}) matches none of them." in finding.message
     assert result.earliest_time is None
 
 

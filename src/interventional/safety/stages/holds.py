@@ -736,9 +736,11 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
             if prepared.restart is not None:
                 case.restart(prepared.drug.name, case.end_u + prepared.restart)
         return
-    given = [value for value in (indication, route) if value]
+    given = {
+        field: value for field, value in (("indication", indication), ("route", route)) if value
+    }
     if given and not matching:
-        fields, options = _variant_fields(holds.rows)
+        _, options = _variant_fields(holds.rows)
         record = case.rules.builtin("variant-needed")
         case.add(
             Finding(
@@ -748,8 +750,8 @@ def _medication(case: Case, holds: DrugHolds, medication: MedicationUse) -> None
                     "hold.variant-mismatch",
                     name=holds.drug.display_name,
                     options=options,
-                    fields=" and ".join(fields),
-                    given=", ".join(given),
+                    fields=" and ".join(given),  # the fields given, not the rows'
+                    given=", ".join(given.values()),
                 ),
                 record.references,
                 drug=holds.drug.name,
