@@ -56,6 +56,16 @@ def _cell(**intervals: Any) -> HoldCell:
         (
             {
                 "hold": "3 days",
+                "restart": "2 days",
+                "restart_other": "1 day",
+                "restart_conflict": True,
+            },
+            True,
+            f"restart 1 day or 2 days (the sources conflict); 1 day applied by policy: {OTHER}",
+        ),
+        (
+            {
+                "hold": "3 days",
                 "restart": "36 h",
                 "restart_other": "1 day",
                 "restart_conflict": True,

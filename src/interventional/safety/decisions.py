@@ -215,7 +215,21 @@ def _reading(
     """One interval's reading (``reading.stop`` and the like) in days or hours."""
     unit = _unit(other, conservative)
     a, b, chosen = (_number(v, unit) for v in (other, conservative, applied))
-    return _fill(template_id, other=a, conservative=b, applied=chosen, unit=unit)
+    return _fill(
+        template_id,
+        other=a,
+        conservative=b,
+        applied=chosen,
+        unit=unit,
+        other_amount=_amount(a, unit),
+        conservative_amount=_amount(b, unit),
+        applied_amount=_amount(chosen, unit),
+    )
+
+
+def _amount(number: str, unit: str) -> str:
+    """A number of days or hours with its unit: ``1 day``, ``2 days``, ``12 h``."""
+    return f"{number} {'day' if unit == 'days' and number == '1' else unit}"
 
 
 def reading_note(cell: HoldCell, other_reading: bool) -> str:
