@@ -105,6 +105,8 @@ else
     (cd "$work" && "$PYTHON" -m pytest -q -rf "${common_args[@]}" "${selection[@]}" \
         >clean-run.log 2>&1) || true
     mapfile -t failing < <(sed -n 's/^FAILED \([^ ]*\).*/\1/p' "$work/clean-run.log")
+    # reads the source files, which in mutmut's copy hold every mutant at once
+    selection+=(--deselect tests/safety/test_wording.py::test_every_template_the_code_names_exists)
     for nodeid in "${failing[@]}"; do
         echo "left out (fails on the unmutated code): $nodeid"
         selection+=(--deselect "$nodeid")
