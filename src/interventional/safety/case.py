@@ -8,7 +8,7 @@ the restarts). Stages add to it through its methods; nothing else changes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -263,37 +263,40 @@ def check_times(patient: Patient, at: datetime) -> bool:
     # whose offset is None leaves a time naive, and it keeps that tzinfo)
     if latest is None or ((latest.tzinfo is UTC) is aware and latest <= at_u):
         return aware
-    for index, medication in enumerate(patient.medications):
-        when = medication.last_dose
-        if when is None:
-            continue
-        field = f"medications[{index}].last_dose"
+    for field, name, kind, when, future in _timed_records(patient):
         if _is_aware(when) != aware:
             raise ValidationError(
                 field,
-                f"{medication.drug}: naive and timezone-aware datetimes mixed (at "
-                f"{moment(at)}, last dose {moment(when)}); use one kind throughout",
+                f"{name}: naive and timezone-aware datetimes mixed (at {moment(at)}, "
+                f"{kind} {moment(when)}); use one kind throughout",
             )
         if _instant(when) > at_u:
-            raise ValidationError(
-                field,
-                f"{medication.drug}: last dose {moment(when)} is after the procedure time "
-                f"{moment(at)}; a future dose cannot be assessed",
+            raise ValidationError(field, future.format(name=name, when=moment(when), at=moment(at)))
+    raise AssertionError(f"the patient's latest time {latest!r} fails against {at!r}; no time does")
+
+
+def _timed_records(patient: Patient) -> Iterator[tuple[str, str, str, datetime, str]]:
+    """Each timed record (last doses, then lab times), in order.
+
+    Yields its field, its name, what its time is, the time, and the words for a time after
+    the procedure.
+    """
+    for index, medication in enumerate(patient.medications):
+        if medication.last_dose is not None:
+            yield (
+                f"medications[{index}].last_dose",
+                medication.drug,
+                "last dose",
+                medication.last_dose,
+                "{name}: last dose {when} is after the procedure time {at}; a future dose "
+                "cannot be assessed",
             )
     for index, lab in enumerate(patient.labs):
-        when = lab.taken_at
-        if when is None:
-            continue
-        field = f"labs[{index}].taken_at"
-        if _is_aware(when) != aware:
-            raise ValidationError(
-                field,
-                f"{lab.name.value}: naive and timezone-aware datetimes mixed (at {moment(at)}, "
-                f"taken at {moment(when)}); use one kind throughout",
+        if lab.taken_at is not None:
+            yield (
+                f"labs[{index}].taken_at",
+                lab.name.value,
+                "taken at",
+                lab.taken_at,
+                "{name}: taken at {when}, after the procedure time {at}",
             )
-        if _instant(when) > at_u:
-            raise ValidationError(
-                field,
-                f"{lab.name.value}: taken at {moment(when)}, after the procedure time {moment(at)}",
-            )
-    raise AssertionError(f"the patient's latest time {latest!r} fails against {at!r}; no time does")
